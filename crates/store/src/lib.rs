@@ -1,1 +1,174 @@
-//! placeholder
+//! Durable's persistence. One code path serves SQLite (embedded default) and PostgreSQL:
+//! SeaORM entities and SeaQuery migrations. Driver errors are translated here, at the boundary.
+
+pub mod audit;
+pub mod directory;
+pub mod entity;
+pub mod migration;
+pub mod patients;
+#[cfg(any(test, feature = "test-support"))]
+pub mod testing;
+pub mod users;
+
+use std::time::Duration;
+
+use sea_orm::{
+    ConnectOptions, Database, DatabaseBackend, DatabaseConnection, DatabaseTransaction, DbErr,
+    SqlErr, SqliteTransactionMode, TransactionOptions, TransactionTrait, ActiveModelTrait, ActiveModelBehavior, IntoActiveModel,
+};
+use sea_orm_migration::MigratorTrait;
+
+pub use sea_orm::ConnectionTrait as Db;
+
+/// Failures of the store, already sorted into what callers can act on.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// A unique rule would be broken (the message names the constraint, not the data).
+    #[error("a record with the same key already exists ({0})")]
+    Conflict(String),
+    /// A referenced record does not exist.
+    #[error("a referenced record does not exist ({0})")]
+    MissingReference(String),
+    /// The database could not be reached or answered with an error.
+    #[error("database error: {0}")]
+    Database(String),
+}
+
+impl From<DbErr> for StoreError {
+    fn from(err: DbErr) -> Self {
+        match err.sql_err() {
+            Some(SqlErr::UniqueConstraintViolation(what)) => StoreError::Conflict(what),
+            Some(SqlErr::ForeignKeyConstraintViolation(what)) => {
+                StoreError::MissingReference(what)
+            }
+            _ => StoreError::Database(err.to_string()),
+        }
+    }
+}
+
+/// Shorthand for store results.
+pub type StoreResult<T> = Result<T, StoreError>;
+
+/// Which database engine is behind the store.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Backend {
+    /// The embedded SQLite file.
+    Sqlite,
+    /// A PostgreSQL server.
+    Postgres,
+}
+
+/// A connection pool to the database.
+#[derive(Clone, Debug)]
+pub struct Store {
+    db: DatabaseConnection,
+    backend: Backend,
+}
+
+/// An open transaction; dropped without `commit` it rolls back, so a failed use case writes nothing.
+pub struct Tx(DatabaseTransaction);
+
+impl Tx {
+    /// The connection to run statements on.
+    pub fn conn(&self) -> &DatabaseTransaction {
+        &self.0
+    }
+
+    /// Makes the transaction's writes permanent.
+    pub async fn commit(self) -> StoreResult<()> {
+        Ok(sea_orm::TransactionSession::commit(self.0).await?)
+    }
+}
+
+impl Store {
+    /// Opens a pool for a `sqlite://` or `postgres://` URL. SQLite files are created when missing,
+    /// in WAL mode with foreign keys on and a busy timeout so concurrent writers wait their turn.
+    pub async fn open(url: &str) -> StoreResult<Store> {
+        let backend = if url.starts_with("sqlite:") {
+            Backend::Sqlite
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Backend::Postgres
+        } else {
+            return Err(StoreError::Database(
+                "the database URL must start with sqlite: or postgres://".into(),
+            ));
+        };
+        let mut options = ConnectOptions::new(url.to_owned());
+        options
+            .sqlx_logging(false)
+            .acquire_timeout(Duration::from_secs(10))
+            .max_connections(match backend {
+                Backend::Sqlite => 8,
+                Backend::Postgres => 16,
+            })
+            .min_connections(1);
+        options.map_sqlx_sqlite_opts(|opts| {
+            opts.create_if_missing(true)
+                .journal_mode(sea_orm::sqlx::sqlite::SqliteJournalMode::Wal)
+                .synchronous(sea_orm::sqlx::sqlite::SqliteSynchronous::Normal)
+                .foreign_keys(true)
+                .busy_timeout(Duration::from_secs(10))
+        });
+        let db = Database::connect(options).await?;
+        Ok(Store { db, backend })
+    }
+
+    /// Applies every pending migration.
+    pub async fn migrate(&self) -> StoreResult<()> {
+        Ok(migration::Migrator::up(&self.db, None).await?)
+    }
+
+    /// The engine behind this store.
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// The pool, for reads that need no transaction.
+    pub fn conn(&self) -> &DatabaseConnection {
+        &self.db
+    }
+
+    /// Starts a transaction that will write. On SQLite it takes the write lock at once
+    /// (`BEGIN IMMEDIATE`), so two writers queue instead of failing on a stale snapshot.
+    pub async fn begin_write(&self) -> StoreResult<Tx> {
+        let tx = self
+            .db
+            .begin_with_options(TransactionOptions {
+                sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
+                ..TransactionOptions::default()
+            })
+            .await?;
+        Ok(Tx(tx))
+    }
+
+    /// Starts a read-only view of one consistent snapshot.
+    pub async fn begin_read(&self) -> StoreResult<Tx> {
+        Ok(Tx(self.db.begin().await?))
+    }
+
+    /// Whether the database answers (health checks).
+    pub async fn ping(&self) -> StoreResult<()> {
+        Ok(self.db.ping().await?)
+    }
+
+    /// Closes the pool.
+    pub async fn close(self) -> StoreResult<()> {
+        Ok(self.db.close().await?)
+    }
+}
+
+/// Overwrites every column of an existing row with `model`'s values.
+pub(crate) async fn replace<M, A>(db: &impl Db, model: M) -> StoreResult<()>
+where
+    M: IntoActiveModel<A>,
+    A: ActiveModelTrait + ActiveModelBehavior + Send,
+    <A::Entity as sea_orm::EntityTrait>::Model: IntoActiveModel<A>,
+{
+    model.into_active_model().reset_all().update(db).await?;
+    Ok(())
+}
+
+/// The SQL dialect of a connection (for the few statements that differ by backend).
+pub fn dialect(db: &impl Db) -> DatabaseBackend {
+    db.get_database_backend()
+}

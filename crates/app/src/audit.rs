@@ -1,0 +1,174 @@
+//! Writing and reading the audit trail. Every use case that reads or changes patient data
+//! records an event through `record`, inside its own transaction.
+
+use durable_domain::clock::Clock;
+use durable_domain::ids::PatientId;
+use durable_store::audit::{self as store_audit, Filter, NewEvent};
+use durable_store::Db;
+use serde::Serialize;
+use time::{Date, OffsetDateTime};
+use uuid::Uuid;
+
+use crate::{Actor, App, AppResult, Permission};
+
+/// An event about to be recorded.
+#[derive(Clone, Debug)]
+pub struct Audit {
+    action: &'static str,
+    entity_type: &'static str,
+    entity_id: Option<String>,
+    patients: Vec<Uuid>,
+    detail: serde_json::Value,
+}
+
+impl Audit {
+    /// `action` on the record `entity_type`/`entity_id`.
+    pub fn new(action: &'static str, entity_type: &'static str, entity_id: Uuid) -> Audit {
+        Audit::about(action, entity_type, Some(entity_id))
+    }
+
+    /// `action` on a record that may not exist (a search, a logout without a user).
+    pub fn about(action: &'static str, entity_type: &'static str, entity_id: Option<Uuid>) -> Audit {
+        Audit {
+            action,
+            entity_type,
+            entity_id: entity_id.map(|id| id.to_string()),
+            patients: Vec::new(),
+            detail: serde_json::json!({}),
+        }
+    }
+
+    /// Names the patients whose data this event read or changed.
+    pub fn patients(mut self, patients: impl IntoIterator<Item = PatientId>) -> Audit {
+        self.patients.extend(patients.into_iter().map(|p| p.as_uuid()));
+        self
+    }
+
+    /// Adds details (never secrets).
+    pub fn detail(mut self, detail: serde_json::Value) -> Audit {
+        self.detail = detail;
+        self
+    }
+}
+
+/// Appends `event` by `actor` inside the caller's transaction.
+pub async fn record(db: &impl Db, clock: &Clock, actor: &Actor, event: Audit) -> AppResult<()> {
+    store_audit::append(
+        db,
+        NewEvent {
+            occurred_at: clock.now(),
+            actor_user_id: actor.user_id.map(|id| id.as_uuid()),
+            actor_name: actor.username.clone(),
+            actor_role: actor.role.as_str().to_owned(),
+            action: event.action.to_owned(),
+            entity_type: event.entity_type.to_owned(),
+            entity_id: event.entity_id,
+            detail: event.detail.to_string(),
+            source: actor.source.clone(),
+            patients: event.patients,
+        },
+    )
+    .await?;
+    Ok(())
+}
+
+/// Records a read of patient data in its own short write transaction, after the read itself,
+/// so readers do not hold the write lock while they query; the caller returns the data only
+/// once this succeeds.
+pub async fn record_read(app: &App, actor: &Actor, event: Audit) -> AppResult<()> {
+    let tx = app.store.begin_write().await?;
+    record(tx.conn(), &app.clock, actor, event).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// One event as the compliance page and API show it.
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
+pub struct EventView {
+    /// Position in the chain.
+    pub seq: i64,
+    /// When it happened (UTC, RFC 3339).
+    #[serde(with = "time::serde::rfc3339")]
+    #[schema(value_type = String, format = DateTime)]
+    pub occurred_at: OffsetDateTime,
+    /// Who acted.
+    pub actor: String,
+    /// Their role then.
+    pub role: String,
+    /// What they did.
+    pub action: String,
+    /// The kind of record.
+    pub entity_type: String,
+    /// The record.
+    pub entity_id: Option<String>,
+    /// The patients whose data was read or changed.
+    pub patients: Vec<Uuid>,
+    /// Where from.
+    pub source: String,
+    /// Details (JSON).
+    pub detail: String,
+}
+
+/// What the compliance officer searches by.
+#[derive(Clone, Debug, Default)]
+pub struct AuditQuery {
+    /// Events naming this patient.
+    pub patient_id: Option<PatientId>,
+    /// Events by this user.
+    pub username: Option<String>,
+    /// From this date (inclusive, UTC).
+    pub from: Option<Date>,
+    /// To this date (inclusive, UTC).
+    pub to: Option<Date>,
+    /// Older than this sequence number (paging).
+    pub before_seq: Option<i64>,
+}
+
+/// The page size of audit searches.
+pub const PAGE: u64 = 100;
+
+/// Searches the trail, newest first. Reading the trail is itself recorded.
+pub async fn search(app: &App, actor: &Actor, query: &AuditQuery) -> AppResult<Vec<EventView>> {
+    actor.require(Permission::AuditRead)?;
+    let filter = Filter {
+        patient_id: query.patient_id.map(|p| p.as_uuid()),
+        actor_name: query.username.clone(),
+        from: query.from.map(|d| d.midnight().assume_utc()),
+        until: query.to.and_then(|d| d.next_day()).map(|d| d.midnight().assume_utc()),
+        before_seq: query.before_seq,
+    };
+    let events = store_audit::search(app.store.conn(), &filter, PAGE).await?;
+    record_read(
+        app,
+        actor,
+        Audit::about("audit.search", "audit", None)
+            .patients(query.patient_id)
+            .detail(serde_json::json!({
+                "user": query.username,
+                "from": query.from.map(|d| d.to_string()),
+                "to": query.to.map(|d| d.to_string()),
+            })),
+    )
+    .await?;
+    Ok(events
+        .into_iter()
+        .map(|event| EventView {
+            seq: event.row.seq,
+            occurred_at: event.row.occurred_at,
+            actor: event.row.actor_name,
+            role: event.row.actor_role,
+            action: event.row.action,
+            entity_type: event.row.entity_type,
+            entity_id: event.row.entity_id,
+            patients: event.patients,
+            source: event.row.source,
+            detail: event.row.detail,
+        })
+        .collect())
+}
+
+/// Checks the whole chain (`durable audit verify`).
+pub async fn verify(app: &App, actor: &Actor) -> AppResult<store_audit::Verification> {
+    actor.require(Permission::AuditRead)?;
+    Ok(store_audit::verify(app.store.conn()).await?)
+}

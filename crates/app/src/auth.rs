@@ -1,0 +1,297 @@
+//! Logging in, sessions and API tokens (DESIGN.md, "Security"): Argon2id password hashes,
+//! sessions in the database with a 15-minute idle timeout, lock-out for 15 minutes after 5
+//! failed logins, and per-user bearer tokens stored as SHA-256 digests and revocable.
+
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::Argon2;
+use durable_domain::ids::{ApiTokenId, UserId};
+use durable_domain::role::Role;
+use durable_domain::validation::FieldErrors;
+use durable_store::users;
+use rand::RngCore;
+use sha2::{Digest, Sha256};
+use time::Duration;
+
+use crate::audit::{record, Audit};
+use crate::{Actor, App, AppError, AppResult, Permission};
+
+/// A session ends after this long without a request.
+pub const IDLE_TIMEOUT: Duration = Duration::minutes(15);
+/// Failed logins in a row that lock an account.
+pub const MAX_FAILED_LOGINS: i32 = 5;
+/// How long a lock-out lasts.
+pub const LOCKOUT: Duration = Duration::minutes(15);
+/// A session's last-seen time is written at most this often, to spare the database.
+const TOUCH_INTERVAL: Duration = Duration::seconds(30);
+/// The shortest password accepted.
+pub const MIN_PASSWORD_LEN: usize = 12;
+
+/// Hashes a password with Argon2id and a random salt.
+pub fn hash_password(password: &str) -> AppResult<String> {
+    let mut salt_bytes = [0u8; 16];
+    rand::rng().fill_bytes(&mut salt_bytes);
+    let salt = SaltString::encode_b64(&salt_bytes)
+        .map_err(|e| AppError::Internal(format!("salt: {e}")))?;
+    Argon2::default()
+        .hash_password(password.as_bytes(), &salt)
+        .map(|hash| hash.to_string())
+        .map_err(|e| AppError::Internal(format!("hash: {e}")))
+}
+
+fn password_matches(password: &str, stored: &str) -> bool {
+    PasswordHash::new(stored)
+        .map(|hash| Argon2::default().verify_password(password.as_bytes(), &hash).is_ok())
+        .unwrap_or(false)
+}
+
+/// A new random secret (session or token) and the digest that is stored for it.
+fn new_secret(prefix: &str) -> (String, String) {
+    let mut bytes = [0u8; 32];
+    rand::rng().fill_bytes(&mut bytes);
+    let secret = format!("{prefix}{}", hex::encode(bytes));
+    let digest = digest(&secret);
+    (secret, digest)
+}
+
+/// The stored form of a secret.
+fn digest(secret: &str) -> String {
+    hex::encode(Sha256::digest(secret.as_bytes()))
+}
+
+fn actor_of(user: &users::User, source: &str) -> AppResult<Actor> {
+    Ok(Actor {
+        user_id: Some(UserId::from_uuid(user.id)),
+        username: user.username.clone(),
+        role: Role::parse(&user.role).map_err(|e| AppError::Internal(e.0))?,
+        source: source.to_owned(),
+    })
+}
+
+/// A new session: the secret goes into the cookie, the actor into the request.
+#[derive(Debug)]
+pub struct LoggedIn {
+    /// The session secret for the cookie.
+    pub session_secret: String,
+    /// Who logged in.
+    pub actor: Actor,
+}
+
+/// Checks a user name and password and starts a session.
+pub async fn login(app: &App, username: &str, password: &str, source: &str) -> AppResult<LoggedIn> {
+    let refused = || AppError::Unauthenticated("The user name or password is wrong.".into());
+    let now = app.clock.now();
+    let tx = app.store.begin_write().await?;
+    let Some(user) = users::by_username(tx.conn(), username.trim()).await? else {
+        // Spend the same time as a real check so user names cannot be probed by timing.
+        let _ = password_matches(password, DUMMY_HASH);
+        return Err(refused());
+    };
+    if !user.active {
+        return Err(refused());
+    }
+    if let Some(until) = user.locked_until.filter(|until| *until > now) {
+        return Err(AppError::Unauthenticated(format!(
+            "This account is locked after {MAX_FAILED_LOGINS} failed logins; try again after {} UTC or ask an administrator.",
+            until.time().format(time::macros::format_description!("[hour]:[minute]")).unwrap_or_default()
+        )));
+    }
+    let actor = actor_of(&user, source)?;
+    if !password_matches(password, &user.password_hash) {
+        let failures = user.failed_logins + 1;
+        let (failures, locked_until) = if failures >= MAX_FAILED_LOGINS {
+            (0, Some(now + LOCKOUT))
+        } else {
+            (failures, None)
+        };
+        users::set_login_state(tx.conn(), user.id, failures, locked_until).await?;
+        let action = if locked_until.is_some() { "user.locked" } else { "user.login_failed" };
+        record(tx.conn(), &app.clock, &actor, Audit::new(action, "user", user.id)).await?;
+        tx.commit().await?;
+        return Err(refused());
+    }
+    users::set_login_state(tx.conn(), user.id, 0, None).await?;
+    let (session_secret, session_digest) = new_secret("");
+    users::insert_session(tx.conn(), session_digest, user.id, now).await?;
+    record(tx.conn(), &app.clock, &actor, Audit::new("user.login", "user", user.id)).await?;
+    tx.commit().await?;
+    Ok(LoggedIn {
+        session_secret,
+        actor,
+    })
+}
+
+/// An Argon2id hash of a random password, checked against when the user name is unknown.
+const DUMMY_HASH: &str =
+    "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$0Lq1rUx0Pq2VnUj6sDq3+V7fQe8m2pQH0p0Q0x2Y6dE";
+
+/// The actor behind a session cookie, if the session is alive; idle sessions are ended.
+pub async fn resolve_session(app: &App, secret: &str, source: &str) -> AppResult<Option<Actor>> {
+    let now = app.clock.now();
+    let key = digest(secret);
+    let Some((session, user)) = users::session_with_user(app.store.conn(), &key).await? else {
+        return Ok(None);
+    };
+    if session.last_seen_at + IDLE_TIMEOUT < now || !user.active {
+        users::delete_session(app.store.conn(), &key).await?;
+        return Ok(None);
+    }
+    if now - session.last_seen_at > TOUCH_INTERVAL {
+        users::touch_session(app.store.conn(), &key, now).await?;
+    }
+    actor_of(&user, source).map(Some)
+}
+
+/// Ends a session.
+pub async fn logout(app: &App, secret: &str, actor: &Actor) -> AppResult<()> {
+    let tx = app.store.begin_write().await?;
+    users::delete_session(tx.conn(), &digest(secret)).await?;
+    let user = actor.user_id.map(|id| id.as_uuid());
+    record(tx.conn(), &app.clock, actor, Audit::about("user.logout", "user", user)).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// The actor behind an API bearer token, if the token exists and is not revoked.
+pub async fn resolve_token(app: &App, secret: &str, source: &str) -> AppResult<Option<Actor>> {
+    let Some((_token, user)) = users::token_with_user(app.store.conn(), &digest(secret)).await? else {
+        return Ok(None);
+    };
+    if !user.active {
+        return Ok(None);
+    }
+    actor_of(&user, source).map(Some)
+}
+
+/// Adds a staff user.
+pub async fn add_user(
+    app: &App,
+    actor: &Actor,
+    username: &str,
+    display_name: &str,
+    role: Role,
+    password: &str,
+) -> AppResult<UserId> {
+    actor.require(Permission::UserAdmin)?;
+    let mut errors = FieldErrors::new();
+    let username = username.trim();
+    if username.is_empty()
+        || username.len() > 64
+        || !username
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "._-".contains(c))
+    {
+        errors.add("username", "Use 1-64 letters, digits, dots, dashes or underscores.");
+    }
+    if password.chars().count() < MIN_PASSWORD_LEN {
+        errors.add(
+            "password",
+            format!("Use a password of at least {MIN_PASSWORD_LEN} characters."),
+        );
+    }
+    if !errors.is_empty() {
+        return Err(errors.into());
+    }
+    let id = UserId::new();
+    let tx = app.store.begin_write().await?;
+    if users::by_username(tx.conn(), username).await?.is_some() {
+        return Err(FieldErrors::single("username", "This user name is taken.").into());
+    }
+    users::insert(
+        tx.conn(),
+        users::User {
+            id: id.as_uuid(),
+            username: username.to_owned(),
+            display_name: display_name.trim().to_owned(),
+            role: role.as_str().to_owned(),
+            password_hash: hash_password(password)?,
+            failed_logins: 0,
+            locked_until: None,
+            active: true,
+            created_at: app.clock.now(),
+        },
+    )
+    .await?;
+    record(
+        tx.conn(),
+        &app.clock,
+        actor,
+        Audit::new("user.create", "user", id.as_uuid()).detail(serde_json::json!({"role": role.as_str()})),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// A new API token: the secret is shown once and never stored.
+#[derive(Debug)]
+pub struct NewToken {
+    /// The token's id (to revoke it).
+    pub id: ApiTokenId,
+    /// The bearer secret.
+    pub secret: String,
+}
+
+/// Issues an API token for a user.
+pub async fn issue_token(app: &App, actor: &Actor, username: &str, name: &str) -> AppResult<NewToken> {
+    actor.require(Permission::UserAdmin)?;
+    let tx = app.store.begin_write().await?;
+    let user = users::by_username(tx.conn(), username.trim())
+        .await?
+        .ok_or(AppError::NotFound("user"))?;
+    let id = ApiTokenId::new();
+    let (secret, token_digest) = new_secret("dur_");
+    users::insert_token(
+        tx.conn(),
+        users::ApiToken {
+            id: id.as_uuid(),
+            user_id: user.id,
+            name: name.trim().to_owned(),
+            token_hash: token_digest,
+            created_at: app.clock.now(),
+            last_used_at: None,
+            revoked_at: None,
+        },
+    )
+    .await?;
+    record(tx.conn(), &app.clock, actor, Audit::new("token.create", "api_token", id.as_uuid())).await?;
+    tx.commit().await?;
+    Ok(NewToken { id, secret })
+}
+
+/// Revokes an API token.
+pub async fn revoke_token(app: &App, actor: &Actor, id: ApiTokenId) -> AppResult<()> {
+    actor.require(Permission::UserAdmin)?;
+    let tx = app.store.begin_write().await?;
+    if !users::revoke_token(tx.conn(), id.as_uuid(), app.clock.now()).await? {
+        return Err(AppError::NotFound("active API token"));
+    }
+    record(tx.conn(), &app.clock, actor, Audit::new("token.revoke", "api_token", id.as_uuid())).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn password_hashes_verify_and_are_salted() {
+        let first = hash_password("correct horse battery").unwrap();
+        let second = hash_password("correct horse battery").unwrap();
+        assert_ne!(first, second, "each hash has its own salt");
+        assert!(first.starts_with("$argon2id$"));
+        assert!(password_matches("correct horse battery", &first));
+        assert!(!password_matches("wrong horse battery", &first));
+        assert!(!password_matches("anything", DUMMY_HASH));
+    }
+
+    #[test]
+    fn secrets_are_random_and_only_their_digest_is_kept() {
+        let (a, a_digest) = new_secret("dur_");
+        let (b, _) = new_secret("dur_");
+        assert_ne!(a, b);
+        assert!(a.starts_with("dur_") && a.len() == 68);
+        assert_eq!(digest(&a), a_digest);
+        assert!(!a_digest.contains(&a[4..]));
+    }
+}

@@ -1,0 +1,121 @@
+//! The one permission table (DESIGN.md, "Security"; HIPAA minimum necessary, 45 CFR 164.502(b)).
+//! Each role gets only the categories of data its work needs: a technician sees the delivery
+//! address and the patient's phone, never the diagnosis or insurance; a sales rep sees referral
+//! sources and prescribers, never charts; the administrator runs the system without reading charts.
+
+use durable_domain::role::Role;
+
+/// Something a user may be allowed to see or do.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Permission {
+    /// Find patients and read demographics, addresses and phones.
+    PatientRead,
+    /// Create and change patients' demographics.
+    PatientWrite,
+    /// Read diagnoses.
+    ClinicalRead,
+    /// Read insurance: coverages and the MBI.
+    CoverageRead,
+    /// Add and change coverages.
+    CoverageWrite,
+    /// Read payers and plans (no patient data).
+    PayerRead,
+    /// Read prescribers.
+    PrescriberRead,
+    /// Add and change prescribers.
+    PrescriberWrite,
+    /// Read referral sources.
+    ReferralSourceRead,
+    /// Add and change referral sources.
+    ReferralSourceWrite,
+    /// Search the audit trail.
+    AuditRead,
+    /// Manage users and API tokens.
+    UserAdmin,
+}
+
+impl Permission {
+    /// Every permission, for the matrix test and the documentation.
+    pub const ALL: [Permission; 12] = [
+        Permission::PatientRead,
+        Permission::PatientWrite,
+        Permission::ClinicalRead,
+        Permission::CoverageRead,
+        Permission::CoverageWrite,
+        Permission::PayerRead,
+        Permission::PrescriberRead,
+        Permission::PrescriberWrite,
+        Permission::ReferralSourceRead,
+        Permission::ReferralSourceWrite,
+        Permission::AuditRead,
+        Permission::UserAdmin,
+    ];
+
+    /// What the permission covers, in words.
+    pub fn describe(self) -> &'static str {
+        match self {
+            Permission::PatientRead => "reading patient demographics",
+            Permission::PatientWrite => "changing patient demographics",
+            Permission::ClinicalRead => "reading diagnoses",
+            Permission::CoverageRead => "reading insurance",
+            Permission::CoverageWrite => "changing insurance",
+            Permission::PayerRead => "reading payers",
+            Permission::PrescriberRead => "reading prescribers",
+            Permission::PrescriberWrite => "changing prescribers",
+            Permission::ReferralSourceRead => "reading referral sources",
+            Permission::ReferralSourceWrite => "changing referral sources",
+            Permission::AuditRead => "reading the audit trail",
+            Permission::UserAdmin => "managing users",
+        }
+    }
+}
+
+/// The table: which roles hold each permission.
+const TABLE: &[(Permission, &[Role])] = {
+    use Role::*;
+    &[
+        (Permission::PatientRead, &[Intake, Technician, Billing, Compliance]),
+        (Permission::PatientWrite, &[Intake, Billing]),
+        (Permission::ClinicalRead, &[Intake, Billing, Compliance]),
+        (Permission::CoverageRead, &[Intake, Billing, Compliance]),
+        (Permission::CoverageWrite, &[Intake, Billing]),
+        (Permission::PayerRead, &[Admin, Intake, Billing, Compliance]),
+        (Permission::PrescriberRead, &[Admin, Intake, Billing, Sales, Compliance]),
+        (Permission::PrescriberWrite, &[Admin, Intake, Sales]),
+        (Permission::ReferralSourceRead, &[Admin, Intake, Sales, Compliance]),
+        (Permission::ReferralSourceWrite, &[Admin, Intake, Sales]),
+        (Permission::AuditRead, &[Admin, Compliance]),
+        (Permission::UserAdmin, &[Admin]),
+    ]
+};
+
+/// Whether `role` holds `permission`.
+pub fn allows(role: Role, permission: Permission) -> bool {
+    TABLE
+        .iter()
+        .any(|(p, roles)| *p == permission && roles.contains(&role))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_permission_is_in_the_table_once() {
+        for permission in Permission::ALL {
+            assert_eq!(TABLE.iter().filter(|(p, _)| *p == permission).count(), 1, "{permission:?}");
+        }
+    }
+
+    #[test]
+    fn minimum_necessary_for_the_field_roles() {
+        assert!(allows(Role::Technician, Permission::PatientRead));
+        assert!(!allows(Role::Technician, Permission::ClinicalRead));
+        assert!(!allows(Role::Technician, Permission::CoverageRead));
+        assert!(!allows(Role::Technician, Permission::AuditRead));
+        assert!(!allows(Role::Sales, Permission::PatientRead));
+        assert!(allows(Role::Sales, Permission::ReferralSourceWrite));
+        assert!(!allows(Role::Admin, Permission::PatientRead));
+        assert!(allows(Role::Compliance, Permission::AuditRead));
+    }
+}

@@ -1,0 +1,289 @@
+//! The append-only, hash-chained audit trail (HIPAA audit controls, medicare-rules.md §8.1).
+//!
+//! Each event's hash covers its own fields, the patients it names and the previous event's hash,
+//! so altering, inserting or deleting any row breaks the chain from that row on. The single
+//! `audit_head` row holds the last sequence number and hash: appending updates it first, which
+//! serialises appenders on both backends, and it lets `verify` notice a deleted tail.
+
+use sea_orm::sea_query::{Expr, ExprTrait, Query};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+};
+use sha2::{Digest, Sha256};
+use time::OffsetDateTime;
+use uuid::Uuid;
+
+use crate::entity::{audit_event, audit_event_patient, audit_head};
+use crate::{Db, StoreError, StoreResult};
+
+/// The `prev_hash` of the first event.
+pub const GENESIS_HASH: &str = "0000000000000000000000000000000000000000000000000000000000000000";
+
+/// What happened, by whom, to what; the store adds the sequence number and hashes.
+#[derive(Clone, Debug)]
+pub struct NewEvent {
+    /// When it happened (UTC).
+    pub occurred_at: OffsetDateTime,
+    /// The acting user, if a person acted (`None` for the system itself).
+    pub actor_user_id: Option<Uuid>,
+    /// The actor's user name, kept even if the user is later renamed.
+    pub actor_name: String,
+    /// The actor's role at the time.
+    pub actor_role: String,
+    /// A stable verb such as `patient.view` or `patient.search`.
+    pub action: String,
+    /// The kind of record acted on.
+    pub entity_type: String,
+    /// The record acted on, when there is one.
+    pub entity_id: Option<String>,
+    /// A JSON object with details (which fields changed, the search's shape); never passwords.
+    pub detail: String,
+    /// Where the request came from (client address, or `cli`).
+    pub source: String,
+    /// Every patient whose data was read or changed.
+    pub patients: Vec<Uuid>,
+}
+
+/// A stored audit event with the patients it names.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Event {
+    /// The row as stored.
+    pub row: audit_event::Model,
+    /// The patients it names, sorted.
+    pub patients: Vec<Uuid>,
+}
+
+/// The hash over an event's content and its predecessor's hash.
+fn event_hash(row: &audit_event::Model, patients: &[Uuid]) -> String {
+    let occurred = row
+        .occurred_at
+        .unix_timestamp_nanos()
+        .div_euclid(1000)
+        .to_string();
+    let patients: Vec<String> = patients.iter().map(Uuid::to_string).collect();
+    let content = serde_json::json!([
+        row.seq,
+        occurred,
+        row.actor_user_id.map(|id| id.to_string()),
+        row.actor_name,
+        row.actor_role,
+        row.action,
+        row.entity_type,
+        row.entity_id,
+        row.detail,
+        row.source,
+        patients,
+        row.prev_hash,
+    ]);
+    hex::encode(Sha256::digest(content.to_string().as_bytes()))
+}
+
+/// Truncates to whole microseconds, the precision both backends store.
+fn to_micros(at: OffsetDateTime) -> OffsetDateTime {
+    let micros = at.unix_timestamp_nanos().div_euclid(1000);
+    OffsetDateTime::from_unix_timestamp_nanos(micros * 1000).unwrap_or(at)
+}
+
+/// Appends an event inside the caller's transaction and returns its sequence number.
+pub async fn append(db: &impl Db, event: NewEvent) -> StoreResult<i64> {
+    // Take the head row's lock before reading it, so no other appender can read the same head.
+    let bump = Query::update()
+        .table(audit_head::Entity)
+        .value(audit_head::Column::LastSeq, Expr::col(audit_head::Column::LastSeq).add(1))
+        .and_where(audit_head::Column::Id.eq(1))
+        .to_owned();
+    db.execute(&bump).await?;
+    let head = audit_head::Entity::find_by_id(1)
+        .one(db)
+        .await?
+        .ok_or_else(|| StoreError::Database("the audit head row is missing".into()))?;
+
+    let mut patients = event.patients;
+    patients.sort_unstable();
+    patients.dedup();
+    let mut row = audit_event::Model {
+        seq: head.last_seq,
+        occurred_at: to_micros(event.occurred_at),
+        actor_user_id: event.actor_user_id,
+        actor_name: event.actor_name,
+        actor_role: event.actor_role,
+        action: event.action,
+        entity_type: event.entity_type,
+        entity_id: event.entity_id,
+        detail: event.detail,
+        source: event.source,
+        prev_hash: head.last_hash,
+        hash: String::new(),
+    };
+    row.hash = event_hash(&row, &patients);
+    let seq = row.seq;
+    let hash = row.hash.clone();
+    audit_event::Entity::insert(audit_event::ActiveModel::from(row))
+        .exec_without_returning(db)
+        .await?;
+    if !patients.is_empty() {
+        let links = patients.iter().map(|patient_id| audit_event_patient::ActiveModel {
+            patient_id: Set(*patient_id),
+            seq: Set(seq),
+        });
+        audit_event_patient::Entity::insert_many(links)
+            .exec_without_returning(db)
+            .await?;
+    }
+    let set_hash = Query::update()
+        .table(audit_head::Entity)
+        .value(audit_head::Column::LastHash, hash)
+        .and_where(audit_head::Column::Id.eq(1))
+        .to_owned();
+    db.execute(&set_hash).await?;
+    Ok(seq)
+}
+
+/// The first problem `verify` found.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ChainBreak {
+    /// The sequence number of the first bad (or missing) row.
+    pub seq: i64,
+    /// What is wrong with it.
+    pub problem: String,
+}
+
+/// The outcome of checking the whole chain.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Verification {
+    /// How many events were checked.
+    pub checked: u64,
+    /// The first break, or `None` when the chain is intact.
+    pub first_break: Option<ChainBreak>,
+}
+
+const VERIFY_BATCH: i64 = 5_000;
+
+/// Recomputes every hash in order and checks the chain against the head row.
+pub async fn verify(db: &impl Db) -> StoreResult<Verification> {
+    let head = audit_head::Entity::find_by_id(1)
+        .one(db)
+        .await?
+        .ok_or_else(|| StoreError::Database("the audit head row is missing".into()))?;
+    let mut expected_seq = 1i64;
+    let mut prev_hash = GENESIS_HASH.to_owned();
+    let mut checked = 0u64;
+    let broken = |checked, seq, problem: &str| {
+        Ok(Verification {
+            checked,
+            first_break: Some(ChainBreak {
+                seq,
+                problem: problem.to_owned(),
+            }),
+        })
+    };
+    loop {
+        let rows = audit_event::Entity::find()
+            .filter(audit_event::Column::Seq.gte(expected_seq))
+            .order_by_asc(audit_event::Column::Seq)
+            .limit(VERIFY_BATCH as u64)
+            .all(db)
+            .await?;
+        let Some(last) = rows.last() else { break };
+        let links = audit_event_patient::Entity::find()
+            .filter(audit_event_patient::Column::Seq.between(expected_seq, last.seq))
+            .order_by_asc(audit_event_patient::Column::Seq)
+            .order_by_asc(audit_event_patient::Column::PatientId)
+            .all(db)
+            .await?;
+        let mut links = links.into_iter().peekable();
+        for row in &rows {
+            if row.seq != expected_seq {
+                return broken(checked, expected_seq, "this row is missing (deleted)");
+            }
+            let mut patients = Vec::new();
+            while let Some(link) = links.next_if(|link| link.seq <= row.seq) {
+                if link.seq == row.seq {
+                    patients.push(link.patient_id);
+                }
+            }
+            if row.prev_hash != prev_hash {
+                return broken(checked, row.seq, "its link to the previous row does not match");
+            }
+            if event_hash(row, &patients) != row.hash {
+                return broken(checked, row.seq, "its content does not match its hash (altered)");
+            }
+            prev_hash = row.hash.clone();
+            expected_seq += 1;
+            checked += 1;
+        }
+    }
+    let last_seq = expected_seq - 1;
+    if head.last_seq > last_seq {
+        return broken(checked, last_seq + 1, "this row is missing (deleted)");
+    }
+    if head.last_seq < last_seq || head.last_hash != prev_hash {
+        return broken(checked, std::cmp::max(head.last_seq, 1), "the chain's head does not match its last row");
+    }
+    Ok(Verification {
+        checked,
+        first_break: None,
+    })
+}
+
+/// What the compliance officer filters the trail by.
+#[derive(Clone, Debug, Default)]
+pub struct Filter {
+    /// Only events naming this patient.
+    pub patient_id: Option<Uuid>,
+    /// Only events by this user name.
+    pub actor_name: Option<String>,
+    /// Only events at or after this instant.
+    pub from: Option<OffsetDateTime>,
+    /// Only events before this instant.
+    pub until: Option<OffsetDateTime>,
+    /// Only events with a sequence number below this (paging backwards).
+    pub before_seq: Option<i64>,
+}
+
+/// Newest first, at most `limit` events matching `filter`.
+pub async fn search(db: &impl Db, filter: &Filter, limit: u64) -> StoreResult<Vec<Event>> {
+    let mut query = audit_event::Entity::find();
+    if let Some(patient_id) = filter.patient_id {
+        let seqs = Query::select()
+            .column(audit_event_patient::Column::Seq)
+            .from(audit_event_patient::Entity)
+            .and_where(audit_event_patient::Column::PatientId.eq(patient_id))
+            .to_owned();
+        query = query.filter(audit_event::Column::Seq.in_subquery(seqs));
+    }
+    if let Some(name) = &filter.actor_name {
+        query = query.filter(audit_event::Column::ActorName.eq(name.as_str()));
+    }
+    if let Some(from) = filter.from {
+        query = query.filter(audit_event::Column::OccurredAt.gte(from));
+    }
+    if let Some(until) = filter.until {
+        query = query.filter(audit_event::Column::OccurredAt.lt(until));
+    }
+    if let Some(before) = filter.before_seq {
+        query = query.filter(audit_event::Column::Seq.lt(before));
+    }
+    let rows = query
+        .order_by_desc(audit_event::Column::Seq)
+        .limit(limit)
+        .all(db)
+        .await?;
+    let seqs: Vec<i64> = rows.iter().map(|row| row.seq).collect();
+    let links = audit_event_patient::Entity::find()
+        .filter(audit_event_patient::Column::Seq.is_in(seqs))
+        .order_by_asc(audit_event_patient::Column::PatientId)
+        .all(db)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(|row| {
+            let patients = links
+                .iter()
+                .filter(|link| link.seq == row.seq)
+                .map(|link| link.patient_id)
+                .collect();
+            Event { row, patients }
+        })
+        .collect())
+}

@@ -1,0 +1,20 @@
+//! One module per table. Rows are plain structs (`Model`) that the app layer reads directly.
+
+pub mod api_token;
+pub mod audit_event;
+pub mod audit_event_patient;
+pub mod audit_head;
+pub mod coverage;
+pub mod location;
+pub mod patient;
+pub mod patient_address;
+pub mod patient_diagnosis;
+pub mod patient_phone;
+pub mod payer;
+pub mod plan;
+pub mod prescriber;
+pub mod referral_source;
+pub mod referral_source_prescriber;
+pub mod session;
+pub mod supplier;
+pub mod user;

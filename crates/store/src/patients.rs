@@ -1,0 +1,259 @@
+//! Patients with their addresses, phones and diagnoses, and their insurance coverages.
+
+use durable_domain::search::PatientQuery;
+use sea_orm::sea_query::Condition;
+use sea_orm::{
+    ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter,
+    QueryOrder, QuerySelect,
+};
+use uuid::Uuid;
+
+use crate::directory::key_prefix;
+use crate::entity::{coverage, patient, patient_address, patient_diagnosis, patient_phone};
+use crate::{Db, StoreResult};
+
+pub use crate::entity::coverage::Model as Coverage;
+pub use crate::entity::patient::Model as Patient;
+pub use crate::entity::patient_address::Model as Address;
+pub use crate::entity::patient_diagnosis::Model as Diagnosis;
+pub use crate::entity::patient_phone::Model as PhoneNumber;
+
+/// A patient with everything recorded on the demographics form.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PatientRecord {
+    /// The patient row.
+    pub patient: Patient,
+    /// Home and delivery addresses.
+    pub addresses: Vec<Address>,
+    /// Phone numbers by kind.
+    pub phones: Vec<PhoneNumber>,
+    /// Diagnosis codes on file.
+    pub diagnoses: Vec<Diagnosis>,
+}
+
+/// Rows per multi-row INSERT: well under both backends' bound-parameter limits.
+const BATCH: usize = 1_000;
+
+/// Inserts patients with their child rows in multi-row statements (intake and demo loads).
+pub async fn insert(db: &impl Db, records: Vec<PatientRecord>) -> StoreResult<()> {
+    let mut patients = Vec::with_capacity(records.len());
+    let mut addresses = Vec::new();
+    let mut phones = Vec::new();
+    let mut diagnoses = Vec::new();
+    for record in records {
+        patients.push(record.patient);
+        addresses.extend(record.addresses);
+        phones.extend(record.phones);
+        diagnoses.extend(record.diagnoses);
+    }
+    insert_children(db, patients, addresses, phones, diagnoses).await
+}
+
+async fn insert_children(
+    db: &impl Db,
+    patients: Vec<Patient>,
+    addresses: Vec<Address>,
+    phones: Vec<PhoneNumber>,
+    diagnoses: Vec<Diagnosis>,
+) -> StoreResult<()> {
+    for chunk in patients.chunks(BATCH) {
+        patient::Entity::insert_many(chunk.iter().cloned().map(patient::ActiveModel::from))
+            .exec_without_returning(db)
+            .await?;
+    }
+    for chunk in addresses.chunks(BATCH) {
+        patient_address::Entity::insert_many(
+            chunk.iter().cloned().map(patient_address::ActiveModel::from),
+        )
+        .exec_without_returning(db)
+        .await?;
+    }
+    for chunk in phones.chunks(BATCH) {
+        patient_phone::Entity::insert_many(chunk.iter().cloned().map(patient_phone::ActiveModel::from))
+            .exec_without_returning(db)
+            .await?;
+    }
+    for chunk in diagnoses.chunks(BATCH) {
+        patient_diagnosis::Entity::insert_many(
+            chunk.iter().cloned().map(patient_diagnosis::ActiveModel::from),
+        )
+        .exec_without_returning(db)
+        .await?;
+    }
+    Ok(())
+}
+
+/// Replaces a patient's demographics, addresses, phones and diagnoses.
+pub async fn update(db: &impl Db, record: PatientRecord) -> StoreResult<()> {
+    let id = record.patient.id;
+    crate::replace(db, record.patient).await?;
+    patient_address::Entity::delete_many()
+        .filter(patient_address::Column::PatientId.eq(id))
+        .exec(db)
+        .await?;
+    patient_phone::Entity::delete_many()
+        .filter(patient_phone::Column::PatientId.eq(id))
+        .exec(db)
+        .await?;
+    patient_diagnosis::Entity::delete_many()
+        .filter(patient_diagnosis::Column::PatientId.eq(id))
+        .exec(db)
+        .await?;
+    insert_children(db, Vec::new(), record.addresses, record.phones, record.diagnoses).await
+}
+
+/// One patient with their child rows.
+pub async fn get(db: &impl Db, id: Uuid) -> StoreResult<Option<PatientRecord>> {
+    let Some(patient) = patient::Entity::find_by_id(id).one(db).await? else {
+        return Ok(None);
+    };
+    let addresses = patient_address::Entity::find()
+        .filter(patient_address::Column::PatientId.eq(id))
+        .order_by_asc(patient_address::Column::Kind)
+        .all(db)
+        .await?;
+    let phones = patient_phone::Entity::find()
+        .filter(patient_phone::Column::PatientId.eq(id))
+        .order_by_asc(patient_phone::Column::Kind)
+        .all(db)
+        .await?;
+    let diagnoses = patient_diagnosis::Entity::find()
+        .filter(patient_diagnosis::Column::PatientId.eq(id))
+        .order_by_asc(patient_diagnosis::Column::AddedAt)
+        .all(db)
+        .await?;
+    Ok(Some(PatientRecord {
+        patient,
+        addresses,
+        phones,
+        diagnoses,
+    }))
+}
+
+/// Whether a patient exists.
+pub async fn exists(db: &impl Db, id: Uuid) -> StoreResult<bool> {
+    Ok(patient::Entity::find_by_id(id).count(db).await? > 0)
+}
+
+/// How many patients exist.
+pub async fn count(db: &impl Db) -> StoreResult<u64> {
+    Ok(patient::Entity::find().count(db).await?)
+}
+
+/// Patients with this exact name and date of birth (possible duplicates at intake).
+pub async fn same_name_and_birth_date(
+    db: &impl Db,
+    family_key: &str,
+    given_key: &str,
+    birth_date: time::Date,
+) -> StoreResult<Vec<Patient>> {
+    Ok(patient::Entity::find()
+        .filter(patient::Column::FamilyKey.eq(family_key))
+        .filter(patient::Column::GivenKey.eq(given_key))
+        .filter(patient::Column::BirthDate.eq(birth_date))
+        .limit(20)
+        .all(db)
+        .await?)
+}
+
+/// Patients matching a search, ordered by name then birth date.
+pub async fn search(
+    db: &impl Db,
+    query: &PatientQuery,
+    offset: u64,
+    limit: u64,
+) -> StoreResult<Vec<Patient>> {
+    let condition = match query {
+        PatientQuery::Name {
+            first,
+            second: None,
+            ..
+        } => Condition::any()
+            .add(key_prefix(patient::Column::FamilyKey, first))
+            .add(key_prefix(patient::Column::GivenKey, first)),
+        PatientQuery::Name {
+            first,
+            second: Some(second),
+            ordered,
+        } => {
+            let family_first = Condition::all()
+                .add(key_prefix(patient::Column::FamilyKey, first))
+                .add(key_prefix(patient::Column::GivenKey, second));
+            if *ordered {
+                family_first
+            } else {
+                Condition::any().add(family_first).add(
+                    Condition::all()
+                        .add(key_prefix(patient::Column::FamilyKey, second))
+                        .add(key_prefix(patient::Column::GivenKey, first)),
+                )
+            }
+        }
+        PatientQuery::BirthDate(date) => Condition::all().add(patient::Column::BirthDate.eq(*date)),
+        PatientQuery::Mbi(mbi) => Condition::all().add(patient::Column::Mbi.eq(mbi.as_str())),
+        PatientQuery::Phone(phone) => {
+            let owners = sea_orm::sea_query::Query::select()
+                .column(patient_phone::Column::PatientId)
+                .from(patient_phone::Entity)
+                .and_where(patient_phone::Column::Number.eq(phone.as_str()))
+                .to_owned();
+            Condition::all().add(patient::Column::Id.in_subquery(owners))
+        }
+    };
+    Ok(patient::Entity::find()
+        .filter(condition)
+        .order_by_asc(patient::Column::FamilyKey)
+        .order_by_asc(patient::Column::GivenKey)
+        .order_by_asc(patient::Column::Id)
+        .offset(offset)
+        .limit(limit)
+        .all(db)
+        .await?)
+}
+
+/// Adds coverages.
+pub async fn insert_coverages(db: &impl Db, rows: Vec<Coverage>) -> StoreResult<()> {
+    for chunk in rows.chunks(BATCH) {
+        coverage::Entity::insert_many(chunk.iter().cloned().map(coverage::ActiveModel::from))
+            .exec_without_returning(db)
+            .await?;
+    }
+    Ok(())
+}
+
+/// Replaces a coverage's fields.
+pub async fn update_coverage(db: &impl Db, row: Coverage) -> StoreResult<()> {
+    crate::replace(db, row).await?;
+    Ok(())
+}
+
+/// One coverage.
+pub async fn coverage(db: &impl Db, id: Uuid) -> StoreResult<Option<Coverage>> {
+    Ok(coverage::Entity::find_by_id(id).one(db).await?)
+}
+
+/// A patient's coverages, primary first.
+pub async fn coverages_of(db: &impl Db, patient_id: Uuid) -> StoreResult<Vec<Coverage>> {
+    Ok(coverage::Entity::find()
+        .filter(coverage::Column::PatientId.eq(patient_id))
+        .order_by_asc(coverage::Column::Priority)
+        .order_by_desc(coverage::Column::EffectiveDate)
+        .all(db)
+        .await?)
+}
+
+/// "City, ST" of each listed patient's home address.
+pub async fn home_cities(
+    db: &impl Db,
+    patient_ids: Vec<Uuid>,
+) -> StoreResult<std::collections::HashMap<Uuid, String>> {
+    let rows = patient_address::Entity::find()
+        .filter(patient_address::Column::PatientId.is_in(patient_ids))
+        .filter(patient_address::Column::Kind.eq(durable_domain::people::AddressKind::Home.as_str()))
+        .all(db)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .map(|a| (a.patient_id, format!("{}, {}", a.city, a.state)))
+        .collect())
+}

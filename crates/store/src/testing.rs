@@ -1,0 +1,118 @@
+//! Fresh databases for tests. Every suite runs on SQLite; when `DURABLE_TEST_DATABASE_URL` is
+//! set it also runs on PostgreSQL, and fails (never skips) if that server cannot be reached.
+
+use sea_orm::{ConnectionTrait, Database};
+
+use crate::Store;
+
+/// A migrated, empty database that belongs to one test.
+pub struct TestDb {
+    /// The store to use.
+    pub store: Store,
+    /// The URL it was opened with (for tests that open their own pool or run the CLI).
+    pub url: String,
+    cleanup: Cleanup,
+}
+
+enum Cleanup {
+    Sqlite(#[allow(dead_code)] tempfile::TempDir),
+    Postgres { admin_url: String, name: String },
+}
+
+/// A fresh database on every backend under test: SQLite, then PostgreSQL when configured.
+pub async fn every_backend() -> Vec<TestDb> {
+    let mut dbs = vec![sqlite().await];
+    if let Ok(url) = std::env::var("DURABLE_TEST_DATABASE_URL") {
+        dbs.push(postgres(&url).await);
+    }
+    dbs
+}
+
+/// A fresh SQLite database in a temporary directory.
+#[allow(clippy::expect_used)] // Test support: a failure here is a broken test machine.
+pub async fn sqlite() -> TestDb {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let url = format!("sqlite://{}/test.sqlite", dir.path().display());
+    let store = Store::open(&url).await.expect("open SQLite");
+    store.migrate().await.expect("migrate SQLite");
+    TestDb {
+        store,
+        url,
+        cleanup: Cleanup::Sqlite(dir),
+    }
+}
+
+/// A fresh PostgreSQL database created on the server at `admin_url`.
+#[allow(clippy::expect_used)]
+pub async fn postgres(admin_url: &str) -> TestDb {
+    let name = format!("durable_test_{}", uuid::Uuid::new_v4().simple());
+    let admin = Database::connect(admin_url)
+        .await
+        .expect("DURABLE_TEST_DATABASE_URL is set but PostgreSQL cannot be reached");
+    admin
+        .execute_unprepared(&format!("CREATE DATABASE {name}"))
+        .await
+        .expect("create test database");
+    admin.close().await.expect("close admin connection");
+    let url = with_database(admin_url, &name);
+    let store = Store::open(&url).await.expect("open PostgreSQL");
+    store.migrate().await.expect("migrate PostgreSQL");
+    TestDb {
+        store,
+        url,
+        cleanup: Cleanup::Postgres {
+            admin_url: admin_url.to_owned(),
+            name,
+        },
+    }
+}
+
+/// `url` pointing at database `name` instead of its own.
+fn with_database(url: &str, name: &str) -> String {
+    let (base, query) = url.split_once('?').map_or((url, None), |(b, q)| (b, Some(q)));
+    let authority_start = base.find("://").map_or(0, |i| i + 3);
+    let base = match base[authority_start..].find('/') {
+        Some(slash) => &base[..authority_start + slash],
+        None => base,
+    };
+    match query {
+        Some(query) => format!("{base}/{name}?{query}"),
+        None => format!("{base}/{name}"),
+    }
+}
+
+impl TestDb {
+    /// Which backend this is, for assertion messages.
+    pub fn label(&self) -> &'static str {
+        match self.cleanup {
+            Cleanup::Sqlite(_) => "sqlite",
+            Cleanup::Postgres { .. } => "postgres",
+        }
+    }
+
+    /// Closes the pool and drops the database.
+    #[allow(clippy::expect_used)]
+    pub async fn finish(self) {
+        self.store.close().await.expect("close pool");
+        if let Cleanup::Postgres { admin_url, name } = self.cleanup {
+            let admin = Database::connect(&admin_url).await.expect("reconnect");
+            admin
+                .execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                .await
+                .expect("drop test database");
+            admin.close().await.expect("close admin connection");
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn database_name_is_swapped_in_urls() {
+        assert_eq!(
+            super::with_database("postgres://u@h:5432/postgres?sslmode=disable", "x"),
+            "postgres://u@h:5432/x?sslmode=disable"
+        );
+        assert_eq!(super::with_database("postgres://h", "x"), "postgres://h/x");
+    }
+}
