@@ -270,6 +270,38 @@ pub async fn revoke_token(app: &App, actor: &Actor, id: ApiTokenId) -> AppResult
     Ok(())
 }
 
+/// A user as the administrator sees them.
+#[derive(Clone, Debug, serde::Serialize)]
+pub struct UserView {
+    /// Login name.
+    pub username: String,
+    /// Full name.
+    pub display_name: String,
+    /// Role label.
+    pub role: &'static str,
+    /// Whether the account may log in.
+    pub active: bool,
+    /// Whether the account is locked out now.
+    pub locked: bool,
+}
+
+/// Every user, for the administrator.
+pub async fn list_users(app: &App, actor: &Actor) -> AppResult<Vec<UserView>> {
+    actor.require(Permission::UserAdmin)?;
+    let now = app.clock.now();
+    Ok(users::list(app.store.conn())
+        .await?
+        .into_iter()
+        .map(|u| UserView {
+            role: Role::parse(&u.role).map_or("unknown", Role::label),
+            locked: u.locked_until.is_some_and(|until| until > now),
+            username: u.username,
+            display_name: u.display_name,
+            active: u.active,
+        })
+        .collect())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -574,6 +574,33 @@ pub async fn edit_form(app: &App, actor: &Actor, id: PatientId) -> AppResult<Pat
     })
 }
 
+/// The patients added most recently (the intake coordinator's home page); the read is recorded.
+pub async fn recently_added(app: &App, actor: &Actor, limit: u64) -> AppResult<Vec<PatientSummary>> {
+    actor.require(Permission::PatientRead)?;
+    let found = store::recently_added(app.store.conn(), limit).await?;
+    summarise_and_record(app, actor, found, serde_json::json!({ "by": "recently_added" })).await
+}
+
+/// Summaries of `found` with their home cities; the patients shown are recorded.
+async fn summarise_and_record(
+    app: &App,
+    actor: &Actor,
+    found: Vec<store::Patient>,
+    detail: serde_json::Value,
+) -> AppResult<Vec<PatientSummary>> {
+    let cities = store::home_cities(app.store.conn(), found.iter().map(|p| p.id).collect()).await?;
+    let items: Vec<PatientSummary> = found.iter().map(|p| summary(p, cities.get(&p.id).cloned())).collect();
+    if !items.is_empty() {
+        record_read(
+            app,
+            actor,
+            Audit::about("patient.search", "patient", None).patients(items.iter().map(|i| i.id)).detail(detail),
+        )
+        .await?;
+    }
+    Ok(items)
+}
+
 /// The page size of patient searches.
 pub const PAGE: u64 = 25;
 
@@ -599,26 +626,12 @@ pub async fn search(app: &App, actor: &Actor, text: &str, offset: u64) -> AppRes
     let mut found = store::search(app.store.conn(), &query, offset, PAGE + 1).await?;
     let next = (found.len() as u64 > PAGE).then_some(offset + PAGE);
     found.truncate(PAGE as usize);
-    let cities = store::home_cities(app.store.conn(), found.iter().map(|p| p.id).collect()).await?;
-    let items: Vec<PatientSummary> = found
-        .iter()
-        .map(|p| summary(p, cities.get(&p.id).cloned()))
-        .collect();
-    if !items.is_empty() {
-        let kind = match query {
-            PatientQuery::Name { .. } => "name",
-            PatientQuery::BirthDate(_) => "birth_date",
-            PatientQuery::Mbi(_) => "mbi",
-            PatientQuery::Phone(_) => "phone",
-        };
-        record_read(
-            app,
-            actor,
-            Audit::about("patient.search", "patient", None)
-                .patients(items.iter().map(|i| i.id))
-                .detail(serde_json::json!({ "by": kind, "offset": offset })),
-        )
-        .await?;
-    }
+    let kind = match query {
+        PatientQuery::Name { .. } => "name",
+        PatientQuery::BirthDate(_) => "birth_date",
+        PatientQuery::Mbi(_) => "mbi",
+        PatientQuery::Phone(_) => "phone",
+    };
+    let items = summarise_and_record(app, actor, found, serde_json::json!({ "by": kind, "offset": offset })).await?;
     Ok(SearchPage { items, next })
 }

@@ -211,6 +211,15 @@ pub async fn search(
         .await?)
 }
 
+/// The newest patients (ids are UUIDv7, so id order is creation order).
+pub async fn recently_added(db: &impl Db, limit: u64) -> StoreResult<Vec<Patient>> {
+    Ok(patient::Entity::find()
+        .order_by_desc(patient::Column::Id)
+        .limit(limit)
+        .all(db)
+        .await?)
+}
+
 /// Adds coverages.
 pub async fn insert_coverages(db: &impl Db, rows: Vec<Coverage>) -> StoreResult<()> {
     for chunk in rows.chunks(BATCH) {

@@ -1,0 +1,138 @@
+//! Server-rendered pages. Every handler takes a `PageActor` (or is the login page), calls one
+//! app function, and renders a template inside the shared layout.
+
+mod audit;
+pub(crate) use audit::AuditParams;
+mod auth;
+mod directory;
+mod home;
+mod patients;
+
+use askama::Template;
+use axum::Router;
+use axum::http::{StatusCode, header};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::get;
+use durable_app::{AppError, Permission};
+
+use crate::AppState;
+use crate::error::classify;
+use crate::session::PageActor;
+
+/// Every page route.
+pub(crate) fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/healthz", get(healthz))
+        .route("/static/htmx.min.js", get(htmx))
+        .route("/static/style.css", get(style))
+        .merge(auth::routes())
+        .merge(home::routes())
+        .merge(patients::routes())
+        .merge(directory::routes())
+        .merge(audit::routes())
+        .fallback(|| async { (StatusCode::NOT_FOUND, Html("<!doctype html><title>Not found</title><p>There is no such page. <a href=\"/\">Home</a></p>")) })
+}
+
+/// 200 once the database answers.
+async fn healthz(axum::extract::State(state): axum::extract::State<AppState>) -> Response {
+    match state.app.store.ping().await {
+        Ok(()) => (StatusCode::OK, "ok").into_response(),
+        Err(_) => (StatusCode::SERVICE_UNAVAILABLE, "database unavailable").into_response(),
+    }
+}
+
+async fn htmx() -> Response {
+    (
+        [(header::CONTENT_TYPE, "text/javascript; charset=utf-8")],
+        include_str!("../../static/htmx.min.js"),
+    )
+        .into_response()
+}
+
+async fn style() -> Response {
+    (
+        [(header::CONTENT_TYPE, "text/css; charset=utf-8")],
+        include_str!("../../static/style.css"),
+    )
+        .into_response()
+}
+
+/// A link in the navigation bar.
+pub(crate) struct NavItem {
+    pub href: &'static str,
+    pub label: &'static str,
+    pub current: bool,
+}
+
+/// What the shared layout shows around every page.
+pub(crate) struct Layout {
+    pub title: String,
+    pub username: String,
+    pub role: &'static str,
+    pub nav: Vec<NavItem>,
+    pub csrf: String,
+}
+
+impl Layout {
+    /// The layout for a logged-in page; `section` marks the current navigation item.
+    pub(crate) fn new(page: &PageActor, title: impl Into<String>, section: &str) -> Layout {
+        let items: [(&'static str, &'static str, Option<Permission>); 5] = [
+            ("/", "Home", None),
+            ("/patients", "Patients", Some(Permission::PatientRead)),
+            ("/prescribers", "Prescribers", Some(Permission::PrescriberRead)),
+            ("/referral-sources", "Referral sources", Some(Permission::ReferralSourceRead)),
+            ("/audit", "Audit trail", Some(Permission::AuditRead)),
+        ];
+        Layout {
+            title: title.into(),
+            username: page.actor.username.clone(),
+            role: page.actor.role.label(),
+            nav: items
+                .into_iter()
+                .filter(|(_, _, permission)| permission.is_none_or(|p| page.actor.can(p)))
+                .map(|(href, label, _)| NavItem { href, label, current: href == section })
+                .collect(),
+            csrf: page.csrf.clone(),
+        }
+    }
+}
+
+/// Renders a template, or a plain 500 if the template itself fails.
+pub(crate) fn render(template: &impl Template, status: StatusCode) -> Response {
+    match template.render() {
+        Ok(html) => (status, Html(html)).into_response(),
+        Err(err) => {
+            tracing::error!(%err, "template failed");
+            (StatusCode::INTERNAL_SERVER_ERROR, "The page could not be shown.").into_response()
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "error.html")]
+struct ErrorPage {
+    layout: Option<Layout>,
+    status: u16,
+    message: String,
+}
+
+/// The page for an app error (see `crate::error` for the policy); a lost session goes to login.
+pub(crate) fn error_page(err: AppError, layout: Option<Layout>) -> Response {
+    if matches!(err, AppError::Unauthenticated(_)) {
+        return Redirect::to("/login").into_response();
+    }
+    let (status, _, message, fields) = classify(err);
+    let details: Vec<String> = fields.into_iter().map(|f| format!("{}: {}", f.field, f.message)).collect();
+    let message = if details.is_empty() { message } else { format!("{message} {}", details.join(" ")) };
+    render(&ErrorPage { layout, status: status.as_u16(), message }, status)
+}
+
+/// A 404 for an id that does not parse.
+pub(crate) fn not_found(what: &'static str, page: &PageActor) -> Response {
+    error_page(AppError::NotFound(what), Some(Layout::new(page, "Not found", "")))
+}
+
+/// Mirrors `FieldErrors::for_field` for templates: the message for a field, or "".
+pub(crate) fn field_error<'a>(errors: &'a durable_domain::validation::FieldErrors, field: &str) -> &'a str {
+    errors.for_field(field).unwrap_or("")
+}

@@ -1,0 +1,170 @@
+//! The permission matrix: every page and API route, for every role. A role without the
+//! route's permission gets 403; a role with it never gets 403 or a 5xx.
+
+mod common;
+
+use axum::http::StatusCode;
+use common::{Harness, api, harness, login, page, send, token};
+use durable_app::{Permission, permissions};
+use durable_domain::role::Role;
+use durable_store::testing::every_backend;
+
+struct Route {
+    method: &'static str,
+    path: String,
+    permission: Option<Permission>,
+    body: &'static str,
+}
+
+fn route(method: &'static str, path: String, permission: Option<Permission>, body: &'static str) -> Route {
+    Route { method, path, permission, body }
+}
+
+fn page_routes(h: &Harness) -> Vec<Route> {
+    use Permission::*;
+    let (p, c, pr, s) = (h.patient, h.coverage, h.prescriber, h.source);
+    vec![
+        route("GET", "/".into(), None, ""),
+        route("GET", "/healthz".into(), None, ""),
+        route("GET", "/static/style.css".into(), None, ""),
+        route("GET", "/static/htmx.min.js".into(), None, ""),
+        route("GET", "/patients?q=obr".into(), Some(PatientRead), ""),
+        route("GET", "/patients/new".into(), Some(PatientWrite), ""),
+        route("POST", "/patients".into(), Some(PatientWrite), "family_name="),
+        route("GET", format!("/patients/{p}"), Some(PatientRead), ""),
+        route("GET", format!("/patients/{p}?tab=insurance"), Some(PatientRead), ""),
+        route("GET", format!("/patients/{p}/edit"), Some(PatientWrite), ""),
+        route("POST", format!("/patients/{p}"), Some(PatientWrite), "family_name="),
+        route("GET", format!("/patients/{p}/coverages/new"), Some(CoverageWrite), ""),
+        route("POST", format!("/patients/{p}/coverages"), Some(CoverageWrite), "coverage_member_id="),
+        route("GET", format!("/coverages/{c}/edit"), Some(CoverageWrite), ""),
+        route("POST", format!("/coverages/{c}"), Some(CoverageWrite), "coverage_member_id="),
+        route("GET", "/prescribers?q=lov".into(), Some(PrescriberRead), ""),
+        route("GET", "/prescribers/new".into(), Some(PrescriberWrite), ""),
+        route("POST", "/prescribers".into(), Some(PrescriberWrite), "npi="),
+        route("GET", format!("/prescribers/{pr}"), Some(PrescriberRead), ""),
+        route("GET", format!("/prescribers/{pr}/edit"), Some(PrescriberWrite), ""),
+        route("POST", format!("/prescribers/{pr}"), Some(PrescriberWrite), "npi="),
+        route("GET", "/referral-sources".into(), Some(ReferralSourceRead), ""),
+        route("GET", "/referral-sources/new".into(), Some(ReferralSourceWrite), ""),
+        route("POST", "/referral-sources".into(), Some(ReferralSourceWrite), "name="),
+        route("GET", format!("/referral-sources/{s}"), Some(ReferralSourceRead), ""),
+        route("GET", format!("/referral-sources/{s}/edit"), Some(ReferralSourceWrite), ""),
+        route("POST", format!("/referral-sources/{s}"), Some(ReferralSourceWrite), "name="),
+        route("GET", "/audit".into(), Some(AuditRead), ""),
+    ]
+}
+
+fn api_routes(h: &Harness) -> Vec<Route> {
+    use Permission::*;
+    let (p, c, pr, s) = (h.patient, h.coverage, h.prescriber, h.source);
+    vec![
+        route("GET", "/api/v1/openapi.json".into(), None, ""),
+        route("GET", "/api/v1/patients?q=obr".into(), Some(PatientRead), ""),
+        route("POST", "/api/v1/patients".into(), Some(PatientWrite), "{}"),
+        route("GET", format!("/api/v1/patients/{p}"), Some(PatientRead), ""),
+        route("PUT", format!("/api/v1/patients/{p}"), Some(PatientWrite), "{}"),
+        route("GET", format!("/api/v1/patients/{p}/coverages"), Some(CoverageRead), ""),
+        route("POST", format!("/api/v1/patients/{p}/coverages"), Some(CoverageWrite), "{}"),
+        route("GET", format!("/api/v1/coverages/{c}"), Some(CoverageRead), ""),
+        route("PUT", format!("/api/v1/coverages/{c}"), Some(CoverageWrite), "{}"),
+        route("GET", "/api/v1/prescribers?q=lov".into(), Some(PrescriberRead), ""),
+        route("POST", "/api/v1/prescribers".into(), Some(PrescriberWrite), "{}"),
+        route("GET", format!("/api/v1/prescribers/{pr}"), Some(PrescriberRead), ""),
+        route("PUT", format!("/api/v1/prescribers/{pr}"), Some(PrescriberWrite), "{}"),
+        route("GET", "/api/v1/referral-sources".into(), Some(ReferralSourceRead), ""),
+        route("POST", "/api/v1/referral-sources".into(), Some(ReferralSourceWrite), "{}"),
+        route("GET", format!("/api/v1/referral-sources/{s}"), Some(ReferralSourceRead), ""),
+        route("PUT", format!("/api/v1/referral-sources/{s}"), Some(ReferralSourceWrite), "{}"),
+        route("GET", "/api/v1/payers".into(), Some(PayerRead), ""),
+        route("GET", "/api/v1/audit".into(), Some(AuditRead), ""),
+    ]
+}
+
+fn check(role: Role, route: &Route, status: StatusCode, body: &str) {
+    let allowed = route.permission.is_none_or(|p| permissions::allows(role, p));
+    if allowed {
+        assert!(
+            status != StatusCode::FORBIDDEN && !status.is_server_error(),
+            "{role:?} {} {} answered {status}: {body}",
+            route.method,
+            route.path
+        );
+    } else {
+        assert_eq!(status, StatusCode::FORBIDDEN, "{role:?} {} {}: {body}", route.method, route.path);
+    }
+}
+
+#[tokio::test]
+async fn every_page_route_for_every_role() {
+    for db in every_backend().await {
+        let h = harness(db).await;
+        for role in Role::ALL {
+            let cookies = login(&h.router, role).await;
+            for route in page_routes(&h) {
+                let reply = send(&h.router, page(route.method, &route.path, &cookies, route.body)).await;
+                check(role, &route, reply.status, &reply.body);
+            }
+        }
+        h.db.finish().await;
+    }
+}
+
+#[tokio::test]
+async fn every_api_route_for_every_role() {
+    for db in every_backend().await {
+        let h = harness(db).await;
+        for role in Role::ALL {
+            let token = token(&h.app, role).await;
+            for route in api_routes(&h) {
+                let body = (!route.body.is_empty()).then_some(route.body);
+                let reply = send(&h.router, api(route.method, &route.path, &token, body)).await;
+                check(role, &route, reply.status, &reply.body);
+                if reply.status == StatusCode::FORBIDDEN {
+                    assert_eq!(reply.json()["error"]["code"], "forbidden");
+                }
+            }
+        }
+        h.db.finish().await;
+    }
+}
+
+#[tokio::test]
+async fn the_openapi_document_lists_exactly_the_tested_api_routes() {
+    let doc = serde_json::to_value(durable_web::openapi_document()).unwrap();
+    let mut documented: Vec<String> = doc["paths"]
+        .as_object()
+        .unwrap()
+        .iter()
+        .flat_map(|(path, ops)| ops.as_object().unwrap().keys().map(move |m| format!("{} {path}", m.to_uppercase())))
+        .collect();
+    documented.sort();
+    let db = durable_store::testing::sqlite().await;
+    let h = harness(db).await;
+    let mut tested: Vec<String> = api_routes(&h)
+        .iter()
+        .filter(|r| !r.path.ends_with("openapi.json"))
+        .map(|r| {
+            let path = r.path.split('?').next().unwrap().to_owned();
+            let templated = [h.patient.to_string(), h.coverage.to_string(), h.prescriber.to_string(), h.source.to_string()]
+                .iter()
+                .fold(path, |p, id| p.replace(id.as_str(), "{id}"));
+            format!("{} {templated}", r.method)
+        })
+        .collect();
+    tested.sort();
+    assert_eq!(documented, tested);
+    h.db.finish().await;
+}
+
+#[tokio::test]
+async fn pages_and_api_refuse_anonymous_callers() {
+    let h = harness(durable_store::testing::sqlite().await).await;
+    let reply = send(&h.router, page("GET", &format!("/patients/{}", h.patient), "", "")).await;
+    assert_eq!(reply.status, StatusCode::SEE_OTHER);
+    assert_eq!(reply.headers["location"], "/login");
+    let reply = send(&h.router, api("GET", "/api/v1/patients?q=o", "dur_not-a-token", None)).await;
+    assert_eq!(reply.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(reply.json()["error"]["code"], "unauthenticated");
+    h.db.finish().await;
+}
