@@ -107,6 +107,32 @@ mod tests {
         }
     }
 
+    /// The table as Markdown, one row per permission and one column per role.
+    fn markdown_table() -> String {
+        let mut out = String::from("| Permission |");
+        for role in Role::ALL {
+            out.push_str(&format!(" {} |", role.as_str()));
+        }
+        out.push_str("\n| --- |");
+        out.push_str(&" :-: |".repeat(Role::ALL.len()));
+        out.push('\n');
+        for permission in Permission::ALL {
+            out.push_str(&format!("| {} |", permission.describe()));
+            for role in Role::ALL {
+                out.push_str(if allows(role, permission) { " ✔ |" } else { "  |" });
+            }
+            out.push('\n');
+        }
+        out
+    }
+
+    #[test]
+    fn the_documented_table_is_the_enforced_table() {
+        let doc = include_str!("../../../docs/permissions.md");
+        let table = markdown_table();
+        assert!(doc.contains(&table), "docs/permissions.md is out of date; it should contain:\n{table}");
+    }
+
     #[test]
     fn minimum_necessary_for_the_field_roles() {
         assert!(allows(Role::Technician, Permission::PatientRead));
