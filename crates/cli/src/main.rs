@@ -1,1 +1,268 @@
-fn main() {}
+//! The `durable` binary: thin argument handling around durable-app and durable-web.
+
+use std::io::Read;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand};
+use durable_app::{Actor, App, AppError, audit, auth, demo};
+use durable_domain::clock::Clock;
+use durable_domain::role::Role;
+use durable_web::WebConfig;
+
+/// Durable: operations and billing for durable medical equipment suppliers.
+#[derive(Parser)]
+#[command(name = "durable", version, about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+/// Where the data lives; every subcommand takes these the same way.
+#[derive(Args, Clone)]
+struct DataArgs {
+    /// Data directory (the SQLite file and, later, documents).
+    #[arg(long, env = "DURABLE_DATA", default_value = "./durable-data", global = true)]
+    data: PathBuf,
+    /// Database URL (postgres://… or sqlite://…); default: SQLite in the data directory.
+    #[arg(long, env = "DATABASE_URL", global = true)]
+    database_url: Option<String>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serves the web pages and the API.
+    Serve {
+        /// Address to listen on.
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        addr: SocketAddr,
+        /// Load the demo organisation when the database is empty and print its logins.
+        #[arg(long)]
+        demo: bool,
+        /// Mark cookies Secure and send HSTS (when served over TLS, directly or by a proxy).
+        #[arg(long, env = "DURABLE_SECURE_COOKIES")]
+        secure_cookies: bool,
+        #[command(flatten)]
+        data: DataArgs,
+    },
+    /// Applies pending database migrations.
+    Migrate {
+        #[command(flatten)]
+        data: DataArgs,
+    },
+    /// Loads the demo organisation into an empty database.
+    Demo {
+        /// Number of patients.
+        #[arg(long, default_value_t = demo::DEFAULT_SCALE)]
+        scale: u32,
+        #[command(flatten)]
+        data: DataArgs,
+    },
+    /// Manages staff users.
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
+    /// Works with the audit trail.
+    Audit {
+        #[command(subcommand)]
+        command: AuditCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// Adds a user; the password is asked for, or read from standard input.
+    Add {
+        /// Login name.
+        name: String,
+        /// admin, intake, technician, billing, sales or compliance.
+        #[arg(long)]
+        role: String,
+        /// Full name (defaults to the login name).
+        #[arg(long)]
+        display_name: Option<String>,
+        /// Read the password from standard input instead of prompting.
+        #[arg(long)]
+        password_stdin: bool,
+        #[command(flatten)]
+        data: DataArgs,
+    },
+    /// Prints a new API token for a user (shown once).
+    Token {
+        /// Login name.
+        name: String,
+        /// What the token is for.
+        #[arg(long, default_value = "api")]
+        label: String,
+        #[command(flatten)]
+        data: DataArgs,
+    },
+}
+
+#[derive(Subcommand)]
+enum AuditCommand {
+    /// Checks the hash chain; exits non-zero naming the first bad row.
+    Verify {
+        #[command(flatten)]
+        data: DataArgs,
+    },
+}
+
+impl DataArgs {
+    /// The database URL, creating the data directory for the default SQLite file.
+    fn url(&self) -> Result<String, String> {
+        if let Some(url) = &self.database_url {
+            return Ok(url.clone());
+        }
+        std::fs::create_dir_all(&self.data)
+            .map_err(|e| format!("cannot create the data directory {}: {e}", self.data.display()))?;
+        Ok(sqlite_url(&self.data.join("durable.sqlite")))
+    }
+
+    async fn open(&self) -> Result<App, String> {
+        let url = self.url()?;
+        App::open(&url, Clock::system(time::UtcOffset::UTC))
+            .await
+            .map_err(|e| describe(&e))
+    }
+}
+
+fn sqlite_url(path: &Path) -> String {
+    format!("sqlite://{}", path.display())
+}
+
+/// A message for the operator; internal details are fine here (it is their own server).
+fn describe(err: &AppError) -> String {
+    match err {
+        AppError::Internal(detail) => format!("internal error: {detail}"),
+        AppError::Invalid(errors) => errors
+            .errors
+            .iter()
+            .map(|e| format!("{}: {}", e.field, e.message))
+            .collect::<Vec<_>>()
+            .join("\n"),
+        other => other.to_string(),
+    }
+}
+
+fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| "info,sqlx=warn,sea_orm=warn".into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let cli = Cli::parse();
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(runtime) => runtime,
+        Err(err) => {
+            eprintln!("durable: cannot start the async runtime: {err}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run(cli.command)) {
+        Ok(code) => code,
+        Err(message) => {
+            eprintln!("durable: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn print_logins(summary: &demo::DemoSummary) {
+    println!(
+        "Demo organisation loaded: {} patients, {} coverages, {} prescribers, {} referral sources, {} payers.",
+        summary.patients, summary.coverages, summary.prescribers, summary.referral_sources, summary.payers
+    );
+    println!("Demo logins (password '{}'):", demo::DEMO_PASSWORD);
+    for (name, role) in &summary.logins {
+        println!("  {name:<12} {}", role.label());
+    }
+}
+
+async fn run(command: Command) -> Result<ExitCode, String> {
+    let operator = Actor::operator();
+    match command {
+        Command::Serve { addr, demo: with_demo, secure_cookies, data } => {
+            let app = data.open().await?;
+            if with_demo {
+                match demo::load(&app, &operator, demo::DEFAULT_SCALE).await {
+                    Ok(summary) => print_logins(&summary),
+                    Err(AppError::Conflict(_)) => {
+                        println!("The database already holds data; demo logins use the password '{}'.", demo::DEMO_PASSWORD)
+                    }
+                    Err(err) => return Err(describe(&err)),
+                }
+            }
+            let listener = tokio::net::TcpListener::bind(addr)
+                .await
+                .map_err(|e| format!("cannot listen on {addr}: {e}"))?;
+            println!("Durable is serving at http://{addr}/");
+            durable_web::serve(listener, app, WebConfig { secure_cookies })
+                .await
+                .map_err(|e| format!("server stopped: {e}"))?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Migrate { data } => {
+            data.open().await?;
+            println!("The database is up to date.");
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Demo { scale, data } => {
+            let app = data.open().await?;
+            let summary = demo::load(&app, &operator, scale).await.map_err(|e| describe(&e))?;
+            print_logins(&summary);
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::User { command: UserCommand::Add { name, role, display_name, password_stdin, data } } => {
+            let role = Role::parse(&role).map_err(|e| e.0)?;
+            let password = if password_stdin {
+                let mut text = String::new();
+                std::io::stdin()
+                    .read_to_string(&mut text)
+                    .map_err(|e| format!("cannot read the password: {e}"))?;
+                text.trim_end_matches(['\r', '\n']).to_owned()
+            } else {
+                let first = rpassword::prompt_password("Password: ").map_err(|e| format!("cannot read the password: {e}"))?;
+                let again = rpassword::prompt_password("Again: ").map_err(|e| format!("cannot read the password: {e}"))?;
+                if first != again {
+                    return Err("the passwords differ".into());
+                }
+                first
+            };
+            let app = data.open().await?;
+            let display = display_name.unwrap_or_else(|| name.clone());
+            auth::add_user(&app, &operator, &name, &display, role, &password)
+                .await
+                .map_err(|e| describe(&e))?;
+            println!("Added {name} ({}).", role.label());
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::User { command: UserCommand::Token { name, label, data } } => {
+            let app = data.open().await?;
+            let token = auth::issue_token(&app, &operator, &name, &label).await.map_err(|e| describe(&e))?;
+            println!("{}", token.secret);
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Audit { command: AuditCommand::Verify { data } } => {
+            let app = data.open().await?;
+            let report = audit::verify(&app, &operator).await.map_err(|e| describe(&e))?;
+            match report.first_break {
+                None => {
+                    println!("The audit trail is intact: {} events checked.", report.checked);
+                    Ok(ExitCode::SUCCESS)
+                }
+                Some(broken) => {
+                    println!(
+                        "The audit trail is broken at row {}: {}. {} events before it are intact.",
+                        broken.seq, broken.problem, report.checked
+                    );
+                    Ok(ExitCode::from(2))
+                }
+            }
+        }
+    }
+}

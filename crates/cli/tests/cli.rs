@@ -1,0 +1,86 @@
+//! The `durable` binary end to end on a fresh SQLite data directory.
+
+use std::io::Write;
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+
+use sea_orm::ConnectionTrait;
+
+fn durable(data: &Path, args: &[&str], stdin: Option<&str>) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_durable"))
+        .args(args)
+        .arg("--data")
+        .arg(data)
+        .env_remove("DATABASE_URL")
+        .env("RUST_LOG", "warn")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    if let Some(text) = stdin {
+        child.stdin.take().unwrap().write_all(text.as_bytes()).unwrap();
+    }
+    drop(child.stdin.take());
+    child.wait_with_output().unwrap()
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+async fn tamper(data: &Path, statement: &str) {
+    let url = format!("sqlite://{}", data.join("durable.sqlite").display());
+    let store = durable_store::Store::open(&url).await.unwrap();
+    store.conn().execute_unprepared(statement).await.unwrap();
+    store.close().await.unwrap();
+}
+
+#[tokio::test]
+async fn audit_verify_passes_untouched_and_names_the_row_after_tampering() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path();
+    assert!(durable(data, &["demo", "--scale", "60"], None).status.success());
+    let added = durable(data, &["user", "add", "robin", "--role", "billing", "--password-stdin"], Some("a long enough password\n"));
+    assert!(added.status.success(), "{}", String::from_utf8_lossy(&added.stderr));
+    let token = durable(data, &["user", "token", "robin"], None);
+    assert!(stdout(&token).trim().starts_with("dur_"));
+
+    let intact = durable(data, &["audit", "verify"], None);
+    assert!(intact.status.success(), "{}", stdout(&intact));
+    assert!(stdout(&intact).contains("3 events checked"), "{}", stdout(&intact));
+
+    tamper(data, "UPDATE audit_events SET actor_name = 'mallory' WHERE seq = 2").await;
+    let altered = durable(data, &["audit", "verify"], None);
+    assert_eq!(altered.status.code(), Some(2));
+    assert!(stdout(&altered).contains("broken at row 2"), "{}", stdout(&altered));
+}
+
+#[tokio::test]
+async fn deleting_the_newest_audit_row_is_caught() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path();
+    assert!(durable(data, &["demo", "--scale", "10"], None).status.success());
+    durable(data, &["user", "add", "robin", "--role", "tech", "--password-stdin"], Some("a long enough password"));
+    tamper(data, "DELETE FROM audit_events WHERE seq = 2").await;
+    let deleted = durable(data, &["audit", "verify"], None);
+    assert_eq!(deleted.status.code(), Some(2));
+    assert!(stdout(&deleted).contains("row 2") && stdout(&deleted).contains("deleted"), "{}", stdout(&deleted));
+}
+
+#[test]
+fn operator_mistakes_get_clear_messages() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path();
+    let bad_role = durable(data, &["user", "add", "x", "--role", "janitor", "--password-stdin"], Some("a long enough password"));
+    assert_eq!(bad_role.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&bad_role.stderr).contains("Unknown role 'janitor'"));
+    let short = durable(data, &["user", "add", "x", "--role", "intake", "--password-stdin"], Some("short"));
+    assert!(String::from_utf8_lossy(&short.stderr).contains("at least 12 characters"));
+    assert!(durable(data, &["demo", "--scale", "5"], None).status.success());
+    let again = durable(data, &["demo", "--scale", "5"], None);
+    assert_eq!(again.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&again.stderr).contains("already holds data"));
+    let no_user = durable(data, &["user", "token", "nobody"], None);
+    assert!(String::from_utf8_lossy(&no_user.stderr).contains("user not found"));
+}

@@ -1,0 +1,347 @@
+// The intake-to-technician browser journey, run against a live demo server.
+//
+//   DURABLE_URL=http://127.0.0.1:8080 node journey.mjs     (or: bash tests/e2e/run.sh)
+//
+// intake logs in (after one wrong password), creates a patient with Medicare coverage and two
+// diagnoses, finds them by search, opens the chart and checks the Insurance and Diagnoses tabs;
+// then tech logs in and must see the home address but neither the coverage (payer, member id,
+// MBI) nor the diagnoses, on any of the three tab URLs.
+//
+// Plain Node (no test runner): each step prints as it passes; the first failure prints what
+// went wrong, saves test-results/failure.png (and the page's HTML) and exits non-zero.
+
+import assert from 'node:assert/strict';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const HERE = dirname(fileURLToPath(import.meta.url));
+const RESULTS = join(HERE, 'test-results');
+const BASE = (process.env.DURABLE_URL || 'http://127.0.0.1:8080').replace(/\/+$/, '');
+const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
+const PASSWORD = process.env.DURABLE_DEMO_PASSWORD || 'durable-demo';
+const STEP_TIMEOUT = 15_000;
+
+// --- test data, unique per run ------------------------------------------------------------
+
+/** Letters only: search keys drop digits, so a name with a timestamp would not be unique. */
+function randomLetters(n) {
+  const abc = 'abcdefghijklmnopqrstuvwxyz';
+  let s = '';
+  for (let i = 0; i < n; i++) s += abc[Math.floor(Math.random() * abc.length)];
+  return s;
+}
+
+/** A random MBI in the CMS shape C A AN N A AN N A A N N (letters other than S L O I B Z). */
+function randomMbi() {
+  const letters = 'ACDEFGHJKMNPQRTUVWXY';
+  const digits = '0123456789';
+  const pick = (set) => set[Math.floor(Math.random() * set.length)];
+  const shape = 'CAMNAMNAANN';
+  let s = '';
+  for (const kind of shape) {
+    if (kind === 'C') s += pick('123456789');
+    else if (kind === 'N') s += pick(digits);
+    else if (kind === 'A') s += pick(letters);
+    else s += pick(letters + digits);
+  }
+  return s;
+}
+
+const suffix = randomLetters(8);
+const family = 'Testpatient' + suffix; // e.g. Testpatientqwhzkrtm
+const given = 'Journey';
+const mbiCompact = randomMbi();
+const mbiTyped = `${mbiCompact.slice(0, 4)}-${mbiCompact.slice(4, 7)}-${mbiCompact.slice(7)}`;
+const street = `${100 + Math.floor(Math.random() * 800)} Journey Lane`;
+const patient = {
+  family_name: family,
+  given_name: given,
+  middle_name: 'Q',
+  birth_date: '1941-03-04',
+  sex: 'female',
+  mbi: mbiTyped,
+  home_line1: street,
+  home_city: 'Columbus',
+  home_state: 'OH',
+  home_postal_code: '43215',
+  phone_mobile: '(614) 555-0142',
+  email: `${family.toLowerCase()}@example.com`,
+  diagnoses: 'G47.33, J44.9',
+};
+const DIAGNOSIS_CODES = ['G47.33', 'G4733', 'J44.9', 'J449'];
+
+// --- harness ------------------------------------------------------------------------------
+
+const started = Date.now();
+let stepNo = 0;
+let currentStep = '(setup)';
+let browser;
+let page;
+const serverErrors = [];
+const pageErrors = [];
+
+async function step(name, fn) {
+  currentStep = name;
+  const t0 = Date.now();
+  await fn();
+  stepNo += 1;
+  console.log(`ok ${stepNo} - ${name} (${Date.now() - t0} ms)`);
+}
+
+async function fail(err) {
+  console.error(`\nnot ok ${stepNo + 1} - ${currentStep}`);
+  console.error(err && err.stack ? err.stack : String(err));
+  if (page) {
+    try {
+      console.error(`  at URL: ${page.url()}`);
+      await mkdir(RESULTS, { recursive: true });
+      await page.screenshot({ path: join(RESULTS, 'failure.png'), fullPage: true });
+      await writeFile(join(RESULTS, 'failure.html'), await page.content());
+      console.error(`  screenshot: ${join(RESULTS, 'failure.png')} (page HTML beside it)`);
+      const errors = await page.locator('p.error').allInnerTexts().catch(() => []);
+      if (errors.length) console.error(`  field errors on the page: ${JSON.stringify(errors)}`);
+    } catch (e) {
+      console.error(`  (could not save the screenshot: ${e.message})`);
+    }
+  }
+  if (serverErrors.length) console.error(`  server errors seen: ${serverErrors.join('; ')}`);
+  if (pageErrors.length) console.error(`  page script errors seen: ${pageErrors.join('; ')}`);
+  console.error(`\njourney: ${stepNo} passed, 1 failed`);
+  if (browser) await browser.close().catch(() => {});
+  process.exit(1);
+}
+
+const url = (path) => BASE + path;
+const pathOf = (u) => {
+  const p = new URL(u);
+  return p.pathname + p.search;
+};
+
+/** Opens a path and checks it answered 200. */
+async function open(path) {
+  const response = await page.goto(url(path));
+  assert.ok(response, `no response for ${path}`);
+  assert.equal(response.status(), 200, `GET ${path} answered ${response.status()}`);
+  return response;
+}
+
+async function login(username, password) {
+  await open('/login');
+  await page.locator('#username').fill(username);
+  await page.locator('#password').fill(password);
+  await Promise.all([
+    page.waitForNavigation(),
+    page.getByRole('button', { name: 'Log in' }).click(),
+  ]);
+}
+
+async function logout() {
+  const button = page.locator('header.top').getByRole('button', { name: 'Log out' });
+  await Promise.all([page.waitForNavigation(), button.click()]);
+  assert.equal(new URL(page.url()).pathname, '/login', `after logging out the page is ${page.url()}`);
+}
+
+/** The tab links shown in the chart's nav.tabs. */
+async function tabLabels() {
+  return (await page.locator('nav.tabs a').allInnerTexts()).map((t) => t.trim());
+}
+
+// --- the journey --------------------------------------------------------------------------
+
+async function journey() {
+  console.log(`journey against ${BASE} with ${CHROMIUM}; patient "${family}, ${given}", MBI ${mbiCompact}`);
+
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--no-first-run',
+      '--disable-quic',
+      '--disable-sync',
+    ],
+  });
+  const context = await browser.newContext({ baseURL: BASE, viewport: { width: 1280, height: 900 } });
+  context.setDefaultTimeout(STEP_TIMEOUT);
+  context.setDefaultNavigationTimeout(STEP_TIMEOUT);
+  page = await context.newPage();
+  page.on('response', (r) => {
+    if (r.status() >= 500) serverErrors.push(`${r.status()} ${r.request().method()} ${pathOf(r.url())}`);
+  });
+  page.on('pageerror', (e) => pageErrors.push(e.message));
+
+  await step('a wrong password shows #login-error', async () => {
+    await login('intake', 'not-the-password');
+    assert.equal(new URL(page.url()).pathname, '/login', `a wrong password led to ${page.url()}`);
+    const error = page.locator('#login-error');
+    assert.equal(await error.count(), 1, '#login-error is missing after a wrong password');
+    assert.ok((await error.innerText()).trim().length > 0, '#login-error is empty');
+  });
+
+  await step('intake logs in and lands on /', async () => {
+    await login('intake', PASSWORD);
+    assert.equal(new URL(page.url()).pathname, '/', `intake landed on ${page.url()}`);
+    assert.equal(await page.locator('#login-error').count(), 0, 'the login page shows an error');
+    const header = await page.locator('header.top').innerText();
+    assert.match(header, /intake/, 'the header does not name the user');
+    const nav = await page.locator('header.top nav a').allInnerTexts();
+    assert.ok(nav.includes('Home') && nav.includes('Patients'), `header links: ${JSON.stringify(nav)}`);
+  });
+
+  await step('intake opens the new patient form from /patients', async () => {
+    await open('/patients');
+    await Promise.all([
+      page.waitForURL((u) => u.pathname === '/patients/new'),
+      page.getByRole('link', { name: 'New patient' }).click(),
+    ]);
+    await page.locator('#family_name').waitFor();
+  });
+
+  let payerName = '';
+  await step('intake fills in the patient, diagnoses and Medicare coverage', async () => {
+    for (const id of ['family_name', 'given_name', 'middle_name', 'birth_date', 'mbi', 'home_line1',
+      'home_city', 'home_postal_code', 'phone_mobile', 'email', 'diagnoses']) {
+      await page.locator(`#${id}`).fill(patient[id]);
+    }
+    await page.locator('#sex').selectOption(patient.sex);
+    await page.locator('#home_state').selectOption(patient.home_state);
+
+    const payers = await page.locator('#coverage_payer_id option').evaluateAll((options) =>
+      options.map((o) => ({ value: o.value, label: o.textContent.trim() })).filter((o) => o.value !== ''));
+    assert.ok(payers.length > 0, 'the payer list (#coverage_payer_id) is empty');
+    const payer = payers.find((p) => /medicare/i.test(p.label)) || payers[0];
+    payerName = payer.label;
+    await page.locator('#coverage_payer_id').selectOption(payer.value);
+    await page.locator('#coverage_member_id').fill(/medicare/i.test(payerName) ? mbiTyped : `JRN${suffix.toUpperCase()}`);
+    await page.locator('#coverage_priority').selectOption('primary');
+    await page.locator('#coverage_effective_date').fill('2024-01-01');
+    console.log(`# payer: ${payerName}`);
+  });
+
+  let chartPath = '';
+  await step('"Create patient" opens the new chart', async () => {
+    await Promise.all([
+      page.waitForNavigation(),
+      page.getByRole('button', { name: 'Create patient' }).click(),
+    ]);
+    if (await page.locator('#possible-duplicates').count()) {
+      throw new Error('the form offered #possible-duplicates for a name made unique for this run');
+    }
+    const errors = await page.locator('p.error').evaluateAll((ps) => ps.map((p) => `${p.id}: ${p.textContent.trim()}`));
+    assert.deepEqual(errors, [], `the form was refused: ${JSON.stringify(errors)}`);
+    assert.match(new URL(page.url()).pathname, /^\/patients\/[0-9a-f-]{36}$/, `after create the URL is ${page.url()}`);
+    chartPath = new URL(page.url()).pathname;
+    const h1 = await page.locator('h1').innerText();
+    assert.ok(h1.includes(family) && h1.includes(given), `chart h1 is "${h1}", expected "${family}, ${given}"`);
+    assert.ok(h1.includes(`${family}, ${given}`), `chart h1 is "${h1}"`);
+  });
+
+  await step('search by family name finds exactly the new patient', async () => {
+    await open('/patients');
+    await page.locator('#q').fill(family);
+    await Promise.all([
+      page.waitForURL((u) => u.pathname === '/patients' && u.searchParams.get('q') === family),
+      page.locator('form.search').getByRole('button', { name: 'Search' }).click(),
+    ]);
+    const links = page.locator('table.results tbody a[href^="/patients/"]');
+    await links.first().waitFor();
+    assert.equal(await page.locator('table.results tbody tr').count(), 1, 'the search did not find exactly one row');
+    assert.equal(await links.count(), 1);
+    const text = (await links.innerText()).trim();
+    assert.ok(text.startsWith(`${family}, ${given}`), `the result reads "${text}"`);
+    assert.equal(await links.getAttribute('href'), chartPath, 'the result links to another chart');
+  });
+
+  await step('"family, given" search finds the patient too', async () => {
+    await open(`/patients?q=${encodeURIComponent(`${family.toLowerCase()}, ${given.slice(0, 3).toLowerCase()}`)}`);
+    const links = page.locator('table.results tbody a[href^="/patients/"]');
+    assert.equal(await links.count(), 1, '"family, given" did not find exactly one patient');
+    assert.equal(await links.getAttribute('href'), chartPath);
+  });
+
+  await step('clicking the result opens the same chart', async () => {
+    await Promise.all([
+      page.waitForURL((u) => u.pathname === chartPath),
+      page.locator('table.results tbody a[href^="/patients/"]').click(),
+    ]);
+    assert.equal(pathOf(page.url()), chartPath);
+    const overview = await page.locator('#overview').innerText();
+    assert.ok(overview.includes(street), `the overview does not show the street "${street}"`);
+    assert.ok(overview.includes('(614) 555-0142'), 'the overview does not show the mobile phone');
+    const tabs = await tabLabels();
+    assert.deepEqual(tabs, ['Overview', 'Insurance', 'Diagnoses'], `intake sees tabs ${JSON.stringify(tabs)}`);
+  });
+
+  await step('the Insurance tab shows the payer, member id and MBI', async () => {
+    await Promise.all([
+      page.waitForURL((u) => u.searchParams.get('tab') === 'insurance'),
+      page.locator('nav.tabs').getByRole('link', { name: 'Insurance' }).click(),
+    ]);
+    const text = await page.locator('#insurance').innerText();
+    assert.ok(text.includes(payerName), `the Insurance tab does not show "${payerName}":\n${text}`);
+    assert.ok(text.includes(mbiCompact) || text.includes(mbiTyped), `the Insurance tab does not show the MBI/member id ${mbiCompact}:\n${text}`);
+    assert.match(text, /primary/i, 'the Insurance tab does not show the priority');
+  });
+
+  await step('the Diagnoses tab shows G47.33 and J44.9', async () => {
+    await Promise.all([
+      page.waitForURL((u) => u.searchParams.get('tab') === 'diagnoses'),
+      page.locator('nav.tabs').getByRole('link', { name: 'Diagnoses' }).click(),
+    ]);
+    const text = await page.locator('#diagnoses').innerText();
+    assert.ok(text.includes('G47.33'), `the Diagnoses tab does not show G47.33:\n${text}`);
+    assert.ok(text.includes('J44.9'), `the Diagnoses tab does not show J44.9:\n${text}`);
+  });
+
+  await step('intake logs out', async () => {
+    await logout();
+    const response = await page.goto(url(chartPath));
+    assert.equal(new URL(page.url()).pathname, '/login', `after logout the chart answered ${response && response.status()} at ${page.url()}`);
+  });
+
+  await step('tech logs in', async () => {
+    await login('tech', PASSWORD);
+    assert.equal(new URL(page.url()).pathname, '/', `tech landed on ${page.url()}`);
+    assert.match(await page.locator('header.top').innerText(), /tech/);
+  });
+
+  for (const tab of ['', '?tab=insurance', '?tab=diagnoses']) {
+    await step(`tech sees ${chartPath}${tab} without coverage or diagnoses`, async () => {
+      await open(chartPath + tab);
+      const h1 = await page.locator('h1').innerText();
+      assert.ok(h1.includes(`${family}, ${given}`), `tech's chart h1 is "${h1}"`);
+      const tabs = await tabLabels();
+      assert.deepEqual(tabs, ['Overview'], `tech sees tabs ${JSON.stringify(tabs)}`);
+      assert.equal(await page.locator('#overview').count(), 1, 'tech is not shown the overview');
+      assert.equal(await page.locator('#insurance, #diagnoses').count(), 0, 'tech is shown an insurance or diagnoses section');
+      const text = await page.locator('body').innerText();
+      const html = await page.content();
+      assert.ok(text.includes(street), `tech does not see the home address "${street}"`);
+      const secrets = [mbiCompact, mbiTyped, payerName, ...DIAGNOSIS_CODES];
+      for (const secret of secrets) {
+        assert.ok(!text.includes(secret), `tech's page text shows "${secret}"`);
+        assert.ok(!html.includes(secret), `tech's page HTML contains "${secret}"`);
+      }
+      for (const word of ['Insurance', 'Diagnoses']) {
+        assert.equal(await page.locator('nav.tabs').getByRole('link', { name: word }).count(), 0, `tech sees a "${word}" tab`);
+      }
+    });
+  }
+
+  await browser.close();
+  browser = undefined;
+  if (serverErrors.length) throw new Error(`server errors during the journey: ${serverErrors.join('; ')}`);
+  const seconds = ((Date.now() - started) / 1000).toFixed(1);
+  if (pageErrors.length) console.log(`# page script errors (not failing): ${pageErrors.join('; ')}`);
+  console.log(`# journey took ${seconds} s`);
+  console.log(`journey: ${stepNo} passed, 0 failed`);
+}
+
+process.on('unhandledRejection', fail);
+journey().catch(fail);
