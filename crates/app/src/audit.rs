@@ -3,8 +3,8 @@
 
 use durable_domain::clock::Clock;
 use durable_domain::ids::PatientId;
-use durable_store::audit::{self as store_audit, Filter, NewEvent};
 use durable_store::Db;
+use durable_store::audit::{self as store_audit, Filter, NewEvent};
 use serde::Serialize;
 use time::{Date, OffsetDateTime};
 use uuid::Uuid;
@@ -28,7 +28,11 @@ impl Audit {
     }
 
     /// `action` on a record that may not exist (a search, a logout without a user).
-    pub fn about(action: &'static str, entity_type: &'static str, entity_id: Option<Uuid>) -> Audit {
+    pub fn about(
+        action: &'static str,
+        entity_type: &'static str,
+        entity_id: Option<Uuid>,
+    ) -> Audit {
         Audit {
             action,
             entity_type,
@@ -40,7 +44,8 @@ impl Audit {
 
     /// Names the patients whose data this event read or changed.
     pub fn patients(mut self, patients: impl IntoIterator<Item = PatientId>) -> Audit {
-        self.patients.extend(patients.into_iter().map(|p| p.as_uuid()));
+        self.patients
+            .extend(patients.into_iter().map(|p| p.as_uuid()));
         self
     }
 
@@ -134,7 +139,10 @@ pub async fn search(app: &App, actor: &Actor, query: &AuditQuery) -> AppResult<V
         patient_id: query.patient_id.map(|p| p.as_uuid()),
         actor_name: query.username.clone(),
         from: query.from.map(|d| d.midnight().assume_utc()),
-        until: query.to.and_then(|d| d.next_day()).map(|d| d.midnight().assume_utc()),
+        until: query
+            .to
+            .and_then(|d| d.next_day())
+            .map(|d| d.midnight().assume_utc()),
         before_seq: query.before_seq,
     };
     let events = store_audit::search(app.store.conn(), &filter, PAGE).await?;

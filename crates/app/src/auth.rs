@@ -2,8 +2,8 @@
 //! sessions in the database with a 15-minute idle timeout, lock-out for 15 minutes after 5
 //! failed logins, and per-user bearer tokens stored as SHA-256 digests and revocable.
 
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use durable_domain::ids::{ApiTokenId, UserId};
 use durable_domain::role::Role;
 use durable_domain::validation::FieldErrors;
@@ -12,7 +12,7 @@ use rand::RngCore;
 use sha2::{Digest, Sha256};
 use time::Duration;
 
-use crate::audit::{record, Audit};
+use crate::audit::{Audit, record};
 use crate::{Actor, App, AppError, AppResult, Permission};
 
 /// A session ends after this long without a request.
@@ -40,7 +40,11 @@ pub fn hash_password(password: &str) -> AppResult<String> {
 
 fn password_matches(password: &str, stored: &str) -> bool {
     PasswordHash::new(stored)
-        .map(|hash| Argon2::default().verify_password(password.as_bytes(), &hash).is_ok())
+        .map(|hash| {
+            Argon2::default()
+                .verify_password(password.as_bytes(), &hash)
+                .is_ok()
+        })
         .unwrap_or(false)
 }
 
@@ -92,7 +96,10 @@ pub async fn login(app: &App, username: &str, password: &str, source: &str) -> A
     if let Some(until) = user.locked_until.filter(|until| *until > now) {
         return Err(AppError::Unauthenticated(format!(
             "This account is locked after {MAX_FAILED_LOGINS} failed logins; try again after {} UTC or ask an administrator.",
-            until.time().format(time::macros::format_description!("[hour]:[minute]")).unwrap_or_default()
+            until
+                .time()
+                .format(time::macros::format_description!("[hour]:[minute]"))
+                .unwrap_or_default()
         )));
     }
     let actor = actor_of(&user, source)?;
@@ -104,15 +111,31 @@ pub async fn login(app: &App, username: &str, password: &str, source: &str) -> A
             (failures, None)
         };
         users::set_login_state(tx.conn(), user.id, failures, locked_until).await?;
-        let action = if locked_until.is_some() { "user.locked" } else { "user.login_failed" };
-        record(tx.conn(), &app.clock, &actor, Audit::new(action, "user", user.id)).await?;
+        let action = if locked_until.is_some() {
+            "user.locked"
+        } else {
+            "user.login_failed"
+        };
+        record(
+            tx.conn(),
+            &app.clock,
+            &actor,
+            Audit::new(action, "user", user.id),
+        )
+        .await?;
         tx.commit().await?;
         return Err(refused());
     }
     users::set_login_state(tx.conn(), user.id, 0, None).await?;
     let (session_secret, session_digest) = new_secret("");
     users::insert_session(tx.conn(), session_digest, user.id, now).await?;
-    record(tx.conn(), &app.clock, &actor, Audit::new("user.login", "user", user.id)).await?;
+    record(
+        tx.conn(),
+        &app.clock,
+        &actor,
+        Audit::new("user.login", "user", user.id),
+    )
+    .await?;
     tx.commit().await?;
     Ok(LoggedIn {
         session_secret,
@@ -152,14 +175,21 @@ pub async fn logout(app: &App, secret: &str, actor: &Actor) -> AppResult<()> {
     let tx = app.store.begin_write().await?;
     users::delete_session(tx.conn(), &digest(secret)).await?;
     let user = actor.user_id.map(|id| id.as_uuid());
-    record(tx.conn(), &app.clock, actor, Audit::about("user.logout", "user", user)).await?;
+    record(
+        tx.conn(),
+        &app.clock,
+        actor,
+        Audit::about("user.logout", "user", user),
+    )
+    .await?;
     tx.commit().await?;
     Ok(())
 }
 
 /// The actor behind an API bearer token, if the token exists and is not revoked.
 pub async fn resolve_token(app: &App, secret: &str, source: &str) -> AppResult<Option<Actor>> {
-    let Some((_token, user)) = users::token_with_user(app.store.conn(), &digest(secret)).await? else {
+    let Some((_token, user)) = users::token_with_user(app.store.conn(), &digest(secret)).await?
+    else {
         return Ok(None);
     };
     if !user.active {
@@ -186,7 +216,10 @@ pub async fn add_user(
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || "._-".contains(c))
     {
-        errors.add("username", "Use 1-64 letters, digits, dots, dashes or underscores.");
+        errors.add(
+            "username",
+            "Use 1-64 letters, digits, dots, dashes or underscores.",
+        );
     }
     if password.chars().count() < MIN_PASSWORD_LEN {
         errors.add(
@@ -221,7 +254,8 @@ pub async fn add_user(
         tx.conn(),
         &app.clock,
         actor,
-        Audit::new("user.create", "user", id.as_uuid()).detail(serde_json::json!({"role": role.as_str()})),
+        Audit::new("user.create", "user", id.as_uuid())
+            .detail(serde_json::json!({"role": role.as_str()})),
     )
     .await?;
     tx.commit().await?;
@@ -238,7 +272,12 @@ pub struct NewToken {
 }
 
 /// Issues an API token for a user.
-pub async fn issue_token(app: &App, actor: &Actor, username: &str, name: &str) -> AppResult<NewToken> {
+pub async fn issue_token(
+    app: &App,
+    actor: &Actor,
+    username: &str,
+    name: &str,
+) -> AppResult<NewToken> {
     actor.require(Permission::UserAdmin)?;
     let tx = app.store.begin_write().await?;
     let user = users::by_username(tx.conn(), username.trim())
@@ -259,7 +298,13 @@ pub async fn issue_token(app: &App, actor: &Actor, username: &str, name: &str) -
         },
     )
     .await?;
-    record(tx.conn(), &app.clock, actor, Audit::new("token.create", "api_token", id.as_uuid())).await?;
+    record(
+        tx.conn(),
+        &app.clock,
+        actor,
+        Audit::new("token.create", "api_token", id.as_uuid()),
+    )
+    .await?;
     tx.commit().await?;
     Ok(NewToken { id, secret })
 }
@@ -271,7 +316,13 @@ pub async fn revoke_token(app: &App, actor: &Actor, id: ApiTokenId) -> AppResult
     if !users::revoke_token(tx.conn(), id.as_uuid(), app.clock.now()).await? {
         return Err(AppError::NotFound("active API token"));
     }
-    record(tx.conn(), &app.clock, actor, Audit::new("token.revoke", "api_token", id.as_uuid())).await?;
+    record(
+        tx.conn(),
+        &app.clock,
+        actor,
+        Audit::new("token.revoke", "api_token", id.as_uuid()),
+    )
+    .await?;
     tx.commit().await?;
     Ok(())
 }

@@ -4,14 +4,14 @@
 use durable_domain::codes::Mbi;
 use durable_domain::ids::{CoverageId, PatientId, PayerId, PlanId};
 use durable_domain::people::{CoveragePriority, PayerKind, SubscriberRelationship};
-use durable_domain::validation::{parse_date, FieldErrors};
+use durable_domain::validation::{FieldErrors, parse_date};
+use durable_store::Db;
 use durable_store::directory;
 use durable_store::patients::{self as store, Coverage};
-use durable_store::Db;
 use serde::{Deserialize, Serialize};
 use time::Date;
 
-use crate::audit::{record, record_read, Audit};
+use crate::audit::{Audit, record, record_read};
 use crate::{Actor, App, AppError, AppResult, Permission};
 
 /// A coverage as typed into a form or sent to the API.
@@ -52,21 +52,26 @@ impl CoverageForm {
         patient_id: PatientId,
         existing: Option<&Coverage>,
         prefix: &str,
-    ) -> Result<Coverage, FieldErrors> {
+    ) -> AppResult<Coverage> {
         let field = |name: &str| format!("{prefix}{name}");
         let mut e = FieldErrors::new();
         let payer = match self.payer_id.trim().parse::<PayerId>() {
-            Ok(id) => directory::payer(db, id.as_uuid()).await.ok().flatten(),
+            Ok(id) => directory::payer(db, id.as_uuid()).await?,
             Err(_) => None,
         };
         if payer.is_none() {
-            e.add(&field("payer_id"), "Choose a payer from the list; this one is not on file.");
+            e.add(
+                &field("payer_id"),
+                "Choose a payer from the list; this one is not on file.",
+            );
         }
         let plan = match self.plan_id.as_deref().map(str::trim) {
             None | Some("") => None,
             Some(text) => match text.parse::<PlanId>() {
-                Ok(id) => match directory::plan(db, id.as_uuid()).await.ok().flatten() {
-                    Some(plan) if payer.as_ref().is_some_and(|p| p.id == plan.payer_id) => Some(plan),
+                Ok(id) => match directory::plan(db, id.as_uuid()).await? {
+                    Some(plan) if payer.as_ref().is_some_and(|p| p.id == plan.payer_id) => {
+                        Some(plan)
+                    }
                     _ => {
                         e.add(&field("plan_id"), "Choose a plan of the selected payer.");
                         None
@@ -79,12 +84,15 @@ impl CoverageForm {
             },
         };
         let mut member_id = e.required(&field("member_id"), &self.member_id, 40);
-        if let (Some(payer), Some(member)) = (&payer, &member_id) {
-            if payer.kind == PayerKind::Medicare.as_str() {
-                match Mbi::parse(member) {
-                    Ok(mbi) => member_id = Some(mbi.as_str().to_owned()),
-                    Err(err) => e.add(&field("member_id"), format!("Medicare's member id is the MBI. {}", err.0)),
-                }
+        if let (Some(payer), Some(member)) = (&payer, &member_id)
+            && payer.kind == PayerKind::Medicare.as_str()
+        {
+            match Mbi::parse(member) {
+                Ok(mbi) => member_id = Some(mbi.as_str().to_owned()),
+                Err(err) => e.add(
+                    &field("member_id"),
+                    format!("Medicare's member id is the MBI. {}", err.0),
+                ),
             }
         }
         let group_number = e.optional(&field("group_number"), self.group_number.as_deref(), 40);
@@ -92,24 +100,43 @@ impl CoverageForm {
             None | Some("") => Some(SubscriberRelationship::SelfInsured),
             Some(text) => e.check(&field("relationship"), SubscriberRelationship::parse(text)),
         };
-        let subscriber_name = e.optional(&field("subscriber_name"), self.subscriber_name.as_deref(), 100);
-        if relationship.is_some_and(|r| r != SubscriberRelationship::SelfInsured) && subscriber_name.is_none() {
-            e.add(&field("subscriber_name"), "Enter the subscriber's name when the patient is not the subscriber.");
+        let subscriber_name = e.optional(
+            &field("subscriber_name"),
+            self.subscriber_name.as_deref(),
+            100,
+        );
+        if relationship.is_some_and(|r| r != SubscriberRelationship::SelfInsured)
+            && subscriber_name.is_none()
+        {
+            e.add(
+                &field("subscriber_name"),
+                "Enter the subscriber's name when the patient is not the subscriber.",
+            );
         }
         let priority = e.check(&field("priority"), CoveragePriority::parse(&self.priority));
         let effective = e.check(&field("effective_date"), parse_date(&self.effective_date));
-        let termination = e.optional_parsed(&field("termination_date"), self.termination_date.as_deref(), parse_date);
-        if let (Some(from), Some(to)) = (effective, termination) {
-            if to < from {
-                e.add(&field("termination_date"), "The termination date cannot be before the effective date.");
-            }
+        let termination = e.optional_parsed(
+            &field("termination_date"),
+            self.termination_date.as_deref(),
+            parse_date,
+        );
+        if let (Some(from), Some(to)) = (effective, termination)
+            && to < from
+        {
+            e.add(
+                &field("termination_date"),
+                "The termination date cannot be before the effective date.",
+            );
         }
         if let (Some(priority), Some(from)) = (priority, effective) {
-            let others = store::coverages_of(db, patient_id.as_uuid()).await.unwrap_or_default();
+            let others = store::coverages_of(db, patient_id.as_uuid()).await?;
             let clash = others.iter().any(|other| {
                 Some(other.id) != existing.map(|c| c.id)
                     && other.priority == priority.as_str()
-                    && overlaps((other.effective_date, other.termination_date), (from, termination))
+                    && overlaps(
+                        (other.effective_date, other.termination_date),
+                        (from, termination),
+                    )
             });
             if clash {
                 e.add(
@@ -119,7 +146,7 @@ impl CoverageForm {
             }
         }
         let now = app.clock.now();
-        e.finish(|| {
+        Ok(e.finish(|| {
             Some(Coverage {
                 id: existing.map_or_else(|| CoverageId::new().as_uuid(), |c| c.id),
                 patient_id: patient_id.as_uuid(),
@@ -135,13 +162,14 @@ impl CoverageForm {
                 created_at: existing.map_or(now, |c| c.created_at),
                 updated_at: now,
             })
-        })
+        })?)
     }
 }
 
 /// Whether two date ranges (open-ended when `None`) share a day.
 fn overlaps(a: (Date, Option<Date>), b: (Date, Option<Date>)) -> bool {
-    let ends_before = |range: (Date, Option<Date>), start: Date| range.1.is_some_and(|end| end < start);
+    let ends_before =
+        |range: (Date, Option<Date>), start: Date| range.1.is_some_and(|end| end < start);
     !ends_before(a, b.0) && !ends_before(b, a.0)
 }
 
@@ -193,9 +221,16 @@ pub(crate) async fn views_of(db: &impl Db, patient_id: PatientId) -> AppResult<V
             id: CoverageId::from_uuid(c.id),
             patient_id,
             payer_id: PayerId::from_uuid(c.payer_id),
-            payer_name: payers.iter().find(|p| p.id == c.payer_id).map(|p| p.name.clone()).unwrap_or_default(),
+            payer_name: payers
+                .iter()
+                .find(|p| p.id == c.payer_id)
+                .map(|p| p.name.clone())
+                .unwrap_or_default(),
             plan_id: c.plan_id.map(PlanId::from_uuid),
-            plan_name: c.plan_id.and_then(|id| plans.iter().find(|p| p.id == id)).map(|p| p.name.clone()),
+            plan_name: c
+                .plan_id
+                .and_then(|id| plans.iter().find(|p| p.id == id))
+                .map(|p| p.name.clone()),
             member_id: c.member_id,
             group_number: c.group_number,
             relationship: c.relationship,
@@ -214,26 +249,43 @@ pub async fn list(app: &App, actor: &Actor, patient_id: PatientId) -> AppResult<
         return Err(AppError::NotFound("patient"));
     }
     let views = views_of(app.store.conn(), patient_id).await?;
-    record_read(app, actor, Audit::about("coverage.list", "patient", Some(patient_id.as_uuid())).patients([patient_id])).await?;
+    record_read(
+        app,
+        actor,
+        Audit::about("coverage.list", "patient", Some(patient_id.as_uuid())).patients([patient_id]),
+    )
+    .await?;
     Ok(views)
 }
 
 /// One coverage; the read is recorded.
 pub async fn get(app: &App, actor: &Actor, id: CoverageId) -> AppResult<CoverageView> {
     actor.require(Permission::CoverageRead)?;
-    let coverage = store::coverage(app.store.conn(), id.as_uuid()).await?.ok_or(AppError::NotFound("coverage"))?;
+    let coverage = store::coverage(app.store.conn(), id.as_uuid())
+        .await?
+        .ok_or(AppError::NotFound("coverage"))?;
     let patient_id = PatientId::from_uuid(coverage.patient_id);
     let view = views_of(app.store.conn(), patient_id)
         .await?
         .into_iter()
         .find(|v| v.id == id)
         .ok_or(AppError::NotFound("coverage"))?;
-    record_read(app, actor, Audit::new("coverage.view", "coverage", id.as_uuid()).patients([patient_id])).await?;
+    record_read(
+        app,
+        actor,
+        Audit::new("coverage.view", "coverage", id.as_uuid()).patients([patient_id]),
+    )
+    .await?;
     Ok(view)
 }
 
 /// Adds a coverage to a patient.
-pub async fn add(app: &App, actor: &Actor, patient_id: PatientId, form: &CoverageForm) -> AppResult<CoverageId> {
+pub async fn add(
+    app: &App,
+    actor: &Actor,
+    patient_id: PatientId,
+    form: &CoverageForm,
+) -> AppResult<CoverageId> {
     actor.require(Permission::CoverageWrite)?;
     let tx = app.store.begin_write().await?;
     if !store::exists(tx.conn(), patient_id.as_uuid()).await? {
@@ -242,20 +294,41 @@ pub async fn add(app: &App, actor: &Actor, patient_id: PatientId, form: &Coverag
     let coverage = form.parse(app, tx.conn(), patient_id, None, "").await?;
     let id = CoverageId::from_uuid(coverage.id);
     store::insert_coverages(tx.conn(), vec![coverage]).await?;
-    record(tx.conn(), &app.clock, actor, Audit::new("coverage.create", "coverage", id.as_uuid()).patients([patient_id])).await?;
+    record(
+        tx.conn(),
+        &app.clock,
+        actor,
+        Audit::new("coverage.create", "coverage", id.as_uuid()).patients([patient_id]),
+    )
+    .await?;
     tx.commit().await?;
     Ok(id)
 }
 
 /// Replaces a coverage's fields.
-pub async fn update(app: &App, actor: &Actor, id: CoverageId, form: &CoverageForm) -> AppResult<()> {
+pub async fn update(
+    app: &App,
+    actor: &Actor,
+    id: CoverageId,
+    form: &CoverageForm,
+) -> AppResult<()> {
     actor.require(Permission::CoverageWrite)?;
     let tx = app.store.begin_write().await?;
-    let existing = store::coverage(tx.conn(), id.as_uuid()).await?.ok_or(AppError::NotFound("coverage"))?;
+    let existing = store::coverage(tx.conn(), id.as_uuid())
+        .await?
+        .ok_or(AppError::NotFound("coverage"))?;
     let patient_id = PatientId::from_uuid(existing.patient_id);
-    let coverage = form.parse(app, tx.conn(), patient_id, Some(&existing), "").await?;
+    let coverage = form
+        .parse(app, tx.conn(), patient_id, Some(&existing), "")
+        .await?;
     store::update_coverage(tx.conn(), coverage).await?;
-    record(tx.conn(), &app.clock, actor, Audit::new("coverage.update", "coverage", id.as_uuid()).patients([patient_id])).await?;
+    record(
+        tx.conn(),
+        &app.clock,
+        actor,
+        Audit::new("coverage.update", "coverage", id.as_uuid()).patients([patient_id]),
+    )
+    .await?;
     tx.commit().await?;
     Ok(())
 }
@@ -270,7 +343,13 @@ mod tests {
         let jan = (date!(2026 - 01 - 01), Some(date!(2026 - 01 - 31)));
         assert!(overlaps(jan, (date!(2026 - 01 - 31), None)));
         assert!(!overlaps(jan, (date!(2026 - 02 - 01), None)));
-        assert!(overlaps((date!(2020 - 01 - 01), None), (date!(2026 - 05 - 01), Some(date!(2026 - 06 - 01)))));
-        assert!(!overlaps((date!(2026 - 03 - 01), None), (date!(2026 - 01 - 01), Some(date!(2026 - 02 - 28)))));
+        assert!(overlaps(
+            (date!(2020 - 01 - 01), None),
+            (date!(2026 - 05 - 01), Some(date!(2026 - 06 - 01)))
+        ));
+        assert!(!overlaps(
+            (date!(2026 - 03 - 01), None),
+            (date!(2026 - 01 - 01), Some(date!(2026 - 02 - 28)))
+        ));
     }
 }

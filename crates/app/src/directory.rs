@@ -6,12 +6,12 @@ use durable_domain::ids::{PayerId, PlanId, PrescriberId, ReferralSourceId};
 use durable_domain::people::ReferralSourceKind;
 use durable_domain::search::name_key;
 use durable_domain::validation::FieldErrors;
-use durable_store::directory::{self as store, Prescriber, ReferralSource};
 use durable_store::Db;
+use durable_store::directory::{self as store, Prescriber, ReferralSource};
 use serde::{Deserialize, Serialize};
 
-use crate::audit::{record, Audit};
-use crate::forms::{flag, parse_address, MAX_TEXT};
+use crate::audit::{Audit, record};
+use crate::forms::{MAX_TEXT, flag, parse_address};
 use crate::{Actor, App, AppError, AppResult, Permission};
 
 /// The page size of directory searches.
@@ -117,8 +117,14 @@ impl PrescriberForm {
         let family_name = e.required("family_name", &self.family_name, MAX_TEXT);
         let credentials = e.optional("credentials", self.credentials.as_deref(), 20);
         let taxonomy_code = e.optional("taxonomy_code", self.taxonomy_code.as_deref(), 10);
-        if taxonomy_code.as_ref().is_some_and(|t| t.len() != 10 || !t.chars().all(|c| c.is_ascii_alphanumeric())) {
-            e.add("taxonomy_code", "A taxonomy code has 10 letters and digits, such as 207RP1001X.");
+        if taxonomy_code
+            .as_ref()
+            .is_some_and(|t| t.len() != 10 || !t.chars().all(|c| c.is_ascii_alphanumeric()))
+        {
+            e.add(
+                "taxonomy_code",
+                "A taxonomy code has 10 letters and digits, such as 207RP1001X.",
+            );
         }
         let specialty = e.optional("specialty", self.specialty.as_deref(), MAX_TEXT);
         let address = parse_address(
@@ -165,31 +171,60 @@ impl PrescriberForm {
 /// A taken NPI is reported on the NPI field.
 fn npi_taken(err: AppError) -> AppError {
     match err {
-        AppError::Conflict(_) => FieldErrors::single("npi", "A prescriber with this NPI is already on file.").into(),
+        AppError::Conflict(_) => {
+            FieldErrors::single("npi", "A prescriber with this NPI is already on file.").into()
+        }
         other => other,
     }
 }
 
 /// Adds a prescriber.
-pub async fn add_prescriber(app: &App, actor: &Actor, form: &PrescriberForm) -> AppResult<PrescriberId> {
+pub async fn add_prescriber(
+    app: &App,
+    actor: &Actor,
+    form: &PrescriberForm,
+) -> AppResult<PrescriberId> {
     actor.require(Permission::PrescriberWrite)?;
     let row = form.parse(app, None)?;
     let id = row.id;
     let tx = app.store.begin_write().await?;
-    store::insert_prescribers(tx.conn(), vec![row]).await.map_err(|e| npi_taken(e.into()))?;
-    record(tx.conn(), &app.clock, actor, Audit::new("prescriber.create", "prescriber", id)).await?;
+    store::insert_prescribers(tx.conn(), vec![row])
+        .await
+        .map_err(|e| npi_taken(e.into()))?;
+    record(
+        tx.conn(),
+        &app.clock,
+        actor,
+        Audit::new("prescriber.create", "prescriber", id),
+    )
+    .await?;
     tx.commit().await?;
     Ok(PrescriberId::from_uuid(id))
 }
 
 /// Replaces a prescriber's fields.
-pub async fn update_prescriber(app: &App, actor: &Actor, id: PrescriberId, form: &PrescriberForm) -> AppResult<()> {
+pub async fn update_prescriber(
+    app: &App,
+    actor: &Actor,
+    id: PrescriberId,
+    form: &PrescriberForm,
+) -> AppResult<()> {
     actor.require(Permission::PrescriberWrite)?;
     let tx = app.store.begin_write().await?;
-    let existing = store::prescriber(tx.conn(), id.as_uuid()).await?.ok_or(AppError::NotFound("prescriber"))?;
+    let existing = store::prescriber(tx.conn(), id.as_uuid())
+        .await?
+        .ok_or(AppError::NotFound("prescriber"))?;
     let row = form.parse(app, Some(&existing))?;
-    store::update_prescriber(tx.conn(), row).await.map_err(|e| npi_taken(e.into()))?;
-    record(tx.conn(), &app.clock, actor, Audit::new("prescriber.update", "prescriber", id.as_uuid())).await?;
+    store::update_prescriber(tx.conn(), row)
+        .await
+        .map_err(|e| npi_taken(e.into()))?;
+    record(
+        tx.conn(),
+        &app.clock,
+        actor,
+        Audit::new("prescriber.update", "prescriber", id.as_uuid()),
+    )
+    .await?;
     tx.commit().await?;
     Ok(())
 }
@@ -204,13 +239,25 @@ pub async fn prescriber(app: &App, actor: &Actor, id: PrescriberId) -> AppResult
 }
 
 /// Prescribers whose NPI is `text` or whose family name starts with it.
-pub async fn search_prescribers(app: &App, actor: &Actor, text: &str, offset: u64) -> AppResult<(Vec<PrescriberView>, Option<u64>)> {
+pub async fn search_prescribers(
+    app: &App,
+    actor: &Actor,
+    text: &str,
+    offset: u64,
+) -> AppResult<(Vec<PrescriberView>, Option<u64>)> {
     actor.require(Permission::PrescriberRead)?;
     let text = text.trim();
     let npi = Npi::parse(text).ok();
     let key = name_key(text);
     let prefix = (npi.is_none() && !key.is_empty()).then_some(key.as_str());
-    let mut rows = store::search_prescribers(app.store.conn(), npi.as_ref().map(Npi::as_str), prefix, offset, PAGE + 1).await?;
+    let mut rows = store::search_prescribers(
+        app.store.conn(),
+        npi.as_ref().map(Npi::as_str),
+        prefix,
+        offset,
+        PAGE + 1,
+    )
+    .await?;
     let next = (rows.len() as u64 > PAGE).then_some(offset + PAGE);
     rows.truncate(PAGE as usize);
     Ok((rows.into_iter().map(PrescriberView::from).collect(), next))
@@ -271,7 +318,12 @@ pub struct ReferralSourceView {
 }
 
 impl ReferralSourceForm {
-    async fn parse(&self, app: &App, db: &impl Db, existing: Option<&ReferralSource>) -> AppResult<(ReferralSource, Vec<uuid::Uuid>)> {
+    async fn parse(
+        &self,
+        app: &App,
+        db: &impl Db,
+        existing: Option<&ReferralSource>,
+    ) -> AppResult<(ReferralSource, Vec<uuid::Uuid>)> {
         let mut e = FieldErrors::new();
         let name = e.required("name", &self.name, MAX_TEXT);
         let kind = e.check("kind", ReferralSourceKind::parse(&self.kind));
@@ -289,12 +341,26 @@ impl ReferralSourceForm {
         let phone = e.optional_parsed("phone", self.phone.as_deref(), Phone::parse);
         let fax = e.optional_parsed("fax", self.fax.as_deref(), Phone::parse);
         let mut prescriber_ids = Vec::new();
-        for text in self.prescriber_npis.as_deref().unwrap_or("").split(|c: char| c == ',' || c.is_whitespace()).filter(|t| !t.is_empty()) {
+        for text in self
+            .prescriber_npis
+            .as_deref()
+            .unwrap_or("")
+            .split(|c: char| c == ',' || c.is_whitespace())
+            .filter(|t| !t.is_empty())
+        {
             match Npi::parse(text) {
-                Ok(npi) => match store::search_prescribers(db, Some(npi.as_str()), None, 0, 1).await?.first() {
+                Ok(npi) => match store::search_prescribers(db, Some(npi.as_str()), None, 0, 1)
+                    .await?
+                    .first()
+                {
                     Some(p) if !prescriber_ids.contains(&p.id) => prescriber_ids.push(p.id),
                     Some(_) => {}
-                    None => e.add("prescriber_npis", format!("No prescriber with NPI {text} is on file; add the prescriber first.")),
+                    None => e.add(
+                        "prescriber_npis",
+                        format!(
+                            "No prescriber with NPI {text} is on file; add the prescriber first."
+                        ),
+                    ),
                 },
                 Err(err) => e.add("prescriber_npis", format!("'{text}': {}", err.0)),
             }
@@ -324,25 +390,48 @@ impl ReferralSourceForm {
 }
 
 /// Adds a referral source.
-pub async fn add_referral_source(app: &App, actor: &Actor, form: &ReferralSourceForm) -> AppResult<ReferralSourceId> {
+pub async fn add_referral_source(
+    app: &App,
+    actor: &Actor,
+    form: &ReferralSourceForm,
+) -> AppResult<ReferralSourceId> {
     actor.require(Permission::ReferralSourceWrite)?;
     let tx = app.store.begin_write().await?;
     let (row, prescribers) = form.parse(app, tx.conn(), None).await?;
     let id = row.id;
     store::insert_referral_source(tx.conn(), row, &prescribers).await?;
-    record(tx.conn(), &app.clock, actor, Audit::new("referral_source.create", "referral_source", id)).await?;
+    record(
+        tx.conn(),
+        &app.clock,
+        actor,
+        Audit::new("referral_source.create", "referral_source", id),
+    )
+    .await?;
     tx.commit().await?;
     Ok(ReferralSourceId::from_uuid(id))
 }
 
 /// Replaces a referral source's fields and linked prescribers.
-pub async fn update_referral_source(app: &App, actor: &Actor, id: ReferralSourceId, form: &ReferralSourceForm) -> AppResult<()> {
+pub async fn update_referral_source(
+    app: &App,
+    actor: &Actor,
+    id: ReferralSourceId,
+    form: &ReferralSourceForm,
+) -> AppResult<()> {
     actor.require(Permission::ReferralSourceWrite)?;
     let tx = app.store.begin_write().await?;
-    let (existing, _) = store::referral_source(tx.conn(), id.as_uuid()).await?.ok_or(AppError::NotFound("referral source"))?;
+    let (existing, _) = store::referral_source(tx.conn(), id.as_uuid())
+        .await?
+        .ok_or(AppError::NotFound("referral source"))?;
     let (row, prescribers) = form.parse(app, tx.conn(), Some(&existing)).await?;
     store::update_referral_source(tx.conn(), row, &prescribers).await?;
-    record(tx.conn(), &app.clock, actor, Audit::new("referral_source.update", "referral_source", id.as_uuid())).await?;
+    record(
+        tx.conn(),
+        &app.clock,
+        actor,
+        Audit::new("referral_source.update", "referral_source", id.as_uuid()),
+    )
+    .await?;
     tx.commit().await?;
     Ok(())
 }
@@ -364,10 +453,16 @@ fn source_view(row: ReferralSource, prescribers: Vec<PrescriberView>) -> Referra
 }
 
 /// One referral source with its prescribers.
-pub async fn referral_source(app: &App, actor: &Actor, id: ReferralSourceId) -> AppResult<ReferralSourceView> {
+pub async fn referral_source(
+    app: &App,
+    actor: &Actor,
+    id: ReferralSourceId,
+) -> AppResult<ReferralSourceView> {
     actor.require(Permission::ReferralSourceRead)?;
     let db = app.store.conn();
-    let (row, prescriber_ids) = store::referral_source(db, id.as_uuid()).await?.ok_or(AppError::NotFound("referral source"))?;
+    let (row, prescriber_ids) = store::referral_source(db, id.as_uuid())
+        .await?
+        .ok_or(AppError::NotFound("referral source"))?;
     let mut prescribers = Vec::with_capacity(prescriber_ids.len());
     for prescriber_id in prescriber_ids {
         if let Some(p) = store::prescriber(db, prescriber_id).await? {
@@ -378,14 +473,25 @@ pub async fn referral_source(app: &App, actor: &Actor, id: ReferralSourceId) -> 
 }
 
 /// Referral sources whose name starts with `text`.
-pub async fn search_referral_sources(app: &App, actor: &Actor, text: &str, offset: u64) -> AppResult<(Vec<ReferralSourceView>, Option<u64>)> {
+pub async fn search_referral_sources(
+    app: &App,
+    actor: &Actor,
+    text: &str,
+    offset: u64,
+) -> AppResult<(Vec<ReferralSourceView>, Option<u64>)> {
     actor.require(Permission::ReferralSourceRead)?;
     let key = name_key(text);
     let prefix = (!key.is_empty()).then_some(key.as_str());
-    let mut rows = store::search_referral_sources(app.store.conn(), prefix, offset, PAGE + 1).await?;
+    let mut rows =
+        store::search_referral_sources(app.store.conn(), prefix, offset, PAGE + 1).await?;
     let next = (rows.len() as u64 > PAGE).then_some(offset + PAGE);
     rows.truncate(PAGE as usize);
-    Ok((rows.into_iter().map(|r| source_view(r, Vec::new())).collect(), next))
+    Ok((
+        rows.into_iter()
+            .map(|r| source_view(r, Vec::new()))
+            .collect(),
+        next,
+    ))
 }
 
 /// A plan as shown.
@@ -429,7 +535,11 @@ pub async fn payers(app: &App, actor: &Actor) -> AppResult<Vec<PayerView>> {
             plans: plans
                 .iter()
                 .filter(|plan| plan.payer_id == p.id)
-                .map(|plan| PlanView { id: PlanId::from_uuid(plan.id), name: plan.name.clone(), plan_type: plan.plan_type.clone() })
+                .map(|plan| PlanView {
+                    id: PlanId::from_uuid(plan.id),
+                    name: plan.name.clone(),
+                    plan_type: plan.plan_type.clone(),
+                })
                 .collect(),
             name: p.name,
             kind: p.kind,

@@ -5,15 +5,15 @@
 use durable_domain::codes::{Email, Icd10Cm, Mbi, Phone};
 use durable_domain::ids::PatientId;
 use durable_domain::people::{AddressKind, PhoneKind, PreferredContact, Sex};
-use durable_domain::search::{name_key, PatientQuery};
-use durable_domain::validation::{parse_date, FieldErrors};
+use durable_domain::search::{PatientQuery, name_key};
+use durable_domain::validation::{FieldErrors, parse_date};
 use durable_store::patients::{self as store, PatientRecord};
 use serde::{Deserialize, Serialize};
 use time::Date;
 
-use crate::audit::{record, record_read, Audit};
+use crate::audit::{Audit, record, record_read};
 use crate::coverages::{self, CoverageForm, CoverageView};
-use crate::forms::{flag, parse_address, ParsedAddress, MAX_TEXT};
+use crate::forms::{MAX_TEXT, ParsedAddress, flag, parse_address};
 use crate::{Actor, App, AppError, AppResult, Permission};
 
 /// A patient as typed into the intake form or sent to the API; every field is text so that
@@ -93,7 +93,11 @@ fn address_row(parsed: ParsedAddress, kind: AddressKind, patient_id: PatientId) 
 impl PatientForm {
     /// Parses the form into a patient record, collecting every problem. `existing` keeps the
     /// id and creation time when editing.
-    fn parse(&self, app: &App, existing: Option<&store::Patient>) -> Result<PatientRecord, FieldErrors> {
+    fn parse(
+        &self,
+        app: &App,
+        existing: Option<&store::Patient>,
+    ) -> Result<PatientRecord, FieldErrors> {
         let today = app.clock.today();
         let now = app.clock.now();
         let id = existing.map_or_else(PatientId::new, |p| PatientId::from_uuid(p.id));
@@ -106,7 +110,10 @@ impl PatientForm {
             if born > today {
                 e.add("birth_date", "The date of birth cannot be in the future.");
             } else if born.year() < 1900 {
-                e.add("birth_date", "Check the year: the date of birth is before 1900.");
+                e.add(
+                    "birth_date",
+                    "Check the year: the date of birth is before 1900.",
+                );
             }
         }
         let sex = e.check("sex", Sex::parse(&self.sex));
@@ -165,15 +172,24 @@ impl PatientForm {
             }
         }
         let emergency_name = e.optional("emergency_name", self.emergency_name.as_deref(), MAX_TEXT);
-        let emergency_relationship =
-            e.optional("emergency_relationship", self.emergency_relationship.as_deref(), MAX_TEXT);
-        let emergency_phone =
-            e.optional_parsed("emergency_phone", self.emergency_phone.as_deref(), Phone::parse);
+        let emergency_relationship = e.optional(
+            "emergency_relationship",
+            self.emergency_relationship.as_deref(),
+            MAX_TEXT,
+        );
+        let emergency_phone = e.optional_parsed(
+            "emergency_phone",
+            self.emergency_phone.as_deref(),
+            Phone::parse,
+        );
         let death_date = e.optional_parsed("death_date", self.death_date.as_deref(), parse_date);
-        if let (Some(died), Some(born)) = (death_date, birth_date) {
-            if died < born || died > today {
-                e.add("death_date", "The date of death must be between the birth date and today.");
-            }
+        if let (Some(died), Some(born)) = (death_date, birth_date)
+            && (died < born || died > today)
+        {
+            e.add(
+                "death_date",
+                "The date of death must be between the birth date and today.",
+            );
         }
         let mut diagnoses: Vec<store::Diagnosis> = Vec::new();
         for code in self
@@ -278,19 +294,34 @@ pub async fn create(
     let tx = app.store.begin_write().await?;
     let coverage = match first_coverage {
         Some(coverage_form) => {
-            let patient_id = parsed.as_ref().ok().map(|r| PatientId::from_uuid(r.patient.id));
-            Some(coverage_form.parse(app, tx.conn(), patient_id.unwrap_or_default(), None, "coverage_").await)
+            let patient_id = parsed
+                .as_ref()
+                .ok()
+                .map(|r| PatientId::from_uuid(r.patient.id));
+            Some(
+                coverage_form
+                    .parse(
+                        app,
+                        tx.conn(),
+                        patient_id.unwrap_or_default(),
+                        None,
+                        "coverage_",
+                    )
+                    .await,
+            )
         }
         None => None,
     };
+    // Report the patient's and the coverage's field problems together.
     let (new_patient, coverage) = match (parsed, coverage) {
         (Ok(parsed), None) => (parsed, None),
         (Ok(parsed), Some(Ok(coverage))) => (parsed, Some(coverage)),
-        (Err(mut errors), Some(Err(more))) => {
+        (Err(mut errors), Some(Err(AppError::Invalid(more)))) => {
             errors.errors.extend(more.errors);
             return Err(errors.into());
         }
-        (Err(errors), _) | (_, Some(Err(errors))) => return Err(errors.into()),
+        (_, Some(Err(err))) => return Err(err),
+        (Err(errors), _) => return Err(errors.into()),
     };
     if !flag(form.confirm_new.as_deref()) {
         let same = store::same_name_and_birth_date(
@@ -303,7 +334,13 @@ pub async fn create(
         if !same.is_empty() {
             let matches: Vec<PatientSummary> = same.iter().map(|p| summary(p, None)).collect();
             let ids = matches.iter().map(|m| m.id);
-            record(tx.conn(), &app.clock, actor, Audit::about("patient.duplicate_check", "patient", None).patients(ids)).await?;
+            record(
+                tx.conn(),
+                &app.clock,
+                actor,
+                Audit::about("patient.duplicate_check", "patient", None).patients(ids),
+            )
+            .await?;
             tx.commit().await?;
             return Ok(Created::PossibleDuplicates(matches));
         }
@@ -313,9 +350,21 @@ pub async fn create(
     if let Some(coverage) = coverage {
         let coverage_id = coverage.id;
         store::insert_coverages(tx.conn(), vec![coverage]).await?;
-        record(tx.conn(), &app.clock, actor, Audit::new("coverage.create", "coverage", coverage_id).patients([id])).await?;
+        record(
+            tx.conn(),
+            &app.clock,
+            actor,
+            Audit::new("coverage.create", "coverage", coverage_id).patients([id]),
+        )
+        .await?;
     }
-    record(tx.conn(), &app.clock, actor, Audit::new("patient.create", "patient", id.as_uuid()).patients([id])).await?;
+    record(
+        tx.conn(),
+        &app.clock,
+        actor,
+        Audit::new("patient.create", "patient", id.as_uuid()).patients([id]),
+    )
+    .await?;
     tx.commit().await?;
     Ok(Created::Patient(id))
 }
@@ -324,7 +373,9 @@ pub async fn create(
 pub async fn update(app: &App, actor: &Actor, id: PatientId, form: &PatientForm) -> AppResult<()> {
     actor.require(Permission::PatientWrite)?;
     let tx = app.store.begin_write().await?;
-    let existing = store::get(tx.conn(), id.as_uuid()).await?.ok_or(AppError::NotFound("patient"))?;
+    let existing = store::get(tx.conn(), id.as_uuid())
+        .await?
+        .ok_or(AppError::NotFound("patient"))?;
     let mut updated = form.parse(app, Some(&existing.patient))?;
     // Diagnoses keep the date they were first recorded.
     for diagnosis in &mut updated.diagnoses {
@@ -359,18 +410,46 @@ pub async fn update(app: &App, actor: &Actor, id: PatientId, form: &PatientForm)
 fn changed_fields(old: &PatientRecord, new: &PatientRecord) -> Vec<&'static str> {
     let (o, n) = (&old.patient, &new.patient);
     let checks = [
-        ("name", (&o.family_name, &o.given_name, &o.middle_name) != (&n.family_name, &n.given_name, &n.middle_name)),
+        (
+            "name",
+            (&o.family_name, &o.given_name, &o.middle_name)
+                != (&n.family_name, &n.given_name, &n.middle_name),
+        ),
         ("birth_date", o.birth_date != n.birth_date),
         ("sex", o.sex != n.sex),
         ("mbi", o.mbi != n.mbi),
-        ("contact", (&o.email, &o.preferred_contact) != (&n.email, &n.preferred_contact)),
-        ("emergency_contact", (&o.emergency_name, &o.emergency_relationship, &o.emergency_phone) != (&n.emergency_name, &n.emergency_relationship, &n.emergency_phone)),
+        (
+            "contact",
+            (&o.email, &o.preferred_contact) != (&n.email, &n.preferred_contact),
+        ),
+        (
+            "emergency_contact",
+            (
+                &o.emergency_name,
+                &o.emergency_relationship,
+                &o.emergency_phone,
+            ) != (
+                &n.emergency_name,
+                &n.emergency_relationship,
+                &n.emergency_phone,
+            ),
+        ),
         ("death_date", o.death_date != n.death_date),
         ("addresses", old.addresses != new.addresses),
         ("phones", old.phones != new.phones),
-        ("diagnoses", old.diagnoses.iter().map(|d| &d.code).ne(new.diagnoses.iter().map(|d| &d.code))),
+        (
+            "diagnoses",
+            old.diagnoses
+                .iter()
+                .map(|d| &d.code)
+                .ne(new.diagnoses.iter().map(|d| &d.code)),
+        ),
     ];
-    checks.into_iter().filter(|(_, changed)| *changed).map(|(name, _)| name).collect()
+    checks
+        .into_iter()
+        .filter(|(_, changed)| *changed)
+        .map(|(name, _)| name)
+        .collect()
 }
 
 /// An address as shown.
@@ -473,7 +552,9 @@ fn address_view(record: &PatientRecord, kind: AddressKind) -> Option<AddressView
 pub async fn chart(app: &App, actor: &Actor, id: PatientId) -> AppResult<PatientView> {
     actor.require(Permission::PatientRead)?;
     let tx = app.store.begin_read().await?;
-    let record = store::get(tx.conn(), id.as_uuid()).await?.ok_or(AppError::NotFound("patient"))?;
+    let record = store::get(tx.conn(), id.as_uuid())
+        .await?
+        .ok_or(AppError::NotFound("patient"))?;
     let coverages = if actor.can(Permission::CoverageRead) {
         Some(coverages::views_of(tx.conn(), id).await?)
     } else {
@@ -514,20 +595,27 @@ pub async fn chart(app: &App, actor: &Actor, id: PatientId) -> AppResult<Patient
             .map(|ph| PhoneView {
                 kind: ph.kind.clone(),
                 number: ph.number.clone(),
-                formatted: Phone::parse(&ph.number).map(|n| n.formatted()).unwrap_or_else(|_| ph.number.clone()),
+                formatted: Phone::parse(&ph.number)
+                    .map(|n| n.formatted())
+                    .unwrap_or_else(|_| ph.number.clone()),
             })
             .collect(),
         emergency_name: p.emergency_name.clone(),
         emergency_relationship: p.emergency_relationship.clone(),
         emergency_phone: p.emergency_phone.clone(),
         death_date: p.death_date,
-        mbi: actor.can(Permission::CoverageRead).then(|| p.mbi.clone()).flatten(),
+        mbi: actor
+            .can(Permission::CoverageRead)
+            .then(|| p.mbi.clone())
+            .flatten(),
         diagnoses: actor.can(Permission::ClinicalRead).then(|| {
             record
                 .diagnoses
                 .iter()
                 .map(|d| DiagnosisView {
-                    code: Icd10Cm::parse(&d.code).map(|c| c.dotted()).unwrap_or_else(|_| d.code.clone()),
+                    code: Icd10Cm::parse(&d.code)
+                        .map(|c| c.dotted())
+                        .unwrap_or_else(|_| d.code.clone()),
                     description: d.description.clone(),
                 })
                 .collect()
@@ -542,7 +630,12 @@ pub async fn edit_form(app: &App, actor: &Actor, id: PatientId) -> AppResult<Pat
     let view = chart(app, actor, id).await?;
     let home = view.home_address.as_ref();
     let delivery = view.delivery_address.as_ref();
-    let phone = |kind: PhoneKind| view.phones.iter().find(|p| p.kind == kind.as_str()).map(|p| p.formatted.clone());
+    let phone = |kind: PhoneKind| {
+        view.phones
+            .iter()
+            .find(|p| p.kind == kind.as_str())
+            .map(|p| p.formatted.clone())
+    };
     Ok(PatientForm {
         family_name: view.family_name.clone(),
         given_name: view.given_name.clone(),
@@ -569,16 +662,31 @@ pub async fn edit_form(app: &App, actor: &Actor, id: PatientId) -> AppResult<Pat
         emergency_relationship: view.emergency_relationship.clone(),
         emergency_phone: view.emergency_phone.clone(),
         death_date: view.death_date.map(|d| d.to_string()),
-        diagnoses: view.diagnoses.as_ref().map(|d| d.iter().map(|d| d.code.clone()).collect::<Vec<_>>().join(", ")),
+        diagnoses: view.diagnoses.as_ref().map(|d| {
+            d.iter()
+                .map(|d| d.code.clone())
+                .collect::<Vec<_>>()
+                .join(", ")
+        }),
         confirm_new: None,
     })
 }
 
 /// The patients added most recently (the intake coordinator's home page); the read is recorded.
-pub async fn recently_added(app: &App, actor: &Actor, limit: u64) -> AppResult<Vec<PatientSummary>> {
+pub async fn recently_added(
+    app: &App,
+    actor: &Actor,
+    limit: u64,
+) -> AppResult<Vec<PatientSummary>> {
     actor.require(Permission::PatientRead)?;
     let found = store::recently_added(app.store.conn(), limit).await?;
-    summarise_and_record(app, actor, found, serde_json::json!({ "by": "recently_added" })).await
+    summarise_and_record(
+        app,
+        actor,
+        found,
+        serde_json::json!({ "by": "recently_added" }),
+    )
+    .await
 }
 
 /// Summaries of `found` with their home cities; the patients shown are recorded.
@@ -589,12 +697,17 @@ async fn summarise_and_record(
     detail: serde_json::Value,
 ) -> AppResult<Vec<PatientSummary>> {
     let cities = store::home_cities(app.store.conn(), found.iter().map(|p| p.id).collect()).await?;
-    let items: Vec<PatientSummary> = found.iter().map(|p| summary(p, cities.get(&p.id).cloned())).collect();
+    let items: Vec<PatientSummary> = found
+        .iter()
+        .map(|p| summary(p, cities.get(&p.id).cloned()))
+        .collect();
     if !items.is_empty() {
         record_read(
             app,
             actor,
-            Audit::about("patient.search", "patient", None).patients(items.iter().map(|i| i.id)).detail(detail),
+            Audit::about("patient.search", "patient", None)
+                .patients(items.iter().map(|i| i.id))
+                .detail(detail),
         )
         .await?;
     }
@@ -618,7 +731,10 @@ pub struct SearchPage {
 pub async fn search(app: &App, actor: &Actor, text: &str, offset: u64) -> AppResult<SearchPage> {
     actor.require(Permission::PatientRead)?;
     let Some(query) = PatientQuery::parse(text) else {
-        return Ok(SearchPage { items: Vec::new(), next: None });
+        return Ok(SearchPage {
+            items: Vec::new(),
+            next: None,
+        });
     };
     if matches!(query, PatientQuery::Mbi(_)) {
         actor.require(Permission::CoverageRead)?;
@@ -632,6 +748,12 @@ pub async fn search(app: &App, actor: &Actor, text: &str, offset: u64) -> AppRes
         PatientQuery::Mbi(_) => "mbi",
         PatientQuery::Phone(_) => "phone",
     };
-    let items = summarise_and_record(app, actor, found, serde_json::json!({ "by": kind, "offset": offset })).await?;
+    let items = summarise_and_record(
+        app,
+        actor,
+        found,
+        serde_json::json!({ "by": kind, "offset": offset }),
+    )
+    .await?;
     Ok(SearchPage { items, next })
 }

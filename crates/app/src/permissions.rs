@@ -74,15 +74,24 @@ impl Permission {
 const TABLE: &[(Permission, &[Role])] = {
     use Role::*;
     &[
-        (Permission::PatientRead, &[Intake, Technician, Billing, Compliance]),
+        (
+            Permission::PatientRead,
+            &[Intake, Technician, Billing, Compliance],
+        ),
         (Permission::PatientWrite, &[Intake, Billing]),
         (Permission::ClinicalRead, &[Intake, Billing, Compliance]),
         (Permission::CoverageRead, &[Intake, Billing, Compliance]),
         (Permission::CoverageWrite, &[Intake, Billing]),
         (Permission::PayerRead, &[Admin, Intake, Billing, Compliance]),
-        (Permission::PrescriberRead, &[Admin, Intake, Billing, Sales, Compliance]),
+        (
+            Permission::PrescriberRead,
+            &[Admin, Intake, Billing, Sales, Compliance],
+        ),
         (Permission::PrescriberWrite, &[Admin, Intake, Sales]),
-        (Permission::ReferralSourceRead, &[Admin, Intake, Sales, Compliance]),
+        (
+            Permission::ReferralSourceRead,
+            &[Admin, Intake, Sales, Compliance],
+        ),
         (Permission::ReferralSourceWrite, &[Admin, Intake, Sales]),
         (Permission::AuditRead, &[Admin, Compliance]),
         (Permission::UserAdmin, &[Admin]),
@@ -103,7 +112,11 @@ mod tests {
     #[test]
     fn every_permission_is_in_the_table_once() {
         for permission in Permission::ALL {
-            assert_eq!(TABLE.iter().filter(|(p, _)| *p == permission).count(), 1, "{permission:?}");
+            assert_eq!(
+                TABLE.iter().filter(|(p, _)| *p == permission).count(),
+                1,
+                "{permission:?}"
+            );
         }
     }
 
@@ -119,7 +132,11 @@ mod tests {
         for permission in Permission::ALL {
             out.push_str(&format!("| {} |", permission.describe()));
             for role in Role::ALL {
-                out.push_str(if allows(role, permission) { " ✔ |" } else { "  |" });
+                out.push_str(if allows(role, permission) {
+                    " ✔ |"
+                } else {
+                    "  |"
+                });
             }
             out.push('\n');
         }
@@ -130,7 +147,10 @@ mod tests {
     fn the_documented_table_is_the_enforced_table() {
         let doc = include_str!("../../../docs/permissions.md");
         let table = markdown_table();
-        assert!(doc.contains(&table), "docs/permissions.md is out of date; it should contain:\n{table}");
+        assert!(
+            doc.contains(&table),
+            "docs/permissions.md is out of date; it should contain:\n{table}"
+        );
     }
 
     #[test]

@@ -23,7 +23,12 @@ struct Cli {
 #[derive(Args, Clone)]
 struct DataArgs {
     /// Data directory (the SQLite file and, later, documents).
-    #[arg(long, env = "DURABLE_DATA", default_value = "./durable-data", global = true)]
+    #[arg(
+        long,
+        env = "DURABLE_DATA",
+        default_value = "./durable-data",
+        global = true
+    )]
     data: PathBuf,
     /// Database URL (postgres://… or sqlite://…); default: SQLite in the data directory.
     #[arg(long, env = "DATABASE_URL", global = true)]
@@ -116,8 +121,12 @@ impl DataArgs {
         if let Some(url) = &self.database_url {
             return Ok(url.clone());
         }
-        std::fs::create_dir_all(&self.data)
-            .map_err(|e| format!("cannot create the data directory {}: {e}", self.data.display()))?;
+        std::fs::create_dir_all(&self.data).map_err(|e| {
+            format!(
+                "cannot create the data directory {}: {e}",
+                self.data.display()
+            )
+        })?;
         Ok(sqlite_url(&self.data.join("durable.sqlite")))
     }
 
@@ -156,7 +165,10 @@ fn main() -> ExitCode {
         .with_writer(std::io::stderr)
         .init();
     let cli = Cli::parse();
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
         Ok(runtime) => runtime,
         Err(err) => {
             eprintln!("durable: cannot start the async runtime: {err}");
@@ -175,7 +187,11 @@ fn main() -> ExitCode {
 fn print_logins(summary: &demo::DemoSummary) {
     println!(
         "Demo organisation loaded: {} patients, {} coverages, {} prescribers, {} referral sources, {} payers.",
-        summary.patients, summary.coverages, summary.prescribers, summary.referral_sources, summary.payers
+        summary.patients,
+        summary.coverages,
+        summary.prescribers,
+        summary.referral_sources,
+        summary.payers
     );
     println!("Demo logins (password '{}'):", demo::DEMO_PASSWORD);
     for (name, role) in &summary.logins {
@@ -186,13 +202,21 @@ fn print_logins(summary: &demo::DemoSummary) {
 async fn run(command: Command) -> Result<ExitCode, String> {
     let operator = Actor::operator();
     match command {
-        Command::Serve { addr, demo: with_demo, secure_cookies, data } => {
+        Command::Serve {
+            addr,
+            demo: with_demo,
+            secure_cookies,
+            data,
+        } => {
             let app = data.open().await?;
             if with_demo {
                 match demo::load(&app, &operator, demo::DEFAULT_SCALE).await {
                     Ok(summary) => print_logins(&summary),
                     Err(AppError::Conflict(_)) => {
-                        println!("The database already holds data; demo logins use the password '{}'.", demo::DEMO_PASSWORD)
+                        println!(
+                            "The database already holds data; demo logins use the password '{}'.",
+                            demo::DEMO_PASSWORD
+                        )
                     }
                     Err(err) => return Err(describe(&err)),
                 }
@@ -213,11 +237,22 @@ async fn run(command: Command) -> Result<ExitCode, String> {
         }
         Command::Demo { scale, data } => {
             let app = data.open().await?;
-            let summary = demo::load(&app, &operator, scale).await.map_err(|e| describe(&e))?;
+            let summary = demo::load(&app, &operator, scale)
+                .await
+                .map_err(|e| describe(&e))?;
             print_logins(&summary);
             Ok(ExitCode::SUCCESS)
         }
-        Command::User { command: UserCommand::Add { name, role, display_name, password_stdin, data } } => {
+        Command::User {
+            command:
+                UserCommand::Add {
+                    name,
+                    role,
+                    display_name,
+                    password_stdin,
+                    data,
+                },
+        } => {
             let role = Role::parse(&role).map_err(|e| e.0)?;
             let password = if password_stdin {
                 let mut text = String::new();
@@ -226,8 +261,10 @@ async fn run(command: Command) -> Result<ExitCode, String> {
                     .map_err(|e| format!("cannot read the password: {e}"))?;
                 text.trim_end_matches(['\r', '\n']).to_owned()
             } else {
-                let first = rpassword::prompt_password("Password: ").map_err(|e| format!("cannot read the password: {e}"))?;
-                let again = rpassword::prompt_password("Again: ").map_err(|e| format!("cannot read the password: {e}"))?;
+                let first = rpassword::prompt_password("Password: ")
+                    .map_err(|e| format!("cannot read the password: {e}"))?;
+                let again = rpassword::prompt_password("Again: ")
+                    .map_err(|e| format!("cannot read the password: {e}"))?;
                 if first != again {
                     return Err("the passwords differ".into());
                 }
@@ -241,18 +278,29 @@ async fn run(command: Command) -> Result<ExitCode, String> {
             println!("Added {name} ({}).", role.label());
             Ok(ExitCode::SUCCESS)
         }
-        Command::User { command: UserCommand::Token { name, label, data } } => {
+        Command::User {
+            command: UserCommand::Token { name, label, data },
+        } => {
             let app = data.open().await?;
-            let token = auth::issue_token(&app, &operator, &name, &label).await.map_err(|e| describe(&e))?;
+            let token = auth::issue_token(&app, &operator, &name, &label)
+                .await
+                .map_err(|e| describe(&e))?;
             println!("{}", token.secret);
             Ok(ExitCode::SUCCESS)
         }
-        Command::Audit { command: AuditCommand::Verify { data } } => {
+        Command::Audit {
+            command: AuditCommand::Verify { data },
+        } => {
             let app = data.open().await?;
-            let report = audit::verify(&app, &operator).await.map_err(|e| describe(&e))?;
+            let report = audit::verify(&app, &operator)
+                .await
+                .map_err(|e| describe(&e))?;
             match report.first_break {
                 None => {
-                    println!("The audit trail is intact: {} events checked.", report.checked);
+                    println!(
+                        "The audit trail is intact: {} events checked.",
+                        report.checked
+                    );
                     Ok(ExitCode::SUCCESS)
                 }
                 Some(broken) => {

@@ -1,4 +1,5 @@
 //! The `durable` binary end to end on a fresh SQLite data directory.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // Tests fail loudly on purpose.
 
 use std::io::Write;
 use std::path::Path;
@@ -19,7 +20,12 @@ fn durable(data: &Path, args: &[&str], stdin: Option<&str>) -> Output {
         .spawn()
         .unwrap();
     if let Some(text) = stdin {
-        child.stdin.take().unwrap().write_all(text.as_bytes()).unwrap();
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(text.as_bytes())
+            .unwrap();
     }
     drop(child.stdin.take());
     child.wait_with_output().unwrap()
@@ -40,44 +46,99 @@ async fn tamper(data: &Path, statement: &str) {
 async fn audit_verify_passes_untouched_and_names_the_row_after_tampering() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path();
-    assert!(durable(data, &["demo", "--scale", "60"], None).status.success());
-    let added = durable(data, &["user", "add", "robin", "--role", "billing", "--password-stdin"], Some("a long enough password\n"));
-    assert!(added.status.success(), "{}", String::from_utf8_lossy(&added.stderr));
+    assert!(
+        durable(data, &["demo", "--scale", "60"], None)
+            .status
+            .success()
+    );
+    let added = durable(
+        data,
+        &[
+            "user",
+            "add",
+            "robin",
+            "--role",
+            "billing",
+            "--password-stdin",
+        ],
+        Some("a long enough password\n"),
+    );
+    assert!(
+        added.status.success(),
+        "{}",
+        String::from_utf8_lossy(&added.stderr)
+    );
     let token = durable(data, &["user", "token", "robin"], None);
     assert!(stdout(&token).trim().starts_with("dur_"));
 
     let intact = durable(data, &["audit", "verify"], None);
     assert!(intact.status.success(), "{}", stdout(&intact));
-    assert!(stdout(&intact).contains("3 events checked"), "{}", stdout(&intact));
+    assert!(
+        stdout(&intact).contains("3 events checked"),
+        "{}",
+        stdout(&intact)
+    );
 
-    tamper(data, "UPDATE audit_events SET actor_name = 'mallory' WHERE seq = 2").await;
+    tamper(
+        data,
+        "UPDATE audit_events SET actor_name = 'mallory' WHERE seq = 2",
+    )
+    .await;
     let altered = durable(data, &["audit", "verify"], None);
     assert_eq!(altered.status.code(), Some(2));
-    assert!(stdout(&altered).contains("broken at row 2"), "{}", stdout(&altered));
+    assert!(
+        stdout(&altered).contains("broken at row 2"),
+        "{}",
+        stdout(&altered)
+    );
 }
 
 #[tokio::test]
 async fn deleting_the_newest_audit_row_is_caught() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path();
-    assert!(durable(data, &["demo", "--scale", "10"], None).status.success());
-    durable(data, &["user", "add", "robin", "--role", "tech", "--password-stdin"], Some("a long enough password"));
+    assert!(
+        durable(data, &["demo", "--scale", "10"], None)
+            .status
+            .success()
+    );
+    durable(
+        data,
+        &["user", "add", "robin", "--role", "tech", "--password-stdin"],
+        Some("a long enough password"),
+    );
     tamper(data, "DELETE FROM audit_events WHERE seq = 2").await;
     let deleted = durable(data, &["audit", "verify"], None);
     assert_eq!(deleted.status.code(), Some(2));
-    assert!(stdout(&deleted).contains("row 2") && stdout(&deleted).contains("deleted"), "{}", stdout(&deleted));
+    assert!(
+        stdout(&deleted).contains("row 2") && stdout(&deleted).contains("deleted"),
+        "{}",
+        stdout(&deleted)
+    );
 }
 
 #[test]
 fn operator_mistakes_get_clear_messages() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path();
-    let bad_role = durable(data, &["user", "add", "x", "--role", "janitor", "--password-stdin"], Some("a long enough password"));
+    let bad_role = durable(
+        data,
+        &["user", "add", "x", "--role", "janitor", "--password-stdin"],
+        Some("a long enough password"),
+    );
     assert_eq!(bad_role.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&bad_role.stderr).contains("Unknown role 'janitor'"));
-    let short = durable(data, &["user", "add", "x", "--role", "intake", "--password-stdin"], Some("short"));
+    let short = durable(
+        data,
+        &["user", "add", "x", "--role", "intake", "--password-stdin"],
+        Some("short"),
+    );
     assert!(String::from_utf8_lossy(&short.stderr).contains("at least 12 characters"));
-    assert!(durable(data, &["demo", "--scale", "5"], None).status.success());
+    assert!(
+        durable(data, &["demo", "--scale", "5"], None)
+            .status
+            .success()
+    );
     let again = durable(data, &["demo", "--scale", "5"], None);
     assert_eq!(again.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&again.stderr).contains("already holds data"));

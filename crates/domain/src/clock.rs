@@ -13,7 +13,10 @@ pub struct Clock {
 impl Clock {
     /// The system clock, with "today" decided at the given offset from UTC.
     pub fn system(offset: UtcOffset) -> Self {
-        Self { fixed: None, offset }
+        Self {
+            fixed: None,
+            offset,
+        }
     }
 
     /// A clock stopped at `at` (tests, replays, billing runs for a past date).

@@ -165,7 +165,9 @@ impl Icd10Cm {
             && bytes[2..].iter().all(u8::is_ascii_alphanumeric)
             && (dots == 0 || (dots == 1 && trimmed.find('.') == Some(3) && bytes.len() > 3));
         if !shape_ok {
-            return refuse("An ICD-10-CM code looks like G47.33: a letter, two characters, then an optional dot and up to four more.");
+            return refuse(
+                "An ICD-10-CM code looks like G47.33: a letter, two characters, then an optional dot and up to four more.",
+            );
         }
         Ok(Self(compact))
     }
@@ -215,9 +217,7 @@ impl ZipCode {
     pub fn parse(text: &str) -> Result<Self, CodeError> {
         let text = text.trim();
         let digits: String = text.chars().filter(char::is_ascii_digit).collect();
-        let shape_ok = text
-            .chars()
-            .all(|c| c.is_ascii_digit() || c == '-')
+        let shape_ok = text.chars().all(|c| c.is_ascii_digit() || c == '-')
             && (digits.len() == 5 || digits.len() == 9);
         match (shape_ok, digits.len()) {
             (true, 5) => Ok(Self(digits)),
@@ -296,7 +296,10 @@ mod tests {
         assert!(Npi::parse("1234567890").is_err());
         assert!(Npi::parse("123456789").is_err());
         assert!(Npi::parse("12345678ab").is_err());
-        assert_eq!(Npi::from_first_nine(123_456_789).unwrap().as_str(), "1234567893");
+        assert_eq!(
+            Npi::from_first_nine(123_456_789).unwrap().as_str(),
+            "1234567893"
+        );
     }
 
     proptest! {
@@ -325,7 +328,10 @@ mod tests {
     fn mbi_follows_the_cms_format() {
         assert_eq!(Mbi::parse("1EG4-TE5-MK73").unwrap().as_str(), "1EG4TE5MK73");
         assert_eq!(Mbi::parse("1eg4te5mk73").unwrap().as_str(), "1EG4TE5MK73");
-        assert!(Mbi::parse("0EG4TE5MK73").is_err(), "first character cannot be 0");
+        assert!(
+            Mbi::parse("0EG4TE5MK73").is_err(),
+            "first character cannot be 0"
+        );
         assert!(Mbi::parse("1SG4TE5MK73").is_err(), "S is excluded");
         assert!(Mbi::parse("1EG4TE5MK7").is_err(), "too short");
         let err = Mbi::parse("1EGATE5MK73").unwrap_err();
@@ -348,8 +354,14 @@ mod tests {
         assert!(UsState::parse("XX").is_err());
         assert_eq!(ZipCode::parse("432151234").unwrap().as_str(), "43215-1234");
         assert!(ZipCode::parse("4321").is_err());
-        assert_eq!(Phone::parse("+1 (614) 555-0100").unwrap().as_str(), "6145550100");
-        assert_eq!(Phone::parse("614.555.0100").unwrap().formatted(), "(614) 555-0100");
+        assert_eq!(
+            Phone::parse("+1 (614) 555-0100").unwrap().as_str(),
+            "6145550100"
+        );
+        assert_eq!(
+            Phone::parse("614.555.0100").unwrap().formatted(),
+            "(614) 555-0100"
+        );
         assert!(Phone::parse("555-0100").is_err());
         assert!(Phone::parse("call me").is_err());
         assert!(Email::parse("a@b.co").is_ok());

@@ -24,7 +24,8 @@ pub fn prefix_upper_bound(prefix: &str) -> String {
 /// What a search box's text asks for.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum PatientQuery {
-    /// A family-name prefix, optionally with a given-name prefix ("smith, jo" or "smith jo").
+    /// A family-name prefix ("smi"), or a family and a given-name prefix: "smith, jo" says which
+    /// is which; "jo smith" or "smith jo" matches either order.
     Name {
         /// Key prefix of the first word.
         first: String,
@@ -87,24 +88,44 @@ mod tests {
         assert_eq!(name_key("O'Brien"), "obrien");
         assert_eq!(name_key("Smith-Jones"), "smithjones");
         assert_eq!(name_key("José"), "josé");
-        assert!(prefix_upper_bound("smi") > "smithjones".to_owned());
-        assert!(prefix_upper_bound("smi") < "smj".to_owned());
+        assert!(prefix_upper_bound("smi").as_str() > "smithjones");
+        assert!(prefix_upper_bound("smi").as_str() < "smj");
     }
 
     #[test]
     fn one_box_understands_names_dates_mbis_and_phones() {
         assert_eq!(
             PatientQuery::parse("Smith, Jo"),
-            Some(PatientQuery::Name { first: "smith".into(), second: Some("jo".into()), ordered: true })
+            Some(PatientQuery::Name {
+                first: "smith".into(),
+                second: Some("jo".into()),
+                ordered: true
+            })
         );
         assert_eq!(
             PatientQuery::parse("o'bri"),
-            Some(PatientQuery::Name { first: "obri".into(), second: None, ordered: false })
+            Some(PatientQuery::Name {
+                first: "obri".into(),
+                second: None,
+                ordered: false
+            })
         );
-        assert_eq!(PatientQuery::parse("03/04/1941"), Some(PatientQuery::BirthDate(date!(1941 - 03 - 04))));
-        assert_eq!(PatientQuery::parse("1941-03-04"), Some(PatientQuery::BirthDate(date!(1941 - 03 - 04))));
-        assert!(matches!(PatientQuery::parse("1EG4-TE5-MK73"), Some(PatientQuery::Mbi(_))));
-        assert!(matches!(PatientQuery::parse("(614) 555-0100"), Some(PatientQuery::Phone(_))));
+        assert_eq!(
+            PatientQuery::parse("03/04/1941"),
+            Some(PatientQuery::BirthDate(date!(1941 - 03 - 04)))
+        );
+        assert_eq!(
+            PatientQuery::parse("1941-03-04"),
+            Some(PatientQuery::BirthDate(date!(1941 - 03 - 04)))
+        );
+        assert!(matches!(
+            PatientQuery::parse("1EG4-TE5-MK73"),
+            Some(PatientQuery::Mbi(_))
+        ));
+        assert!(matches!(
+            PatientQuery::parse("(614) 555-0100"),
+            Some(PatientQuery::Phone(_))
+        ));
         assert_eq!(PatientQuery::parse("  "), None);
         assert_eq!(PatientQuery::parse("--"), None);
     }

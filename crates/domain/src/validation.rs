@@ -129,11 +129,20 @@ mod tests {
     fn collects_every_problem_with_its_field() {
         let mut errors = FieldErrors::new();
         assert_eq!(errors.required("family_name", "  ", 10), None);
-        assert_eq!(errors.required("given_name", " Ann ", 10).as_deref(), Some("Ann"));
-        assert_eq!(errors.optional("email", Some("x".repeat(11).as_str()), 10), None);
+        assert_eq!(
+            errors.required("given_name", " Ann ", 10).as_deref(),
+            Some("Ann")
+        );
+        assert_eq!(
+            errors.optional("email", Some("x".repeat(11).as_str()), 10),
+            None
+        );
         assert_eq!(errors.optional("middle", Some(""), 10), None);
         assert_eq!(errors.errors.len(), 2);
-        assert_eq!(errors.for_field("family_name"), Some("This field is required."));
+        assert_eq!(
+            errors.for_field("family_name"),
+            Some("This field is required.")
+        );
         assert!(errors.finish(|| Some(1)).is_err());
         assert_eq!(FieldErrors::new().finish(|| Some(7)), Ok(7));
     }

@@ -6,9 +6,7 @@
 //! serialises appenders on both backends, and it lets `verify` notice a deleted tail.
 
 use sea_orm::sea_query::{Expr, ExprTrait, Query};
-use sea_orm::{
-    ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
-};
+use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use sha2::{Digest, Sha256};
 use time::OffsetDateTime;
 use uuid::Uuid;
@@ -89,7 +87,10 @@ pub async fn append(db: &impl Db, event: NewEvent) -> StoreResult<i64> {
     // Take the head row's lock before reading it, so no other appender can read the same head.
     let bump = Query::update()
         .table(audit_head::Entity)
-        .value(audit_head::Column::LastSeq, Expr::col(audit_head::Column::LastSeq).add(1))
+        .value(
+            audit_head::Column::LastSeq,
+            Expr::col(audit_head::Column::LastSeq).add(1),
+        )
         .and_where(audit_head::Column::Id.eq(1))
         .to_owned();
     db.execute(&bump).await?;
@@ -122,10 +123,12 @@ pub async fn append(db: &impl Db, event: NewEvent) -> StoreResult<i64> {
         .exec_without_returning(db)
         .await?;
     if !patients.is_empty() {
-        let links = patients.iter().map(|patient_id| audit_event_patient::ActiveModel {
-            patient_id: Set(*patient_id),
-            seq: Set(seq),
-        });
+        let links = patients
+            .iter()
+            .map(|patient_id| audit_event_patient::ActiveModel {
+                patient_id: Set(*patient_id),
+                seq: Set(seq),
+            });
         audit_event_patient::Entity::insert_many(links)
             .exec_without_returning(db)
             .await?;
@@ -203,10 +206,18 @@ pub async fn verify(db: &impl Db) -> StoreResult<Verification> {
                 }
             }
             if row.prev_hash != prev_hash {
-                return broken(checked, row.seq, "its link to the previous row does not match");
+                return broken(
+                    checked,
+                    row.seq,
+                    "its link to the previous row does not match",
+                );
             }
             if event_hash(row, &patients) != row.hash {
-                return broken(checked, row.seq, "its content does not match its hash (altered)");
+                return broken(
+                    checked,
+                    row.seq,
+                    "its content does not match its hash (altered)",
+                );
             }
             prev_hash = row.hash.clone();
             expected_seq += 1;
@@ -218,7 +229,11 @@ pub async fn verify(db: &impl Db) -> StoreResult<Verification> {
         return broken(checked, last_seq + 1, "this row is missing (deleted)");
     }
     if head.last_seq < last_seq || head.last_hash != prev_hash {
-        return broken(checked, std::cmp::max(head.last_seq, 1), "the chain's head does not match its last row");
+        return broken(
+            checked,
+            std::cmp::max(head.last_seq, 1),
+            "the chain's head does not match its last row",
+        );
     }
     Ok(Verification {
         checked,

@@ -2,10 +2,7 @@
 //! payers and plans, prescribers and referral sources.
 
 use sea_orm::sea_query::Condition;
-use sea_orm::{
-    ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter,
-    QueryOrder, QuerySelect,
-};
+use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use uuid::Uuid;
 
 use crate::entity::{
@@ -21,7 +18,11 @@ pub use crate::entity::referral_source::Model as ReferralSource;
 pub use crate::entity::supplier::Model as Supplier;
 
 /// Records the supplier and its locations (first start or demo load).
-pub async fn insert_supplier(db: &impl Db, org: Supplier, locations: Vec<Location>) -> StoreResult<()> {
+pub async fn insert_supplier(
+    db: &impl Db,
+    org: Supplier,
+    locations: Vec<Location>,
+) -> StoreResult<()> {
     supplier::Entity::insert(supplier::ActiveModel::from(org))
         .exec_without_returning(db)
         .await?;
@@ -186,7 +187,10 @@ pub async fn referral_source(
         .filter(referral_source_prescriber::Column::ReferralSourceId.eq(id))
         .all(db)
         .await?;
-    Ok(Some((row, links.into_iter().map(|l| l.prescriber_id).collect())))
+    Ok(Some((
+        row,
+        links.into_iter().map(|l| l.prescriber_id).collect(),
+    )))
 }
 
 /// Referral sources by name-key prefix, by name.

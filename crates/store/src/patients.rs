@@ -2,10 +2,7 @@
 
 use durable_domain::search::PatientQuery;
 use sea_orm::sea_query::Condition;
-use sea_orm::{
-    ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, QuerySelect,
-};
+use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
 use uuid::Uuid;
 
 use crate::directory::key_prefix;
@@ -63,19 +60,27 @@ async fn insert_children(
     }
     for chunk in addresses.chunks(BATCH) {
         patient_address::Entity::insert_many(
-            chunk.iter().cloned().map(patient_address::ActiveModel::from),
+            chunk
+                .iter()
+                .cloned()
+                .map(patient_address::ActiveModel::from),
         )
         .exec_without_returning(db)
         .await?;
     }
     for chunk in phones.chunks(BATCH) {
-        patient_phone::Entity::insert_many(chunk.iter().cloned().map(patient_phone::ActiveModel::from))
-            .exec_without_returning(db)
-            .await?;
+        patient_phone::Entity::insert_many(
+            chunk.iter().cloned().map(patient_phone::ActiveModel::from),
+        )
+        .exec_without_returning(db)
+        .await?;
     }
     for chunk in diagnoses.chunks(BATCH) {
         patient_diagnosis::Entity::insert_many(
-            chunk.iter().cloned().map(patient_diagnosis::ActiveModel::from),
+            chunk
+                .iter()
+                .cloned()
+                .map(patient_diagnosis::ActiveModel::from),
         )
         .exec_without_returning(db)
         .await?;
@@ -99,7 +104,14 @@ pub async fn update(db: &impl Db, record: PatientRecord) -> StoreResult<()> {
         .filter(patient_diagnosis::Column::PatientId.eq(id))
         .exec(db)
         .await?;
-    insert_children(db, Vec::new(), record.addresses, record.phones, record.diagnoses).await
+    insert_children(
+        db,
+        Vec::new(),
+        record.addresses,
+        record.phones,
+        record.diagnoses,
+    )
+    .await
 }
 
 /// One patient with their child rows.
@@ -164,13 +176,12 @@ pub async fn search(
     limit: u64,
 ) -> StoreResult<Vec<Patient>> {
     let condition = match query {
+        // One word: a family-name prefix, read in index order so the scan stops at the page end.
         PatientQuery::Name {
             first,
             second: None,
             ..
-        } => Condition::any()
-            .add(key_prefix(patient::Column::FamilyKey, first))
-            .add(key_prefix(patient::Column::GivenKey, first)),
+        } => key_prefix(patient::Column::FamilyKey, first),
         PatientQuery::Name {
             first,
             second: Some(second),
@@ -258,7 +269,9 @@ pub async fn home_cities(
 ) -> StoreResult<std::collections::HashMap<Uuid, String>> {
     let rows = patient_address::Entity::find()
         .filter(patient_address::Column::PatientId.is_in(patient_ids))
-        .filter(patient_address::Column::Kind.eq(durable_domain::people::AddressKind::Home.as_str()))
+        .filter(
+            patient_address::Column::Kind.eq(durable_domain::people::AddressKind::Home.as_str()),
+        )
         .all(db)
         .await?;
     Ok(rows

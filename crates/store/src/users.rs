@@ -110,7 +110,9 @@ pub async fn session_with_user(
     let Some(session) = found else {
         return Ok(None);
     };
-    Ok(by_id(db, session.user_id).await?.map(|user| (session, user)))
+    Ok(by_id(db, session.user_id)
+        .await?
+        .map(|user| (session, user)))
 }
 
 /// Marks a session as used now (the idle timeout counts from here).

@@ -1,9 +1,10 @@
 //! The audit chain detects every kind of tampering: an altered row, a deleted row (in the middle
 //! or at the end), a removed patient link, and a forged row; untouched it verifies.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // Tests fail loudly on purpose.
 
 use durable_store::audit::{self, NewEvent, Verification};
-use durable_store::testing::{TestDb, every_backend};
 use durable_store::entity::{audit_event, audit_event_patient};
+use durable_store::testing::{TestDb, every_backend};
 use sea_orm::{ConnectionTrait, EntityTrait, QueryOrder};
 use time::macros::datetime;
 use uuid::Uuid;
@@ -27,7 +28,11 @@ async fn chain_of_five(db: &TestDb) -> Vec<Uuid> {
     let patients: Vec<Uuid> = (0..3).map(|_| Uuid::now_v7()).collect();
     for n in 1..=5 {
         let tx = db.store.begin_write().await.unwrap();
-        let named = if n % 2 == 0 { patients.clone() } else { vec![patients[0]] };
+        let named = if n % 2 == 0 {
+            patients.clone()
+        } else {
+            vec![patients[0]]
+        };
         let seq = audit::append(tx.conn(), event(n, named)).await.unwrap();
         assert_eq!(seq, n);
         tx.commit().await.unwrap();
@@ -52,7 +57,15 @@ async fn untouched_chain_verifies() {
     for db in every_backend().await {
         chain_of_five(&db).await;
         let report = verify(&db).await;
-        assert_eq!(report, Verification { checked: 5, first_break: None }, "{}", db.label());
+        assert_eq!(
+            report,
+            Verification {
+                checked: 5,
+                first_break: None
+            },
+            "{}",
+            db.label()
+        );
         db.finish().await;
     }
 }
@@ -61,7 +74,11 @@ async fn untouched_chain_verifies() {
 async fn altered_row_is_named() {
     for db in every_backend().await {
         chain_of_five(&db).await;
-        sql(&db, "UPDATE audit_events SET actor_name = 'someone-else' WHERE seq = 3").await;
+        sql(
+            &db,
+            "UPDATE audit_events SET actor_name = 'someone-else' WHERE seq = 3",
+        )
+        .await;
         let report = verify(&db).await;
         assert_eq!(broken_at(&report), 3, "{}: {report:?}", db.label());
         assert!(report.first_break.unwrap().problem.contains("altered"));
@@ -75,7 +92,12 @@ async fn deleted_rows_are_named_in_the_middle_and_at_the_end() {
         chain_of_five(&db).await;
         sql(&db, "DELETE FROM audit_event_patients WHERE seq = 5").await;
         sql(&db, "DELETE FROM audit_events WHERE seq = 5").await;
-        assert_eq!(broken_at(&verify(&db).await), 5, "{}: tail deletion", db.label());
+        assert_eq!(
+            broken_at(&verify(&db).await),
+            5,
+            "{}: tail deletion",
+            db.label()
+        );
         sql(&db, "DELETE FROM audit_event_patients WHERE seq = 2").await;
         sql(&db, "DELETE FROM audit_events WHERE seq = 2").await;
         let report = verify(&db).await;
@@ -89,11 +111,15 @@ async fn deleted_rows_are_named_in_the_middle_and_at_the_end() {
 async fn removed_patient_link_breaks_its_row() {
     for db in every_backend().await {
         let patients = chain_of_five(&db).await;
-        let victim = audit_event_patient::Model { patient_id: patients[1], seq: 4 };
-        let removed = audit_event_patient::Entity::delete(audit_event_patient::ActiveModel::from(victim))
-            .exec(db.store.conn())
-            .await
-            .unwrap();
+        let victim = audit_event_patient::Model {
+            patient_id: patients[1],
+            seq: 4,
+        };
+        let removed =
+            audit_event_patient::Entity::delete(audit_event_patient::ActiveModel::from(victim))
+                .exec(db.store.conn())
+                .await
+                .unwrap();
         assert_eq!(removed.rows_affected, 1);
         assert_eq!(broken_at(&verify(&db).await), 4, "{}", db.label());
         db.finish().await;

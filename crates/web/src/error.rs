@@ -52,14 +52,21 @@ impl From<FieldError> for FieldProblem {
 /// Status, code and message for an app error; logs internal ones with a fresh request id.
 pub(crate) fn classify(err: AppError) -> (StatusCode, &'static str, String, Vec<FieldProblem>) {
     match err {
-        AppError::Unauthenticated(message) => (StatusCode::UNAUTHORIZED, "unauthenticated", message, vec![]),
+        AppError::Unauthenticated(message) => {
+            (StatusCode::UNAUTHORIZED, "unauthenticated", message, vec![])
+        }
         AppError::Forbidden(permission) => (
             StatusCode::FORBIDDEN,
             "forbidden",
             format!("Your role does not allow {}.", permission.describe()),
             vec![],
         ),
-        AppError::NotFound(what) => (StatusCode::NOT_FOUND, "not_found", format!("No such {what}."), vec![]),
+        AppError::NotFound(what) => (
+            StatusCode::NOT_FOUND,
+            "not_found",
+            format!("No such {what}."),
+            vec![],
+        ),
         AppError::Invalid(errors) => (
             StatusCode::UNPROCESSABLE_ENTITY,
             "invalid",
@@ -73,7 +80,9 @@ pub(crate) fn classify(err: AppError) -> (StatusCode, &'static str, String, Vec<
             (
                 StatusCode::INTERNAL_SERVER_ERROR,
                 "internal",
-                format!("Something went wrong on our side; quote request id {request_id} to your administrator."),
+                format!(
+                    "Something went wrong on our side; quote request id {request_id} to your administrator."
+                ),
                 vec![],
             )
         }
@@ -97,7 +106,12 @@ impl From<FieldErrors> for ApiError {
 }
 
 /// A JSON error response with an explicit status and code.
-pub(crate) fn json_error(status: StatusCode, code: &str, message: String, fields: Vec<FieldProblem>) -> Response {
+pub(crate) fn json_error(
+    status: StatusCode,
+    code: &str,
+    message: String,
+    fields: Vec<FieldProblem>,
+) -> Response {
     let body = ErrorBody {
         error: ErrorDetail {
             code: code.to_owned(),

@@ -40,7 +40,10 @@ pub fn router(app: App, config: WebConfig) -> Router {
     Router::new()
         .merge(views::routes())
         .nest("/api/v1", api::routes())
-        .layer(axum::middleware::from_fn_with_state(state.clone(), security::csrf_and_headers))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            security::csrf_and_headers,
+        ))
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
         .with_state(state)
 }

@@ -28,12 +28,19 @@ fn is_safe(method: &Method) -> bool {
 
 /// Compares without stopping at the first difference.
 fn same(a: &str, b: &str) -> bool {
-    a.len() == b.len() && a.bytes().zip(b.bytes()).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+    a.len() == b.len()
+        && a.bytes()
+            .zip(b.bytes())
+            .fold(0u8, |acc, (x, y)| acc | (x ^ y))
+            == 0
 }
 
 /// The value of the `csrf` field in a URL-encoded form body.
 fn form_token(body: &[u8]) -> Option<String> {
-    url_decoded_pairs(body).into_iter().find(|(k, _)| k == "csrf").map(|(_, v)| v)
+    url_decoded_pairs(body)
+        .into_iter()
+        .find(|(k, _)| k == "csrf")
+        .map(|(_, v)| v)
 }
 
 fn url_decoded_pairs(body: &[u8]) -> Vec<(String, String)> {
@@ -51,10 +58,19 @@ pub(crate) fn cookie(name: &'static str, value: String, secure: bool) -> Cookie<
 }
 
 /// Checks the CSRF token of state-changing page requests and adds the security headers.
-pub(crate) async fn csrf_and_headers(State(state): State<AppState>, request: Request, next: Next) -> Response {
+pub(crate) async fn csrf_and_headers(
+    State(state): State<AppState>,
+    request: Request,
+    next: Next,
+) -> Response {
     let jar = CookieJar::from_headers(request.headers());
-    let existing = jar.get(CSRF_COOKIE).map(|c| c.value().to_owned()).filter(|v| v.len() == 32);
-    let token = existing.clone().unwrap_or_else(|| uuid::Uuid::new_v4().simple().to_string());
+    let existing = jar
+        .get(CSRF_COOKIE)
+        .map(|c| c.value().to_owned())
+        .filter(|v| v.len() == 32);
+    let token = existing
+        .clone()
+        .unwrap_or_else(|| uuid::Uuid::new_v4().simple().to_string());
     let is_api = request.uri().path().starts_with("/api/");
     let static_asset = request.uri().path().starts_with("/static/");
 
@@ -88,10 +104,12 @@ pub(crate) async fn csrf_and_headers(State(state): State<AppState>, request: Req
     let secure = state.config.secure_cookies;
     let headers = response.headers_mut();
     add_security_headers(headers, secure, static_asset);
-    if existing.is_none() && !is_api && !static_asset {
-        if let Ok(value) = HeaderValue::from_str(&cookie(CSRF_COOKIE, token, secure).to_string()) {
-            headers.append(header::SET_COOKIE, value);
-        }
+    if existing.is_none()
+        && !is_api
+        && !static_asset
+        && let Ok(value) = HeaderValue::from_str(&cookie(CSRF_COOKIE, token, secure).to_string())
+    {
+        headers.append(header::SET_COOKIE, value);
     }
     response
 }
@@ -120,7 +138,11 @@ fn add_security_headers(headers: &mut HeaderMap, secure: bool, static_asset: boo
     for (name, value) in fixed {
         headers.insert(name, HeaderValue::from_static(value));
     }
-    let cache = if static_asset { "public, max-age=86400" } else { "no-store" };
+    let cache = if static_asset {
+        "public, max-age=86400"
+    } else {
+        "no-store"
+    };
     headers.insert(header::CACHE_CONTROL, HeaderValue::from_static(cache));
     if secure {
         headers.insert(

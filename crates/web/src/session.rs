@@ -21,7 +21,10 @@ fn source(parts: &Parts) -> String {
     parts
         .extensions
         .get::<ConnectInfo<SocketAddr>>()
-        .map_or_else(|| "unknown".to_owned(), |ConnectInfo(addr)| addr.ip().to_string())
+        .map_or_else(
+            || "unknown".to_owned(),
+            |ConnectInfo(addr)| addr.ip().to_string(),
+        )
 }
 
 /// A logged-in person with their session secret and the page's CSRF token.
@@ -42,14 +45,25 @@ pub(crate) fn session_secret(parts: &Parts) -> Option<String> {
 impl FromRequestParts<AppState> for PageActor {
     type Rejection = Response;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
-        let csrf = parts.extensions.get::<CsrfToken>().map(|t| t.0.clone()).unwrap_or_default();
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let csrf = parts
+            .extensions
+            .get::<CsrfToken>()
+            .map(|t| t.0.clone())
+            .unwrap_or_default();
         let to_login = || Redirect::to("/login").into_response();
         let Some(secret) = session_secret(parts) else {
             return Err(to_login());
         };
         match auth::resolve_session(&state.app, &secret, &source(parts)).await {
-            Ok(Some(actor)) => Ok(PageActor { actor, session: secret, csrf }),
+            Ok(Some(actor)) => Ok(PageActor {
+                actor,
+                session: secret,
+                csrf,
+            }),
             Ok(None) => Err(to_login()),
             Err(err) => Err(crate::views::error_page(err, None)),
         }
@@ -63,7 +77,13 @@ impl FromRequestParts<AppState> for Csrf {
     type Rejection = std::convert::Infallible;
 
     async fn from_request_parts(parts: &mut Parts, _: &AppState) -> Result<Self, Self::Rejection> {
-        Ok(Csrf(parts.extensions.get::<CsrfToken>().map(|t| t.0.clone()).unwrap_or_default()))
+        Ok(Csrf(
+            parts
+                .extensions
+                .get::<CsrfToken>()
+                .map(|t| t.0.clone())
+                .unwrap_or_default(),
+        ))
     }
 }
 
@@ -85,15 +105,31 @@ pub(crate) struct ApiActor(pub Actor);
 impl FromRequestParts<AppState> for ApiActor {
     type Rejection = Response;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
         let unauthenticated = |message: &str| {
-            json_error(StatusCode::UNAUTHORIZED, "unauthenticated", message.to_owned(), vec![])
+            json_error(
+                StatusCode::UNAUTHORIZED,
+                "unauthenticated",
+                message.to_owned(),
+                vec![],
+            )
         };
-        let Some(value) = parts.headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()) else {
-            return Err(unauthenticated("Send an API token as 'Authorization: Bearer <token>'."));
+        let Some(value) = parts
+            .headers
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+        else {
+            return Err(unauthenticated(
+                "Send an API token as 'Authorization: Bearer <token>'.",
+            ));
         };
         let Some(secret) = value.strip_prefix("Bearer ").map(str::trim) else {
-            return Err(unauthenticated("Send an API token as 'Authorization: Bearer <token>'."));
+            return Err(unauthenticated(
+                "Send an API token as 'Authorization: Bearer <token>'.",
+            ));
         };
         match auth::resolve_token(&state.app, secret, &source(parts)).await {
             Ok(Some(actor)) => Ok(ApiActor(actor)),

@@ -1,5 +1,6 @@
 //! The permission matrix: every page and API route, for every role. A role without the
 //! route's permission gets 403; a role with it never gets 403 or a 5xx.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // Tests fail loudly on purpose.
 
 mod common;
 
@@ -16,8 +17,18 @@ struct Route {
     body: &'static str,
 }
 
-fn route(method: &'static str, path: String, permission: Option<Permission>, body: &'static str) -> Route {
-    Route { method, path, permission, body }
+fn route(
+    method: &'static str,
+    path: String,
+    permission: Option<Permission>,
+    body: &'static str,
+) -> Route {
+    Route {
+        method,
+        path,
+        permission,
+        body,
+    }
 }
 
 fn page_routes(h: &Harness) -> Vec<Route> {
@@ -30,27 +41,107 @@ fn page_routes(h: &Harness) -> Vec<Route> {
         route("GET", "/static/htmx.min.js".into(), None, ""),
         route("GET", "/patients?q=obr".into(), Some(PatientRead), ""),
         route("GET", "/patients/new".into(), Some(PatientWrite), ""),
-        route("POST", "/patients".into(), Some(PatientWrite), "family_name="),
+        route(
+            "POST",
+            "/patients".into(),
+            Some(PatientWrite),
+            "family_name=",
+        ),
         route("GET", format!("/patients/{p}"), Some(PatientRead), ""),
-        route("GET", format!("/patients/{p}?tab=insurance"), Some(PatientRead), ""),
+        route(
+            "GET",
+            format!("/patients/{p}?tab=insurance"),
+            Some(PatientRead),
+            "",
+        ),
         route("GET", format!("/patients/{p}/edit"), Some(PatientWrite), ""),
-        route("POST", format!("/patients/{p}"), Some(PatientWrite), "family_name="),
-        route("GET", format!("/patients/{p}/coverages/new"), Some(CoverageWrite), ""),
-        route("POST", format!("/patients/{p}/coverages"), Some(CoverageWrite), "coverage_member_id="),
-        route("GET", format!("/coverages/{c}/edit"), Some(CoverageWrite), ""),
-        route("POST", format!("/coverages/{c}"), Some(CoverageWrite), "coverage_member_id="),
+        route(
+            "POST",
+            format!("/patients/{p}"),
+            Some(PatientWrite),
+            "family_name=",
+        ),
+        route(
+            "GET",
+            format!("/patients/{p}/coverages/new"),
+            Some(CoverageWrite),
+            "",
+        ),
+        route(
+            "POST",
+            format!("/patients/{p}/coverages"),
+            Some(CoverageWrite),
+            "coverage_member_id=",
+        ),
+        route(
+            "GET",
+            format!("/coverages/{c}/edit"),
+            Some(CoverageWrite),
+            "",
+        ),
+        route(
+            "POST",
+            format!("/coverages/{c}"),
+            Some(CoverageWrite),
+            "coverage_member_id=",
+        ),
         route("GET", "/prescribers?q=lov".into(), Some(PrescriberRead), ""),
         route("GET", "/prescribers/new".into(), Some(PrescriberWrite), ""),
         route("POST", "/prescribers".into(), Some(PrescriberWrite), "npi="),
-        route("GET", format!("/prescribers/{pr}"), Some(PrescriberRead), ""),
-        route("GET", format!("/prescribers/{pr}/edit"), Some(PrescriberWrite), ""),
-        route("POST", format!("/prescribers/{pr}"), Some(PrescriberWrite), "npi="),
-        route("GET", "/referral-sources".into(), Some(ReferralSourceRead), ""),
-        route("GET", "/referral-sources/new".into(), Some(ReferralSourceWrite), ""),
-        route("POST", "/referral-sources".into(), Some(ReferralSourceWrite), "name="),
-        route("GET", format!("/referral-sources/{s}"), Some(ReferralSourceRead), ""),
-        route("GET", format!("/referral-sources/{s}/edit"), Some(ReferralSourceWrite), ""),
-        route("POST", format!("/referral-sources/{s}"), Some(ReferralSourceWrite), "name="),
+        route(
+            "GET",
+            format!("/prescribers/{pr}"),
+            Some(PrescriberRead),
+            "",
+        ),
+        route(
+            "GET",
+            format!("/prescribers/{pr}/edit"),
+            Some(PrescriberWrite),
+            "",
+        ),
+        route(
+            "POST",
+            format!("/prescribers/{pr}"),
+            Some(PrescriberWrite),
+            "npi=",
+        ),
+        route(
+            "GET",
+            "/referral-sources".into(),
+            Some(ReferralSourceRead),
+            "",
+        ),
+        route(
+            "GET",
+            "/referral-sources/new".into(),
+            Some(ReferralSourceWrite),
+            "",
+        ),
+        route(
+            "POST",
+            "/referral-sources".into(),
+            Some(ReferralSourceWrite),
+            "name=",
+        ),
+        route(
+            "GET",
+            format!("/referral-sources/{s}"),
+            Some(ReferralSourceRead),
+            "",
+        ),
+        route(
+            "GET",
+            format!("/referral-sources/{s}/edit"),
+            Some(ReferralSourceWrite),
+            "",
+        ),
+        route(
+            "POST",
+            format!("/referral-sources/{s}"),
+            Some(ReferralSourceWrite),
+            "name=",
+        ),
         route("GET", "/audit".into(), Some(AuditRead), ""),
     ]
 }
@@ -60,29 +151,106 @@ fn api_routes(h: &Harness) -> Vec<Route> {
     let (p, c, pr, s) = (h.patient, h.coverage, h.prescriber, h.source);
     vec![
         route("GET", "/api/v1/openapi.json".into(), None, ""),
-        route("GET", "/api/v1/patients?q=obr".into(), Some(PatientRead), ""),
+        route(
+            "GET",
+            "/api/v1/patients?q=obr".into(),
+            Some(PatientRead),
+            "",
+        ),
         route("POST", "/api/v1/patients".into(), Some(PatientWrite), "{}"),
-        route("GET", format!("/api/v1/patients/{p}"), Some(PatientRead), ""),
-        route("PUT", format!("/api/v1/patients/{p}"), Some(PatientWrite), "{}"),
-        route("GET", format!("/api/v1/patients/{p}/coverages"), Some(CoverageRead), ""),
-        route("POST", format!("/api/v1/patients/{p}/coverages"), Some(CoverageWrite), "{}"),
-        route("GET", format!("/api/v1/coverages/{c}"), Some(CoverageRead), ""),
-        route("PUT", format!("/api/v1/coverages/{c}"), Some(CoverageWrite), "{}"),
-        route("GET", "/api/v1/prescribers?q=lov".into(), Some(PrescriberRead), ""),
-        route("POST", "/api/v1/prescribers".into(), Some(PrescriberWrite), "{}"),
-        route("GET", format!("/api/v1/prescribers/{pr}"), Some(PrescriberRead), ""),
-        route("PUT", format!("/api/v1/prescribers/{pr}"), Some(PrescriberWrite), "{}"),
-        route("GET", "/api/v1/referral-sources".into(), Some(ReferralSourceRead), ""),
-        route("POST", "/api/v1/referral-sources".into(), Some(ReferralSourceWrite), "{}"),
-        route("GET", format!("/api/v1/referral-sources/{s}"), Some(ReferralSourceRead), ""),
-        route("PUT", format!("/api/v1/referral-sources/{s}"), Some(ReferralSourceWrite), "{}"),
+        route(
+            "GET",
+            format!("/api/v1/patients/{p}"),
+            Some(PatientRead),
+            "",
+        ),
+        route(
+            "PUT",
+            format!("/api/v1/patients/{p}"),
+            Some(PatientWrite),
+            "{}",
+        ),
+        route(
+            "GET",
+            format!("/api/v1/patients/{p}/coverages"),
+            Some(CoverageRead),
+            "",
+        ),
+        route(
+            "POST",
+            format!("/api/v1/patients/{p}/coverages"),
+            Some(CoverageWrite),
+            "{}",
+        ),
+        route(
+            "GET",
+            format!("/api/v1/coverages/{c}"),
+            Some(CoverageRead),
+            "",
+        ),
+        route(
+            "PUT",
+            format!("/api/v1/coverages/{c}"),
+            Some(CoverageWrite),
+            "{}",
+        ),
+        route(
+            "GET",
+            "/api/v1/prescribers?q=lov".into(),
+            Some(PrescriberRead),
+            "",
+        ),
+        route(
+            "POST",
+            "/api/v1/prescribers".into(),
+            Some(PrescriberWrite),
+            "{}",
+        ),
+        route(
+            "GET",
+            format!("/api/v1/prescribers/{pr}"),
+            Some(PrescriberRead),
+            "",
+        ),
+        route(
+            "PUT",
+            format!("/api/v1/prescribers/{pr}"),
+            Some(PrescriberWrite),
+            "{}",
+        ),
+        route(
+            "GET",
+            "/api/v1/referral-sources".into(),
+            Some(ReferralSourceRead),
+            "",
+        ),
+        route(
+            "POST",
+            "/api/v1/referral-sources".into(),
+            Some(ReferralSourceWrite),
+            "{}",
+        ),
+        route(
+            "GET",
+            format!("/api/v1/referral-sources/{s}"),
+            Some(ReferralSourceRead),
+            "",
+        ),
+        route(
+            "PUT",
+            format!("/api/v1/referral-sources/{s}"),
+            Some(ReferralSourceWrite),
+            "{}",
+        ),
         route("GET", "/api/v1/payers".into(), Some(PayerRead), ""),
         route("GET", "/api/v1/audit".into(), Some(AuditRead), ""),
     ]
 }
 
 fn check(role: Role, route: &Route, status: StatusCode, body: &str) {
-    let allowed = route.permission.is_none_or(|p| permissions::allows(role, p));
+    let allowed = route
+        .permission
+        .is_none_or(|p| permissions::allows(role, p));
     if allowed {
         assert!(
             status != StatusCode::FORBIDDEN && !status.is_server_error(),
@@ -91,7 +259,13 @@ fn check(role: Role, route: &Route, status: StatusCode, body: &str) {
             route.path
         );
     } else {
-        assert_eq!(status, StatusCode::FORBIDDEN, "{role:?} {} {}: {body}", route.method, route.path);
+        assert_eq!(
+            status,
+            StatusCode::FORBIDDEN,
+            "{role:?} {} {}: {body}",
+            route.method,
+            route.path
+        );
     }
 }
 
@@ -102,7 +276,11 @@ async fn every_page_route_for_every_role() {
         for role in Role::ALL {
             let cookies = login(&h.router, role).await;
             for route in page_routes(&h) {
-                let reply = send(&h.router, page(route.method, &route.path, &cookies, route.body)).await;
+                let reply = send(
+                    &h.router,
+                    page(route.method, &route.path, &cookies, route.body),
+                )
+                .await;
                 check(role, &route, reply.status, &reply.body);
             }
         }
@@ -136,7 +314,12 @@ async fn the_openapi_document_lists_exactly_the_tested_api_routes() {
         .as_object()
         .unwrap()
         .iter()
-        .flat_map(|(path, ops)| ops.as_object().unwrap().keys().map(move |m| format!("{} {path}", m.to_uppercase())))
+        .flat_map(|(path, ops)| {
+            ops.as_object()
+                .unwrap()
+                .keys()
+                .map(move |m| format!("{} {path}", m.to_uppercase()))
+        })
         .collect();
     documented.sort();
     let db = durable_store::testing::sqlite().await;
@@ -146,9 +329,14 @@ async fn the_openapi_document_lists_exactly_the_tested_api_routes() {
         .filter(|r| !r.path.ends_with("openapi.json"))
         .map(|r| {
             let path = r.path.split('?').next().unwrap().to_owned();
-            let templated = [h.patient.to_string(), h.coverage.to_string(), h.prescriber.to_string(), h.source.to_string()]
-                .iter()
-                .fold(path, |p, id| p.replace(id.as_str(), "{id}"));
+            let templated = [
+                h.patient.to_string(),
+                h.coverage.to_string(),
+                h.prescriber.to_string(),
+                h.source.to_string(),
+            ]
+            .iter()
+            .fold(path, |p, id| p.replace(id.as_str(), "{id}"));
             format!("{} {templated}", r.method)
         })
         .collect();
@@ -160,10 +348,18 @@ async fn the_openapi_document_lists_exactly_the_tested_api_routes() {
 #[tokio::test]
 async fn pages_and_api_refuse_anonymous_callers() {
     let h = harness(durable_store::testing::sqlite().await).await;
-    let reply = send(&h.router, page("GET", &format!("/patients/{}", h.patient), "", "")).await;
+    let reply = send(
+        &h.router,
+        page("GET", &format!("/patients/{}", h.patient), "", ""),
+    )
+    .await;
     assert_eq!(reply.status, StatusCode::SEE_OTHER);
     assert_eq!(reply.headers["location"], "/login");
-    let reply = send(&h.router, api("GET", "/api/v1/patients?q=o", "dur_not-a-token", None)).await;
+    let reply = send(
+        &h.router,
+        api("GET", "/api/v1/patients?q=o", "dur_not-a-token", None),
+    )
+    .await;
     assert_eq!(reply.status, StatusCode::UNAUTHORIZED);
     assert_eq!(reply.json()["error"]["code"], "unauthenticated");
     h.db.finish().await;

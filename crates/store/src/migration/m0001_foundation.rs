@@ -23,7 +23,10 @@ fn search_key(col: &'static str, backend: DatabaseBackend) -> ColumnDef {
     def
 }
 
-fn fk(from: (&'static str, &'static str), to: (&'static str, &'static str)) -> ForeignKeyCreateStatement {
+fn fk(
+    from: (&'static str, &'static str),
+    to: (&'static str, &'static str),
+) -> ForeignKeyCreateStatement {
     ForeignKey::create()
         .from(from.0, from.1)
         .to(to.0, to.1)
@@ -165,18 +168,33 @@ impl MigrationTrait for Migration {
                     .col(uuid("patient_id"))
                     .col(big_integer("seq"))
                     .primary_key(Index::create().col("patient_id").col("seq"))
-                    .foreign_key(&mut fk(("audit_event_patients", "seq"), ("audit_events", "seq")))
+                    .foreign_key(&mut fk(
+                        ("audit_event_patients", "seq"),
+                        ("audit_events", "seq"),
+                    ))
                     .take(),
             )
             .await?;
         manager
-            .create_index(index("audit_events", "audit_events_occurred_at", &["occurred_at"]))
+            .create_index(index(
+                "audit_events",
+                "audit_events_occurred_at",
+                &["occurred_at"],
+            ))
             .await?;
         manager
-            .create_index(index("audit_events", "audit_events_actor", &["actor_name", "seq"]))
+            .create_index(index(
+                "audit_events",
+                "audit_events_actor",
+                &["actor_name", "seq"],
+            ))
             .await?;
         manager
-            .create_index(index("audit_event_patients", "audit_event_patients_seq", &["seq"]))
+            .create_index(index(
+                "audit_event_patients",
+                "audit_event_patients_seq",
+                &["seq"],
+            ))
             .await?;
 
         manager
@@ -223,7 +241,11 @@ impl MigrationTrait for Migration {
         address_columns(&mut prescribers);
         manager.create_table(prescribers).await?;
         manager
-            .create_index(index("prescribers", "prescribers_family_key", &["family_key"]))
+            .create_index(index(
+                "prescribers",
+                "prescribers_family_key",
+                &["family_key"],
+            ))
             .await?;
 
         let mut sources = Table::create()
@@ -240,7 +262,11 @@ impl MigrationTrait for Migration {
         address_columns(&mut sources);
         manager.create_table(sources).await?;
         manager
-            .create_index(index("referral_sources", "referral_sources_name_key", &["name_key"]))
+            .create_index(index(
+                "referral_sources",
+                "referral_sources_name_key",
+                &["name_key"],
+            ))
             .await?;
         manager
             .create_table(
@@ -248,7 +274,11 @@ impl MigrationTrait for Migration {
                     .table("referral_source_prescribers")
                     .col(uuid("referral_source_id"))
                     .col(uuid("prescriber_id"))
-                    .primary_key(Index::create().col("referral_source_id").col("prescriber_id"))
+                    .primary_key(
+                        Index::create()
+                            .col("referral_source_id")
+                            .col("prescriber_id"),
+                    )
                     .foreign_key(&mut fk(
                         ("referral_source_prescribers", "referral_source_id"),
                         ("referral_sources", "id"),
@@ -286,8 +316,11 @@ impl MigrationTrait for Migration {
             )
             .await?;
         for (name, cols) in [
-            ("patients_family_given", &["family_key", "given_key"][..]),
-            ("patients_given", &["given_key"][..]),
+            // Matches the search's ORDER BY, so a name search reads one index range in order.
+            (
+                "patients_family_given",
+                &["family_key", "given_key", "id"][..],
+            ),
             ("patients_birth_date", &["birth_date"][..]),
             ("patients_mbi", &["mbi"][..]),
         ] {
@@ -298,7 +331,10 @@ impl MigrationTrait for Migration {
             .col(uuid("patient_id"))
             .col(string("kind"))
             .primary_key(Index::create().col("patient_id").col("kind"))
-            .foreign_key(&mut fk(("patient_addresses", "patient_id"), ("patients", "id")))
+            .foreign_key(&mut fk(
+                ("patient_addresses", "patient_id"),
+                ("patients", "id"),
+            ))
             .take();
         address_columns(&mut addresses);
         manager.create_table(addresses).await?;
@@ -310,12 +346,19 @@ impl MigrationTrait for Migration {
                     .col(string("kind"))
                     .col(string_len("number", 10))
                     .primary_key(Index::create().col("patient_id").col("kind"))
-                    .foreign_key(&mut fk(("patient_phones", "patient_id"), ("patients", "id")))
+                    .foreign_key(&mut fk(
+                        ("patient_phones", "patient_id"),
+                        ("patients", "id"),
+                    ))
                     .take(),
             )
             .await?;
         manager
-            .create_index(index("patient_phones", "patient_phones_number", &["number"]))
+            .create_index(index(
+                "patient_phones",
+                "patient_phones_number",
+                &["number"],
+            ))
             .await?;
         manager
             .create_table(
@@ -326,7 +369,10 @@ impl MigrationTrait for Migration {
                     .col(string_null("description"))
                     .col(timestamp_with_time_zone("added_at"))
                     .primary_key(Index::create().col("patient_id").col("code"))
-                    .foreign_key(&mut fk(("patient_diagnoses", "patient_id"), ("patients", "id")))
+                    .foreign_key(&mut fk(
+                        ("patient_diagnoses", "patient_id"),
+                        ("patients", "id"),
+                    ))
                     .take(),
             )
             .await?;

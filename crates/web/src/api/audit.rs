@@ -18,9 +18,15 @@ pub(super) fn routes() -> Router<AppState> {
 /// Searches the audit trail, newest first; `next` continues with older events.
 #[utoipa::path(get, path = "/api/v1/audit", params(AuditParams), tag = "audit",
     responses((status = 200, body = Page<EventView>), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
-pub(super) async fn search(State(state): State<AppState>, ApiActor(actor): ApiActor, Query(params): Query<AuditParams>) -> Result<Json<Page<EventView>>, ApiError> {
+pub(super) async fn search(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+    Query(params): Query<AuditParams>,
+) -> Result<Json<Page<EventView>>, ApiError> {
     actor.require(durable_app::Permission::AuditRead)?;
     let events = audit::search(&state.app, &actor, &params.query()?).await?;
-    let next = (events.len() as u64 == audit::PAGE).then(|| events.last().map(|e| e.seq)).flatten();
+    let next = (events.len() as u64 == audit::PAGE)
+        .then(|| events.last().map(|e| e.seq))
+        .flatten();
     Ok(Page::new(events, next))
 }

@@ -6,8 +6,8 @@ mod audit;
 mod directory;
 mod patients;
 
-use axum::extract::{FromRequest, Request};
 use axum::extract::rejection::JsonRejection;
+use axum::extract::{FromRequest, Request};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -27,7 +27,12 @@ pub(crate) fn routes() -> Router<AppState> {
         .merge(directory::routes())
         .merge(audit::routes())
         .fallback(|| async {
-            json_error(StatusCode::NOT_FOUND, "not_found", "There is no such API route.".into(), vec![])
+            json_error(
+                StatusCode::NOT_FOUND,
+                "not_found",
+                "There is no such API route.".into(),
+                vec![],
+            )
         })
 }
 
@@ -42,7 +47,10 @@ pub(crate) struct Page<T: ToSchema> {
 
 impl<T: ToSchema> Page<T> {
     fn new(items: Vec<T>, next: Option<impl ToString>) -> Json<Page<T>> {
-        Json(Page { items, next: next.map(|n| n.to_string()) })
+        Json(Page {
+            items,
+            next: next.map(|n| n.to_string()),
+        })
     }
 }
 
@@ -51,7 +59,11 @@ fn offset(cursor: Option<&str>) -> Result<u64, crate::error::ApiError> {
     match cursor.map(str::trim) {
         None | Some("") => Ok(0),
         Some(text) => text.parse().map_err(|_| {
-            durable_domain::validation::FieldErrors::single("cursor", "Pass back the 'next' value of the previous page.").into()
+            durable_domain::validation::FieldErrors::single(
+                "cursor",
+                "Pass back the 'next' value of the previous page.",
+            )
+            .into()
         }),
     }
 }
@@ -75,13 +87,18 @@ fn json_rejection(rejection: JsonRejection) -> Response {
         JsonRejection::JsonDataError(err) => {
             // axum's text reads "Failed to deserialize …: <path>: <problem>"; keep path and problem.
             let text = err.body_text();
-            let detail = text.split_once("target type: ").map_or(text.as_str(), |(_, d)| d);
+            let detail = text
+                .split_once("target type: ")
+                .map_or(text.as_str(), |(_, d)| d);
             let (field, message) = detail.split_once(": ").unwrap_or(("body", detail));
             json_error(
                 StatusCode::UNPROCESSABLE_ENTITY,
                 "invalid",
                 "The JSON body does not have the expected fields and types.".into(),
-                vec![FieldProblem { field: field.to_owned(), message: message.to_owned() }],
+                vec![FieldProblem {
+                    field: field.to_owned(),
+                    message: message.to_owned(),
+                }],
             )
         }
         JsonRejection::JsonSyntaxError(_) => json_error(
@@ -99,7 +116,10 @@ fn json_rejection(rejection: JsonRejection) -> Response {
         other if other.status() == StatusCode::PAYLOAD_TOO_LARGE => json_error(
             StatusCode::PAYLOAD_TOO_LARGE,
             "payload_too_large",
-            format!("The request body is larger than {} KiB.", crate::BODY_LIMIT / 1024),
+            format!(
+                "The request body is larger than {} KiB.",
+                crate::BODY_LIMIT / 1024
+            ),
             vec![],
         ),
         other => json_error(other.status(), "bad_request", other.body_text(), vec![]),

@@ -5,9 +5,9 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
+use durable_app::AppError;
 use durable_app::coverages::{self, CoverageForm, CoverageView};
 use durable_app::patients::{self, Created, PatientForm, PatientSummary, PatientView};
-use durable_app::AppError;
 use durable_domain::ids::{CoverageId, PatientId};
 use serde::Deserialize;
 
@@ -20,7 +20,10 @@ pub(super) fn routes() -> Router<AppState> {
     Router::new()
         .route("/patients", get(list).post(create))
         .route("/patients/{id}", get(show).put(update))
-        .route("/patients/{id}/coverages", get(list_coverages).post(add_coverage))
+        .route(
+            "/patients/{id}/coverages",
+            get(list_coverages).post(add_coverage),
+        )
         .route("/coverages/{id}", get(show_coverage).put(update_coverage))
 }
 
@@ -34,18 +37,30 @@ pub(super) struct ListParams {
 }
 
 fn patient_id(text: &str) -> Result<PatientId, ApiError> {
-    text.parse().map_err(|_| ApiError(AppError::NotFound("patient")))
+    text.parse()
+        .map_err(|_| ApiError(AppError::NotFound("patient")))
 }
 
 fn coverage_id(text: &str) -> Result<CoverageId, ApiError> {
-    text.parse().map_err(|_| ApiError(AppError::NotFound("coverage")))
+    text.parse()
+        .map_err(|_| ApiError(AppError::NotFound("coverage")))
 }
 
 /// Searches patients.
 #[utoipa::path(get, path = "/api/v1/patients", params(ListParams), tag = "patients",
     responses((status = 200, body = Page<PatientSummary>), (status = 403, body = ErrorBody)))]
-pub(super) async fn list(State(state): State<AppState>, ApiActor(actor): ApiActor, Query(params): Query<ListParams>) -> Result<Json<Page<PatientSummary>>, ApiError> {
-    let found = patients::search(&state.app, &actor, params.q.as_deref().unwrap_or(""), offset(params.cursor.as_deref())?).await?;
+pub(super) async fn list(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+    Query(params): Query<ListParams>,
+) -> Result<Json<Page<PatientSummary>>, ApiError> {
+    let found = patients::search(
+        &state.app,
+        &actor,
+        params.q.as_deref().unwrap_or(""),
+        offset(params.cursor.as_deref())?,
+    )
+    .await?;
     Ok(Page::new(found.items, found.next))
 }
 
@@ -53,7 +68,11 @@ pub(super) async fn list(State(state): State<AppState>, ApiActor(actor): ApiActo
 /// `confirm_new` is "true".
 #[utoipa::path(post, path = "/api/v1/patients", request_body = PatientForm, tag = "patients",
     responses((status = 201, body = PatientView), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
-pub(super) async fn create(State(state): State<AppState>, ApiActor(actor): ApiActor, ApiJson(form): ApiJson<PatientForm>) -> Result<Response, ApiError> {
+pub(super) async fn create(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+    ApiJson(form): ApiJson<PatientForm>,
+) -> Result<Response, ApiError> {
     match patients::create(&state.app, &actor, &form, None).await? {
         Created::Patient(id) => {
             let view = patients::chart(&state.app, &actor, id).await?;
@@ -77,14 +96,25 @@ pub(super) async fn create(State(state): State<AppState>, ApiActor(actor): ApiAc
 /// Reads a patient's chart (fields depend on the token's role).
 #[utoipa::path(get, path = "/api/v1/patients/{id}", tag = "patients",
     responses((status = 200, body = PatientView), (status = 404, body = ErrorBody)))]
-pub(super) async fn show(State(state): State<AppState>, ApiActor(actor): ApiActor, Path(id): Path<String>) -> Result<Json<PatientView>, ApiError> {
-    Ok(Json(patients::chart(&state.app, &actor, patient_id(&id)?).await?))
+pub(super) async fn show(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+    Path(id): Path<String>,
+) -> Result<Json<PatientView>, ApiError> {
+    Ok(Json(
+        patients::chart(&state.app, &actor, patient_id(&id)?).await?,
+    ))
 }
 
 /// Replaces a patient's demographics.
 #[utoipa::path(put, path = "/api/v1/patients/{id}", request_body = PatientForm, tag = "patients",
     responses((status = 200, body = PatientView), (status = 422, body = ErrorBody)))]
-pub(super) async fn update(State(state): State<AppState>, ApiActor(actor): ApiActor, Path(id): Path<String>, ApiJson(form): ApiJson<PatientForm>) -> Result<Json<PatientView>, ApiError> {
+pub(super) async fn update(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+    Path(id): Path<String>,
+    ApiJson(form): ApiJson<PatientForm>,
+) -> Result<Json<PatientView>, ApiError> {
     let id = patient_id(&id)?;
     patients::update(&state.app, &actor, id, &form).await?;
     Ok(Json(patients::chart(&state.app, &actor, id).await?))
@@ -93,7 +123,11 @@ pub(super) async fn update(State(state): State<AppState>, ApiActor(actor): ApiAc
 /// A patient's coverages.
 #[utoipa::path(get, path = "/api/v1/patients/{id}/coverages", tag = "coverages",
     responses((status = 200, body = Page<CoverageView>), (status = 403, body = ErrorBody)))]
-pub(super) async fn list_coverages(State(state): State<AppState>, ApiActor(actor): ApiActor, Path(id): Path<String>) -> Result<Json<Page<CoverageView>>, ApiError> {
+pub(super) async fn list_coverages(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+    Path(id): Path<String>,
+) -> Result<Json<Page<CoverageView>>, ApiError> {
     let items = coverages::list(&state.app, &actor, patient_id(&id)?).await?;
     Ok(Page::new(items, None::<String>))
 }
@@ -101,22 +135,42 @@ pub(super) async fn list_coverages(State(state): State<AppState>, ApiActor(actor
 /// Adds a coverage to a patient.
 #[utoipa::path(post, path = "/api/v1/patients/{id}/coverages", request_body = CoverageForm, tag = "coverages",
     responses((status = 201, body = CoverageView), (status = 422, body = ErrorBody)))]
-pub(super) async fn add_coverage(State(state): State<AppState>, ApiActor(actor): ApiActor, Path(id): Path<String>, ApiJson(form): ApiJson<CoverageForm>) -> Result<Response, ApiError> {
+pub(super) async fn add_coverage(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+    Path(id): Path<String>,
+    ApiJson(form): ApiJson<CoverageForm>,
+) -> Result<Response, ApiError> {
     let id = coverages::add(&state.app, &actor, patient_id(&id)?, &form).await?;
-    Ok((StatusCode::CREATED, Json(coverages::get(&state.app, &actor, id).await?)).into_response())
+    Ok((
+        StatusCode::CREATED,
+        Json(coverages::get(&state.app, &actor, id).await?),
+    )
+        .into_response())
 }
 
 /// Reads a coverage.
 #[utoipa::path(get, path = "/api/v1/coverages/{id}", tag = "coverages",
     responses((status = 200, body = CoverageView), (status = 404, body = ErrorBody)))]
-pub(super) async fn show_coverage(State(state): State<AppState>, ApiActor(actor): ApiActor, Path(id): Path<String>) -> Result<Json<CoverageView>, ApiError> {
-    Ok(Json(coverages::get(&state.app, &actor, coverage_id(&id)?).await?))
+pub(super) async fn show_coverage(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+    Path(id): Path<String>,
+) -> Result<Json<CoverageView>, ApiError> {
+    Ok(Json(
+        coverages::get(&state.app, &actor, coverage_id(&id)?).await?,
+    ))
 }
 
 /// Replaces a coverage.
 #[utoipa::path(put, path = "/api/v1/coverages/{id}", request_body = CoverageForm, tag = "coverages",
     responses((status = 200, body = CoverageView), (status = 422, body = ErrorBody)))]
-pub(super) async fn update_coverage(State(state): State<AppState>, ApiActor(actor): ApiActor, Path(id): Path<String>, ApiJson(form): ApiJson<CoverageForm>) -> Result<Json<CoverageView>, ApiError> {
+pub(super) async fn update_coverage(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+    Path(id): Path<String>,
+    ApiJson(form): ApiJson<CoverageForm>,
+) -> Result<Json<CoverageView>, ApiError> {
     let id = coverage_id(&id)?;
     coverages::update(&state.app, &actor, id, &form).await?;
     Ok(Json(coverages::get(&state.app, &actor, id).await?))

@@ -1,11 +1,11 @@
 //! The compliance officer's audit-trail search.
 
 use askama::Template;
+use axum::Router;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::get;
-use axum::Router;
 use durable_app::audit::{self, AuditQuery, EventView};
 use durable_domain::ids::PatientId;
 use durable_domain::validation::{FieldErrors, parse_date};
@@ -43,18 +43,31 @@ impl AuditParams {
             "" => None,
             text => text
                 .parse::<PatientId>()
-                .map_err(|_| e.add("patient", "Paste the patient's id from their chart address."))
+                .map_err(|_| {
+                    e.add(
+                        "patient",
+                        "Paste the patient's id from their chart address.",
+                    )
+                })
                 .ok(),
         };
         let from = e.optional_parsed("from", Some(&self.from), parse_date);
         let to = e.optional_parsed("to", Some(&self.to), parse_date);
-        if let (Some(from), Some(to)) = (from, to) {
-            if to < from {
-                e.add("to", "The end date is before the start date.");
-            }
+        if let (Some(from), Some(to)) = (from, to)
+            && to < from
+        {
+            e.add("to", "The end date is before the start date.");
         }
         let username = Some(self.user.trim().to_owned()).filter(|u| !u.is_empty());
-        e.finish(|| Some(AuditQuery { patient_id, username, from, to, before_seq: self.before }))
+        e.finish(|| {
+            Some(AuditQuery {
+                patient_id,
+                username,
+                from,
+                to,
+                before_seq: self.before,
+            })
+        })
     }
 }
 
@@ -74,7 +87,11 @@ impl AuditPage {
     }
 }
 
-async fn search(State(state): State<AppState>, page: PageActor, Query(params): Query<AuditParams>) -> Response {
+async fn search(
+    State(state): State<AppState>,
+    page: PageActor,
+    Query(params): Query<AuditParams>,
+) -> Response {
     let layout = Layout::new(&page, "Audit trail", "/audit");
     let query = match params.query() {
         Ok(query) => query,
@@ -82,13 +99,33 @@ async fn search(State(state): State<AppState>, page: PageActor, Query(params): Q
             if let Err(err) = page.actor.require(durable_app::Permission::AuditRead) {
                 return error_page(err, Some(layout));
             }
-            return render(&AuditPage { layout, params, errors, events: Vec::new(), next: None }, StatusCode::UNPROCESSABLE_ENTITY);
+            return render(
+                &AuditPage {
+                    layout,
+                    params,
+                    errors,
+                    events: Vec::new(),
+                    next: None,
+                },
+                StatusCode::UNPROCESSABLE_ENTITY,
+            );
         }
     };
     match audit::search(&state.app, &page.actor, &query).await {
         Ok(events) => {
-            let next = (events.len() as u64 == audit::PAGE).then(|| events.last().map(|e| e.seq)).flatten();
-            render(&AuditPage { layout, params, errors: FieldErrors::new(), events, next }, StatusCode::OK)
+            let next = (events.len() as u64 == audit::PAGE)
+                .then(|| events.last().map(|e| e.seq))
+                .flatten();
+            render(
+                &AuditPage {
+                    layout,
+                    params,
+                    errors: FieldErrors::new(),
+                    events,
+                    next,
+                },
+                StatusCode::OK,
+            )
         }
         Err(err) => error_page(err, Some(layout)),
     }

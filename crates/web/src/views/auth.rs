@@ -29,7 +29,14 @@ struct LoginPage {
 }
 
 async fn login_page(Csrf(csrf): Csrf) -> Response {
-    render(&LoginPage { csrf, username: String::new(), error: String::new() }, StatusCode::OK)
+    render(
+        &LoginPage {
+            csrf,
+            username: String::new(),
+            error: String::new(),
+        },
+        StatusCode::OK,
+    )
 }
 
 #[derive(Deserialize)]
@@ -49,14 +56,22 @@ async fn login(
     match auth::login(&state.app, &form.username, &form.password, &source).await {
         Ok(done) => {
             let mut response = Redirect::to("/").into_response();
-            let session = cookie(SESSION_COOKIE, done.session_secret, state.config.secure_cookies);
+            let session = cookie(
+                SESSION_COOKIE,
+                done.session_secret,
+                state.config.secure_cookies,
+            );
             if let Ok(value) = HeaderValue::from_str(&session.to_string()) {
                 response.headers_mut().append(header::SET_COOKIE, value);
             }
             response
         }
         Err(AppError::Unauthenticated(message)) => render(
-            &LoginPage { csrf, username: form.username, error: message },
+            &LoginPage {
+                csrf,
+                username: form.username,
+                error: message,
+            },
             StatusCode::UNAUTHORIZED,
         ),
         Err(err) => error_page(err, None),

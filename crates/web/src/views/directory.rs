@@ -24,11 +24,17 @@ pub(super) fn routes() -> Router<AppState> {
     Router::new()
         .route("/prescribers", get(prescribers).post(create_prescriber))
         .route("/prescribers/new", get(new_prescriber))
-        .route("/prescribers/{id}", get(show_prescriber).post(update_prescriber))
+        .route(
+            "/prescribers/{id}",
+            get(show_prescriber).post(update_prescriber),
+        )
         .route("/prescribers/{id}/edit", get(edit_prescriber))
         .route("/referral-sources", get(sources).post(create_source))
         .route("/referral-sources/new", get(new_source))
-        .route("/referral-sources/{id}", get(show_source).post(update_source))
+        .route(
+            "/referral-sources/{id}",
+            get(show_source).post(update_source),
+        )
         .route("/referral-sources/{id}/edit", get(edit_source))
 }
 
@@ -50,11 +56,21 @@ struct PrescriberList {
     can_add: bool,
 }
 
-async fn prescribers(State(state): State<AppState>, page: PageActor, Query(params): Query<ListParams>) -> Response {
+async fn prescribers(
+    State(state): State<AppState>,
+    page: PageActor,
+    Query(params): Query<ListParams>,
+) -> Response {
     let layout = Layout::new(&page, "Prescribers", "/prescribers");
     match directory::search_prescribers(&state.app, &page.actor, &params.q, params.offset).await {
         Ok((items, next)) => render(
-            &PrescriberList { layout, q: params.q, items, next, can_add: page.actor.can(Permission::PrescriberWrite) },
+            &PrescriberList {
+                layout,
+                q: params.q,
+                items,
+                next,
+                can_add: page.actor.can(Permission::PrescriberWrite),
+            },
             StatusCode::OK,
         ),
         Err(err) => error_page(err, Some(layout)),
@@ -69,12 +85,22 @@ struct PrescriberPage {
     can_edit: bool,
 }
 
-async fn show_prescriber(State(state): State<AppState>, page: PageActor, Path(id): Path<String>) -> Response {
-    let Ok(id) = id.parse::<PrescriberId>() else { return not_found("prescriber", &page) };
+async fn show_prescriber(
+    State(state): State<AppState>,
+    page: PageActor,
+    Path(id): Path<String>,
+) -> Response {
+    let Ok(id) = id.parse::<PrescriberId>() else {
+        return not_found("prescriber", &page);
+    };
     let layout = Layout::new(&page, "Prescriber", "/prescribers");
     match directory::prescriber(&state.app, &page.actor, id).await {
         Ok(prescriber) => render(
-            &PrescriberPage { layout, prescriber, can_edit: page.actor.can(Permission::PrescriberWrite) },
+            &PrescriberPage {
+                layout,
+                prescriber,
+                can_edit: page.actor.can(Permission::PrescriberWrite),
+            },
             StatusCode::OK,
         ),
         Err(err) => error_page(err, Some(layout)),
@@ -96,7 +122,13 @@ impl PrescriberFormPage {
         field_error(&self.errors, field)
     }
     fn new(page: &PageActor, action: String, form: PrescriberForm, errors: FieldErrors) -> Self {
-        PrescriberFormPage { layout: Layout::new(page, "Prescriber", "/prescribers"), action, form, errors, states: &US_STATES }
+        PrescriberFormPage {
+            layout: Layout::new(page, "Prescriber", "/prescribers"),
+            action,
+            form,
+            errors,
+            states: &US_STATES,
+        }
     }
 }
 
@@ -104,11 +136,21 @@ async fn new_prescriber(page: PageActor) -> Response {
     if let Err(err) = page.actor.require(Permission::PrescriberWrite) {
         return error_page(err, Some(Layout::new(&page, "Prescriber", "/prescribers")));
     }
-    let form = PrescriberForm { pecos_enrolled: Some("on".into()), ..PrescriberForm::default() };
-    render(&PrescriberFormPage::new(&page, "/prescribers".into(), form, FieldErrors::new()), StatusCode::OK)
+    let form = PrescriberForm {
+        pecos_enrolled: Some("on".into()),
+        ..PrescriberForm::default()
+    };
+    render(
+        &PrescriberFormPage::new(&page, "/prescribers".into(), form, FieldErrors::new()),
+        StatusCode::OK,
+    )
 }
 
-async fn create_prescriber(State(state): State<AppState>, page: PageActor, Form(form): Form<PrescriberForm>) -> Response {
+async fn create_prescriber(
+    State(state): State<AppState>,
+    page: PageActor,
+    Form(form): Form<PrescriberForm>,
+) -> Response {
     match directory::add_prescriber(&state.app, &page.actor, &form).await {
         Ok(id) => Redirect::to(&format!("/prescribers/{id}")).into_response(),
         Err(AppError::Invalid(errors)) => render(
@@ -119,8 +161,14 @@ async fn create_prescriber(State(state): State<AppState>, page: PageActor, Form(
     }
 }
 
-async fn edit_prescriber(State(state): State<AppState>, page: PageActor, Path(id): Path<String>) -> Response {
-    let Ok(id) = id.parse::<PrescriberId>() else { return not_found("prescriber", &page) };
+async fn edit_prescriber(
+    State(state): State<AppState>,
+    page: PageActor,
+    Path(id): Path<String>,
+) -> Response {
+    let Ok(id) = id.parse::<PrescriberId>() else {
+        return not_found("prescriber", &page);
+    };
     if let Err(err) = page.actor.require(Permission::PrescriberWrite) {
         return error_page(err, Some(Layout::new(&page, "Prescriber", "/prescribers")));
     }
@@ -142,14 +190,29 @@ async fn edit_prescriber(State(state): State<AppState>, page: PageActor, Path(id
                 fax: p.fax,
                 pecos_enrolled: p.pecos_enrolled.then(|| "on".to_owned()),
             };
-            render(&PrescriberFormPage::new(&page, format!("/prescribers/{id}"), form, FieldErrors::new()), StatusCode::OK)
+            render(
+                &PrescriberFormPage::new(
+                    &page,
+                    format!("/prescribers/{id}"),
+                    form,
+                    FieldErrors::new(),
+                ),
+                StatusCode::OK,
+            )
         }
         Err(err) => error_page(err, Some(Layout::new(&page, "Prescriber", "/prescribers"))),
     }
 }
 
-async fn update_prescriber(State(state): State<AppState>, page: PageActor, Path(id): Path<String>, Form(form): Form<PrescriberForm>) -> Response {
-    let Ok(id) = id.parse::<PrescriberId>() else { return not_found("prescriber", &page) };
+async fn update_prescriber(
+    State(state): State<AppState>,
+    page: PageActor,
+    Path(id): Path<String>,
+    Form(form): Form<PrescriberForm>,
+) -> Response {
+    let Ok(id) = id.parse::<PrescriberId>() else {
+        return not_found("prescriber", &page);
+    };
     match directory::update_prescriber(&state.app, &page.actor, id, &form).await {
         Ok(()) => Redirect::to(&format!("/prescribers/{id}")).into_response(),
         Err(AppError::Invalid(errors)) => render(
@@ -170,11 +233,23 @@ struct SourceList {
     can_add: bool,
 }
 
-async fn sources(State(state): State<AppState>, page: PageActor, Query(params): Query<ListParams>) -> Response {
+async fn sources(
+    State(state): State<AppState>,
+    page: PageActor,
+    Query(params): Query<ListParams>,
+) -> Response {
     let layout = Layout::new(&page, "Referral sources", "/referral-sources");
-    match directory::search_referral_sources(&state.app, &page.actor, &params.q, params.offset).await {
+    match directory::search_referral_sources(&state.app, &page.actor, &params.q, params.offset)
+        .await
+    {
         Ok((items, next)) => render(
-            &SourceList { layout, q: params.q, items, next, can_add: page.actor.can(Permission::ReferralSourceWrite) },
+            &SourceList {
+                layout,
+                q: params.q,
+                items,
+                next,
+                can_add: page.actor.can(Permission::ReferralSourceWrite),
+            },
             StatusCode::OK,
         ),
         Err(err) => error_page(err, Some(layout)),
@@ -189,12 +264,22 @@ struct SourcePage {
     can_edit: bool,
 }
 
-async fn show_source(State(state): State<AppState>, page: PageActor, Path(id): Path<String>) -> Response {
-    let Ok(id) = id.parse::<ReferralSourceId>() else { return not_found("referral source", &page) };
+async fn show_source(
+    State(state): State<AppState>,
+    page: PageActor,
+    Path(id): Path<String>,
+) -> Response {
+    let Ok(id) = id.parse::<ReferralSourceId>() else {
+        return not_found("referral source", &page);
+    };
     let layout = Layout::new(&page, "Referral source", "/referral-sources");
     match directory::referral_source(&state.app, &page.actor, id).await {
         Ok(source) => render(
-            &SourcePage { layout, source, can_edit: page.actor.can(Permission::ReferralSourceWrite) },
+            &SourcePage {
+                layout,
+                source,
+                can_edit: page.actor.can(Permission::ReferralSourceWrite),
+            },
             StatusCode::OK,
         ),
         Err(err) => error_page(err, Some(layout)),
@@ -216,7 +301,12 @@ impl SourceFormPage {
     fn error(&self, field: &str) -> &str {
         field_error(&self.errors, field)
     }
-    fn new(page: &PageActor, action: String, form: ReferralSourceForm, errors: FieldErrors) -> Self {
+    fn new(
+        page: &PageActor,
+        action: String,
+        form: ReferralSourceForm,
+        errors: FieldErrors,
+    ) -> Self {
         SourceFormPage {
             layout: Layout::new(page, "Referral source", "/referral-sources"),
             action,
@@ -230,26 +320,53 @@ impl SourceFormPage {
 
 async fn new_source(page: PageActor) -> Response {
     if let Err(err) = page.actor.require(Permission::ReferralSourceWrite) {
-        return error_page(err, Some(Layout::new(&page, "Referral source", "/referral-sources")));
+        return error_page(
+            err,
+            Some(Layout::new(&page, "Referral source", "/referral-sources")),
+        );
     }
-    render(&SourceFormPage::new(&page, "/referral-sources".into(), ReferralSourceForm::default(), FieldErrors::new()), StatusCode::OK)
+    render(
+        &SourceFormPage::new(
+            &page,
+            "/referral-sources".into(),
+            ReferralSourceForm::default(),
+            FieldErrors::new(),
+        ),
+        StatusCode::OK,
+    )
 }
 
-async fn create_source(State(state): State<AppState>, page: PageActor, Form(form): Form<ReferralSourceForm>) -> Response {
+async fn create_source(
+    State(state): State<AppState>,
+    page: PageActor,
+    Form(form): Form<ReferralSourceForm>,
+) -> Response {
     match directory::add_referral_source(&state.app, &page.actor, &form).await {
         Ok(id) => Redirect::to(&format!("/referral-sources/{id}")).into_response(),
         Err(AppError::Invalid(errors)) => render(
             &SourceFormPage::new(&page, "/referral-sources".into(), form, errors),
             StatusCode::UNPROCESSABLE_ENTITY,
         ),
-        Err(err) => error_page(err, Some(Layout::new(&page, "Referral source", "/referral-sources"))),
+        Err(err) => error_page(
+            err,
+            Some(Layout::new(&page, "Referral source", "/referral-sources")),
+        ),
     }
 }
 
-async fn edit_source(State(state): State<AppState>, page: PageActor, Path(id): Path<String>) -> Response {
-    let Ok(id) = id.parse::<ReferralSourceId>() else { return not_found("referral source", &page) };
+async fn edit_source(
+    State(state): State<AppState>,
+    page: PageActor,
+    Path(id): Path<String>,
+) -> Response {
+    let Ok(id) = id.parse::<ReferralSourceId>() else {
+        return not_found("referral source", &page);
+    };
     if let Err(err) = page.actor.require(Permission::ReferralSourceWrite) {
-        return error_page(err, Some(Layout::new(&page, "Referral source", "/referral-sources")));
+        return error_page(
+            err,
+            Some(Layout::new(&page, "Referral source", "/referral-sources")),
+        );
     }
     match directory::referral_source(&state.app, &page.actor, id).await {
         Ok(s) => {
@@ -263,22 +380,49 @@ async fn edit_source(State(state): State<AppState>, page: PageActor, Path(id): P
                 postal_code: s.postal_code,
                 phone: s.phone,
                 fax: s.fax,
-                prescriber_npis: Some(s.prescribers.iter().map(|p| p.npi.as_str()).collect::<Vec<_>>().join(", ")),
+                prescriber_npis: Some(
+                    s.prescribers
+                        .iter()
+                        .map(|p| p.npi.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                ),
             };
-            render(&SourceFormPage::new(&page, format!("/referral-sources/{id}"), form, FieldErrors::new()), StatusCode::OK)
+            render(
+                &SourceFormPage::new(
+                    &page,
+                    format!("/referral-sources/{id}"),
+                    form,
+                    FieldErrors::new(),
+                ),
+                StatusCode::OK,
+            )
         }
-        Err(err) => error_page(err, Some(Layout::new(&page, "Referral source", "/referral-sources"))),
+        Err(err) => error_page(
+            err,
+            Some(Layout::new(&page, "Referral source", "/referral-sources")),
+        ),
     }
 }
 
-async fn update_source(State(state): State<AppState>, page: PageActor, Path(id): Path<String>, Form(form): Form<ReferralSourceForm>) -> Response {
-    let Ok(id) = id.parse::<ReferralSourceId>() else { return not_found("referral source", &page) };
+async fn update_source(
+    State(state): State<AppState>,
+    page: PageActor,
+    Path(id): Path<String>,
+    Form(form): Form<ReferralSourceForm>,
+) -> Response {
+    let Ok(id) = id.parse::<ReferralSourceId>() else {
+        return not_found("referral source", &page);
+    };
     match directory::update_referral_source(&state.app, &page.actor, id, &form).await {
         Ok(()) => Redirect::to(&format!("/referral-sources/{id}")).into_response(),
         Err(AppError::Invalid(errors)) => render(
             &SourceFormPage::new(&page, format!("/referral-sources/{id}"), form, errors),
             StatusCode::UNPROCESSABLE_ENTITY,
         ),
-        Err(err) => error_page(err, Some(Layout::new(&page, "Referral source", "/referral-sources"))),
+        Err(err) => error_page(
+            err,
+            Some(Layout::new(&page, "Referral source", "/referral-sources")),
+        ),
     }
 }

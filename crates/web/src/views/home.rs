@@ -1,11 +1,11 @@
 //! Each role's home page: the work that role does, as far as Durable has it so far.
 
 use askama::Template;
+use axum::Router;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::routing::get;
-use axum::Router;
 use durable_app::audit::{AuditQuery, EventView};
 use durable_app::directory::{PayerView, ReferralSourceView};
 use durable_app::patients::PatientSummary;
@@ -59,8 +59,12 @@ async fn home_page(state: &AppState, page: &PageActor) -> AppResult<HomePage> {
         } else {
             Vec::new()
         },
-        referral_sources: if actor.can(Permission::ReferralSourceWrite) && !actor.can(Permission::PatientRead) {
-            directory::search_referral_sources(app, actor, "", 0).await?.0
+        referral_sources: if actor.can(Permission::ReferralSourceWrite)
+            && !actor.can(Permission::PatientRead)
+        {
+            directory::search_referral_sources(app, actor, "", 0)
+                .await?
+                .0
         } else {
             Vec::new()
         },
@@ -71,6 +75,10 @@ async fn home_page(state: &AppState, page: &PageActor) -> AppResult<HomePage> {
         } else {
             Vec::new()
         },
-        users: if actor.can(Permission::UserAdmin) { auth::list_users(app, actor).await? } else { Vec::new() },
+        users: if actor.can(Permission::UserAdmin) {
+            auth::list_users(app, actor).await?
+        } else {
+            Vec::new()
+        },
     })
 }

@@ -79,8 +79,16 @@ impl Layout {
         let items: [(&'static str, &'static str, Option<Permission>); 5] = [
             ("/", "Home", None),
             ("/patients", "Patients", Some(Permission::PatientRead)),
-            ("/prescribers", "Prescribers", Some(Permission::PrescriberRead)),
-            ("/referral-sources", "Referral sources", Some(Permission::ReferralSourceRead)),
+            (
+                "/prescribers",
+                "Prescribers",
+                Some(Permission::PrescriberRead),
+            ),
+            (
+                "/referral-sources",
+                "Referral sources",
+                Some(Permission::ReferralSourceRead),
+            ),
             ("/audit", "Audit trail", Some(Permission::AuditRead)),
         ];
         Layout {
@@ -90,7 +98,11 @@ impl Layout {
             nav: items
                 .into_iter()
                 .filter(|(_, _, permission)| permission.is_none_or(|p| page.actor.can(p)))
-                .map(|(href, label, _)| NavItem { href, label, current: href == section })
+                .map(|(href, label, _)| NavItem {
+                    href,
+                    label,
+                    current: href == section,
+                })
                 .collect(),
             csrf: page.csrf.clone(),
         }
@@ -103,7 +115,11 @@ pub(crate) fn render(template: &impl Template, status: StatusCode) -> Response {
         Ok(html) => (status, Html(html)).into_response(),
         Err(err) => {
             tracing::error!(%err, "template failed");
-            (StatusCode::INTERNAL_SERVER_ERROR, "The page could not be shown.").into_response()
+            (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "The page could not be shown.",
+            )
+                .into_response()
         }
     }
 }
@@ -122,17 +138,42 @@ pub(crate) fn error_page(err: AppError, layout: Option<Layout>) -> Response {
         return Redirect::to("/login").into_response();
     }
     let (status, _, message, fields) = classify(err);
-    let details: Vec<String> = fields.into_iter().map(|f| format!("{}: {}", f.field, f.message)).collect();
-    let message = if details.is_empty() { message } else { format!("{message} {}", details.join(" ")) };
-    render(&ErrorPage { layout, status: status.as_u16(), message }, status)
+    let details: Vec<String> = fields
+        .into_iter()
+        .map(|f| format!("{}: {}", f.field, f.message))
+        .collect();
+    let message = if details.is_empty() {
+        message
+    } else {
+        format!("{message} {}", details.join(" "))
+    };
+    render(
+        &ErrorPage {
+            layout,
+            status: status.as_u16(),
+            message,
+        },
+        status,
+    )
 }
 
 /// A 404 for an id that does not parse.
 pub(crate) fn not_found(what: &'static str, page: &PageActor) -> Response {
-    error_page(AppError::NotFound(what), Some(Layout::new(page, "Not found", "")))
+    error_page(
+        AppError::NotFound(what),
+        Some(Layout::new(page, "Not found", "")),
+    )
+}
+
+/// Whether a stored value is the option being rendered (templates compare mixed string types).
+pub(crate) fn same(value: impl AsRef<str>, option: impl AsRef<str>) -> bool {
+    value.as_ref() == option.as_ref()
 }
 
 /// Mirrors `FieldErrors::for_field` for templates: the message for a field, or "".
-pub(crate) fn field_error<'a>(errors: &'a durable_domain::validation::FieldErrors, field: &str) -> &'a str {
+pub(crate) fn field_error<'a>(
+    errors: &'a durable_domain::validation::FieldErrors,
+    field: &str,
+) -> &'a str {
     errors.for_field(field).unwrap_or("")
 }

@@ -26,7 +26,10 @@ pub(super) fn routes() -> Router<AppState> {
         .route("/patients/new", get(new_form))
         .route("/patients/{id}", get(chart).post(update))
         .route("/patients/{id}/edit", get(edit_form))
-        .route("/patients/{id}/coverages", axum::routing::post(add_coverage))
+        .route(
+            "/patients/{id}/coverages",
+            axum::routing::post(add_coverage),
+        )
         .route("/patients/{id}/coverages/new", get(new_coverage))
         .route("/coverages/{id}", axum::routing::post(update_coverage))
         .route("/coverages/{id}/edit", get(edit_coverage))
@@ -58,7 +61,12 @@ struct ResultsPartial {
     next: Option<u64>,
 }
 
-async fn search(State(state): State<AppState>, page: PageActor, headers: HeaderMap, Query(params): Query<SearchParams>) -> Response {
+async fn search(
+    State(state): State<AppState>,
+    page: PageActor,
+    headers: HeaderMap,
+    Query(params): Query<SearchParams>,
+) -> Response {
     let layout = Layout::new(&page, "Patients", "/patients");
     let found = match patients::search(&state.app, &page.actor, &params.q, params.offset).await {
         Ok(found) => found,
@@ -75,7 +83,12 @@ async fn search(State(state): State<AppState>, page: PageActor, headers: HeaderM
         return render(&results, StatusCode::OK);
     }
     render(
-        &SearchPage { layout, q: params.q, results, can_add: page.actor.can(Permission::PatientWrite) },
+        &SearchPage {
+            layout,
+            q: params.q,
+            results,
+            can_add: page.actor.can(Permission::PatientWrite),
+        },
         StatusCode::OK,
     )
 }
@@ -131,7 +144,9 @@ struct Choices {
 
 async fn choices(state: &AppState, page: &PageActor) -> Choices {
     let payers = if page.actor.can(Permission::CoverageWrite) {
-        directory::payers(&state.app, &page.actor).await.unwrap_or_default()
+        directory::payers(&state.app, &page.actor)
+            .await
+            .unwrap_or_default()
     } else {
         Vec::new()
     };
@@ -170,13 +185,19 @@ async fn new_form(State(state): State<AppState>, page: PageActor) -> Response {
     if let Err(err) = page.actor.require(Permission::PatientWrite) {
         return error_page(err, Some(Layout::new(&page, "New patient", "/patients")));
     }
-    let coverage = CoverageForm { priority: "primary".into(), ..CoverageForm::default() };
+    let coverage = CoverageForm {
+        priority: "primary".into(),
+        ..CoverageForm::default()
+    };
     render(
         &PatientFormPage {
             layout: Layout::new(&page, "New patient", "/patients"),
             action: "/patients".into(),
             is_new: true,
-            form: PatientForm { sex: String::new(), ..PatientForm::default() },
+            form: PatientForm {
+                sex: String::new(),
+                ..PatientForm::default()
+            },
             coverage,
             errors: FieldErrors::new(),
             duplicates: Vec::new(),
@@ -188,13 +209,21 @@ async fn new_form(State(state): State<AppState>, page: PageActor) -> Response {
     )
 }
 
-async fn create(State(state): State<AppState>, page: PageActor, Form(form): Form<NewPatientForm>) -> Response {
+async fn create(
+    State(state): State<AppState>,
+    page: PageActor,
+    Form(form): Form<NewPatientForm>,
+) -> Response {
     let coverage = form.coverage.form();
     let first_coverage = (!coverage.is_blank()).then_some(&coverage);
     let result = patients::create(&state.app, &page.actor, &form.patient, first_coverage).await;
     let (errors, duplicates, status) = match result {
-        Ok(Created::Patient(id)) => return Redirect::to(&format!("/patients/{id}")).into_response(),
-        Ok(Created::PossibleDuplicates(matches)) => (FieldErrors::new(), matches, StatusCode::CONFLICT),
+        Ok(Created::Patient(id)) => {
+            return Redirect::to(&format!("/patients/{id}")).into_response();
+        }
+        Ok(Created::PossibleDuplicates(matches)) => {
+            (FieldErrors::new(), matches, StatusCode::CONFLICT)
+        }
         Err(AppError::Invalid(errors)) => (errors, Vec::new(), StatusCode::UNPROCESSABLE_ENTITY),
         Err(err) => return error_page(err, Some(Layout::new(&page, "New patient", "/patients"))),
     };
@@ -231,8 +260,15 @@ struct ChartPage {
     can_add_coverage: bool,
 }
 
-async fn chart(State(state): State<AppState>, page: PageActor, Path(id): Path<String>, Query(params): Query<ChartParams>) -> Response {
-    let Ok(id) = id.parse::<PatientId>() else { return not_found("patient", &page) };
+async fn chart(
+    State(state): State<AppState>,
+    page: PageActor,
+    Path(id): Path<String>,
+    Query(params): Query<ChartParams>,
+) -> Response {
+    let Ok(id) = id.parse::<PatientId>() else {
+        return not_found("patient", &page);
+    };
     match patients::chart(&state.app, &page.actor, id).await {
         Ok(patient) => {
             let tab = match params.tab.as_str() {
@@ -242,7 +278,11 @@ async fn chart(State(state): State<AppState>, page: PageActor, Path(id): Path<St
             };
             render(
                 &ChartPage {
-                    layout: Layout::new(&page, format!("{}, {}", patient.family_name, patient.given_name), "/patients"),
+                    layout: Layout::new(
+                        &page,
+                        format!("{}, {}", patient.family_name, patient.given_name),
+                        "/patients",
+                    ),
                     patient,
                     tab: tab.to_owned(),
                     can_edit: page.actor.can(Permission::PatientWrite),
@@ -255,8 +295,14 @@ async fn chart(State(state): State<AppState>, page: PageActor, Path(id): Path<St
     }
 }
 
-async fn edit_form(State(state): State<AppState>, page: PageActor, Path(id): Path<String>) -> Response {
-    let Ok(id) = id.parse::<PatientId>() else { return not_found("patient", &page) };
+async fn edit_form(
+    State(state): State<AppState>,
+    page: PageActor,
+    Path(id): Path<String>,
+) -> Response {
+    let Ok(id) = id.parse::<PatientId>() else {
+        return not_found("patient", &page);
+    };
     match patients::edit_form(&state.app, &page.actor, id).await {
         Ok(form) => render(
             &PatientFormPage {
@@ -277,8 +323,15 @@ async fn edit_form(State(state): State<AppState>, page: PageActor, Path(id): Pat
     }
 }
 
-async fn update(State(state): State<AppState>, page: PageActor, Path(id): Path<String>, Form(form): Form<PatientForm>) -> Response {
-    let Ok(id) = id.parse::<PatientId>() else { return not_found("patient", &page) };
+async fn update(
+    State(state): State<AppState>,
+    page: PageActor,
+    Path(id): Path<String>,
+    Form(form): Form<PatientForm>,
+) -> Response {
+    let Ok(id) = id.parse::<PatientId>() else {
+        return not_found("patient", &page);
+    };
     match patients::update(&state.app, &page.actor, id, &form).await {
         Ok(()) => Redirect::to(&format!("/patients/{id}")).into_response(),
         Err(AppError::Invalid(errors)) => render(
@@ -317,8 +370,14 @@ impl CoverageFormPage {
     }
 }
 
-async fn new_coverage(State(state): State<AppState>, page: PageActor, Path(id): Path<String>) -> Response {
-    let Ok(id) = id.parse::<PatientId>() else { return not_found("patient", &page) };
+async fn new_coverage(
+    State(state): State<AppState>,
+    page: PageActor,
+    Path(id): Path<String>,
+) -> Response {
+    let Ok(id) = id.parse::<PatientId>() else {
+        return not_found("patient", &page);
+    };
     if let Err(err) = page.actor.require(Permission::CoverageWrite) {
         return error_page(err, Some(Layout::new(&page, "New coverage", "/patients")));
     }
@@ -327,7 +386,10 @@ async fn new_coverage(State(state): State<AppState>, page: PageActor, Path(id): 
             layout: Layout::new(&page, "New coverage", "/patients"),
             action: format!("/patients/{id}/coverages"),
             back: format!("/patients/{id}?tab=insurance"),
-            coverage: CoverageForm { priority: "primary".into(), ..CoverageForm::default() },
+            coverage: CoverageForm {
+                priority: "primary".into(),
+                ..CoverageForm::default()
+            },
             errors: FieldErrors::new(),
             choices: choices(&state, &page).await,
         },
@@ -335,8 +397,15 @@ async fn new_coverage(State(state): State<AppState>, page: PageActor, Path(id): 
     )
 }
 
-async fn add_coverage(State(state): State<AppState>, page: PageActor, Path(id): Path<String>, Form(form): Form<InitialCoverage>) -> Response {
-    let Ok(id) = id.parse::<PatientId>() else { return not_found("patient", &page) };
+async fn add_coverage(
+    State(state): State<AppState>,
+    page: PageActor,
+    Path(id): Path<String>,
+    Form(form): Form<InitialCoverage>,
+) -> Response {
+    let Ok(id) = id.parse::<PatientId>() else {
+        return not_found("patient", &page);
+    };
     let form = form.form();
     match coverages::add(&state.app, &page.actor, id, &form).await {
         Ok(_) => Redirect::to(&format!("/patients/{id}?tab=insurance")).into_response(),
@@ -378,8 +447,14 @@ fn coverage_form_of(view: CoverageView) -> CoverageForm {
     }
 }
 
-async fn edit_coverage(State(state): State<AppState>, page: PageActor, Path(id): Path<String>) -> Response {
-    let Ok(id) = id.parse::<CoverageId>() else { return not_found("coverage", &page) };
+async fn edit_coverage(
+    State(state): State<AppState>,
+    page: PageActor,
+    Path(id): Path<String>,
+) -> Response {
+    let Ok(id) = id.parse::<CoverageId>() else {
+        return not_found("coverage", &page);
+    };
     if let Err(err) = page.actor.require(Permission::CoverageWrite) {
         return error_page(err, Some(Layout::new(&page, "Edit coverage", "/patients")));
     }
@@ -402,12 +477,20 @@ async fn edit_coverage(State(state): State<AppState>, page: PageActor, Path(id):
     }
 }
 
-async fn update_coverage(State(state): State<AppState>, page: PageActor, Path(id): Path<String>, Form(form): Form<InitialCoverage>) -> Response {
-    let Ok(id) = id.parse::<CoverageId>() else { return not_found("coverage", &page) };
+async fn update_coverage(
+    State(state): State<AppState>,
+    page: PageActor,
+    Path(id): Path<String>,
+    Form(form): Form<InitialCoverage>,
+) -> Response {
+    let Ok(id) = id.parse::<CoverageId>() else {
+        return not_found("coverage", &page);
+    };
     let form = form.form();
     match coverages::update(&state.app, &page.actor, id, &form).await {
         Ok(()) => match coverages::get(&state.app, &page.actor, id).await {
-            Ok(view) => Redirect::to(&format!("/patients/{}?tab=insurance", view.patient_id)).into_response(),
+            Ok(view) => Redirect::to(&format!("/patients/{}?tab=insurance", view.patient_id))
+                .into_response(),
             Err(err) => error_page(err, None),
         },
         Err(AppError::Invalid(errors)) => render(

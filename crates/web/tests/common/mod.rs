@@ -1,4 +1,5 @@
 //! A running router over a fresh database with one user per role and a little data.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // Tests fail loudly on purpose.
 #![allow(dead_code)] // Each test file uses a different part of the harness.
 
 use axum::Router;
@@ -53,10 +54,22 @@ pub fn patient_form() -> PatientForm {
 }
 
 pub async fn harness(db: TestDb) -> Harness {
-    let app = App { store: db.store.clone(), clock: Clock::system(time::UtcOffset::UTC) };
+    let app = App {
+        store: db.store.clone(),
+        clock: Clock::system(time::UtcOffset::UTC),
+    };
     let operator = Actor::operator();
     for role in Role::ALL {
-        auth::add_user(&app, &operator, username(role), role.label(), role, PASSWORD).await.unwrap();
+        auth::add_user(
+            &app,
+            &operator,
+            username(role),
+            role.label(),
+            role,
+            PASSWORD,
+        )
+        .await
+        .unwrap();
     }
     let payer = PayerId::new();
     let plan = PlanId::new();
@@ -70,12 +83,22 @@ pub async fn harness(db: TestDb) -> Harness {
             edi_payer_id: "17003".into(),
             created_at: app.clock.now(),
         }],
-        vec![Plan { id: plan.as_uuid(), payer_id: payer.as_uuid(), name: "Medicare Part B".into(), plan_type: "Part B".into() }],
+        vec![Plan {
+            id: plan.as_uuid(),
+            payer_id: payer.as_uuid(),
+            name: "Medicare Part B".into(),
+            plan_type: "Part B".into(),
+        }],
     )
     .await
     .unwrap();
     tx.commit().await.unwrap();
-    let intake = Actor { user_id: None, username: "intake".into(), role: Role::Intake, source: "test".into() };
+    let intake = Actor {
+        user_id: None,
+        username: "intake".into(),
+        role: Role::Intake,
+        source: "test".into(),
+    };
     let coverage = CoverageForm {
         payer_id: payer.to_string(),
         plan_id: Some(plan.to_string()),
@@ -84,10 +107,17 @@ pub async fn harness(db: TestDb) -> Harness {
         effective_date: "2020-01-01".into(),
         ..CoverageForm::default()
     };
-    let Created::Patient(patient) = patients::create(&app, &intake, &patient_form(), Some(&coverage)).await.unwrap() else {
+    let Created::Patient(patient) =
+        patients::create(&app, &intake, &patient_form(), Some(&coverage))
+            .await
+            .unwrap()
+    else {
         panic!("a fresh database has no duplicates");
     };
-    let coverage = durable_app::coverages::list(&app, &intake, patient).await.unwrap()[0].id;
+    let coverage = durable_app::coverages::list(&app, &intake, patient)
+        .await
+        .unwrap()[0]
+        .id;
     let prescriber = directory::add_prescriber(
         &app,
         &intake,
@@ -122,7 +152,17 @@ pub async fn harness(db: TestDb) -> Harness {
     .await
     .unwrap();
     let router = durable_web::router(app.clone(), durable_web::WebConfig::default());
-    Harness { db, app, router, patient, coverage, payer, plan, prescriber, source }
+    Harness {
+        db,
+        app,
+        router,
+        patient,
+        coverage,
+        payer,
+        plan,
+        prescriber,
+        source,
+    }
 }
 
 pub struct Reply {
@@ -142,12 +182,19 @@ pub async fn send(router: &Router, request: Request<Body>) -> Reply {
     let status = response.status();
     let headers = response.headers().clone();
     let bytes = response.into_body().collect().await.unwrap().to_bytes();
-    Reply { status, headers, body: String::from_utf8_lossy(&bytes).into_owned() }
+    Reply {
+        status,
+        headers,
+        body: String::from_utf8_lossy(&bytes).into_owned(),
+    }
 }
 
 /// Logs in through the form and returns the Cookie header to send afterwards.
 pub async fn login(router: &Router, role: Role) -> String {
-    let body = format!("csrf={CSRF}&username={}&password={PASSWORD}", username(role));
+    let body = format!(
+        "csrf={CSRF}&username={}&password={PASSWORD}",
+        username(role)
+    );
     let reply = send(
         router,
         Request::post("/login")
@@ -157,7 +204,12 @@ pub async fn login(router: &Router, role: Role) -> String {
             .unwrap(),
     )
     .await;
-    assert_eq!(reply.status, StatusCode::SEE_OTHER, "login as {role:?}: {}", reply.body);
+    assert_eq!(
+        reply.status,
+        StatusCode::SEE_OTHER,
+        "login as {role:?}: {}",
+        reply.body
+    );
     let session = reply
         .headers
         .get_all(header::SET_COOKIE)
@@ -172,7 +224,10 @@ pub async fn login(router: &Router, role: Role) -> String {
 
 /// A page request with the session cookie; POSTs carry the CSRF token and `form`.
 pub fn page(method: &str, path: &str, cookies: &str, form: &str) -> Request<Body> {
-    let builder = Request::builder().method(method).uri(path).header(header::COOKIE, cookies);
+    let builder = Request::builder()
+        .method(method)
+        .uri(path)
+        .header(header::COOKIE, cookies);
     if method == "GET" {
         builder.body(Body::empty()).unwrap()
     } else {
@@ -185,13 +240,22 @@ pub fn page(method: &str, path: &str, cookies: &str, form: &str) -> Request<Body
 
 /// An API request with a bearer token and an optional JSON body.
 pub fn api(method: &str, path: &str, token: &str, json: Option<&str>) -> Request<Body> {
-    let builder = Request::builder().method(method).uri(path).header(header::AUTHORIZATION, format!("Bearer {token}"));
+    let builder = Request::builder()
+        .method(method)
+        .uri(path)
+        .header(header::AUTHORIZATION, format!("Bearer {token}"));
     match json {
-        Some(json) => builder.header(header::CONTENT_TYPE, "application/json").body(Body::from(json.to_owned())).unwrap(),
+        Some(json) => builder
+            .header(header::CONTENT_TYPE, "application/json")
+            .body(Body::from(json.to_owned()))
+            .unwrap(),
         None => builder.body(Body::empty()).unwrap(),
     }
 }
 
 pub async fn token(app: &App, role: Role) -> String {
-    auth::issue_token(app, &Actor::operator(), username(role), "test").await.unwrap().secret
+    auth::issue_token(app, &Actor::operator(), username(role), "test")
+        .await
+        .unwrap()
+        .secret
 }

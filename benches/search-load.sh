@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Load benchmark for the foundation (docs/benchmarks.md): demo load time at a given scale, cold
+# start to a healthy /healthz, patient search by name prefix under 32 concurrent clients (wrk),
+# and the server's peak resident memory. Needs wrk (apt-get install wrk).
+#
+#   benches/search-load.sh [SCALE]        (default 100000)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scale="${1:-100000}"
+port="${PORT:-18181}"
+cargo build --release -p durable --locked
+bin=target/release/durable
+data="$(mktemp -d)"
+trap 'kill "${pid:-0}" 2>/dev/null || true; rm -rf "$data"' EXIT
+unset DATABASE_URL
+
+start=$(date +%s.%N)
+"$bin" demo --scale "$scale" --data "$data" >/dev/null
+echo "demo --scale $scale: $(echo "$(date +%s.%N) - $start" | bc) s"
+token=$("$bin" user token intake --data "$data")
+
+start=$(date +%s.%N)
+"$bin" serve --data "$data" --addr "127.0.0.1:$port" >/dev/null 2>&1 &
+pid=$!
+until curl -fsS "http://127.0.0.1:$port/healthz" >/dev/null 2>&1; do sleep 0.005; done
+echo "cold start to healthy /healthz: $(echo "$(date +%s.%N) - $start" | bc) s"
+
+DURABLE_TOKEN="$token" wrk -t2 -c32 -d20s --latency -s benches/search.lua "http://127.0.0.1:$port" \
+  | grep -E "Latency|50%|90%|99%|Requests/sec|Non-2xx"
+echo "server peak RSS: $(grep VmHWM /proc/$pid/status | awk '{print $2/1024 " MB"}')"

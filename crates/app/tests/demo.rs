@@ -1,0 +1,280 @@
+//! The demo loader on every backend: it fills an empty database with a complete, valid data set
+//! (every state, a user per role who can log in, valid NPIs and MBIs, each Medicare patient billed
+//! to their state's DME MAC), everything it writes passes intake's own checks when re-saved, the
+//! audit chain stays intact, and it refuses a database that already holds data.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // Tests fail loudly on purpose.
+
+use std::collections::{BTreeSet, HashMap};
+
+use durable_app::coverages::{self, CoverageForm};
+use durable_app::demo::{self, DEMO_PASSWORD};
+use durable_app::{Actor, App, AppError, auth, patients as intake};
+use durable_domain::clock::Clock;
+use durable_domain::codes::{Mbi, Npi, US_STATES};
+use durable_domain::ids::PatientId;
+use durable_domain::role::Role;
+use durable_domain::search::PatientQuery;
+use durable_store::testing::{self, TestDb};
+use durable_store::{Db, StoreResult, audit, directory, patients};
+use time::macros::datetime;
+use uuid::Uuid;
+
+const MAC_CSV: &str = include_str!("../../../data/dme_mac_jurisdictions.csv");
+
+fn app_on(db: &TestDb) -> App {
+    App {
+        store: db.store.clone(),
+        clock: Clock::fixed(datetime!(2026-11-27 12:00 UTC)),
+    }
+}
+
+/// Every patient, found the way people find them: by name, one initial at a time.
+async fn every_patient(db: &impl Db) -> StoreResult<Vec<Uuid>> {
+    let mut ids = BTreeSet::new();
+    for letter in 'a'..='z' {
+        let query = PatientQuery::Name {
+            first: letter.to_string(),
+            second: None,
+            ordered: false,
+        };
+        let found = patients::search(db, &query, 0, 1_000_000).await?;
+        ids.extend(found.into_iter().map(|p| p.id));
+    }
+    Ok(ids.into_iter().collect())
+}
+
+#[tokio::test]
+async fn demo_fills_an_empty_database_with_valid_data_on_every_backend() {
+    for db in testing::every_backend().await {
+        let label = db.label();
+        let app = app_on(&db);
+        let conn = db.store.conn();
+        let summary = demo::load(&app, &Actor::operator(), 60).await.unwrap();
+
+        assert_eq!(summary.patients, 60, "{label}");
+        assert_eq!(patients::count(conn).await.unwrap(), 60, "{label}");
+        let ids = every_patient(conn).await.unwrap();
+        assert_eq!(ids.len(), 60, "{label}: every patient is found by name");
+        let cities = patients::home_cities(conn, ids.clone()).await.unwrap();
+        let states: BTreeSet<&str> = cities.values().map(|c| &c[c.len() - 2..]).collect();
+        for state in US_STATES {
+            assert!(
+                states.contains(state),
+                "{label}: no patient lives in {state}"
+            );
+        }
+
+        let payers = directory::payers(conn).await.unwrap();
+        assert_eq!(payers.len() as u64, summary.payers, "{label}");
+        let mac_ids: BTreeSet<&str> = payers
+            .iter()
+            .filter(|p| p.kind == "medicare")
+            .map(|p| p.edi_payer_id.as_str())
+            .collect();
+        assert_eq!(
+            mac_ids,
+            BTreeSet::from(["16003", "17003", "18003", "19003"]),
+            "{label}"
+        );
+        let plans = directory::plans(conn).await.unwrap();
+        for payer in &payers {
+            assert!(
+                plans.iter().any(|plan| plan.payer_id == payer.id),
+                "{label}: {} has no plan",
+                payer.name
+            );
+        }
+
+        let prescribers = directory::search_prescribers(conn, None, None, 0, 1_000)
+            .await
+            .unwrap();
+        assert_eq!(prescribers.len() as u64, summary.prescribers, "{label}");
+        assert_eq!(prescribers.len(), 20, "{label}");
+        for prescriber in &prescribers {
+            assert!(
+                Npi::parse(&prescriber.npi).is_ok(),
+                "{label}: bad NPI {}",
+                prescriber.npi
+            );
+            assert_eq!(
+                prescriber.taxonomy_code.as_deref().map(str::len),
+                Some(10),
+                "{label}"
+            );
+        }
+        let sources = directory::search_referral_sources(conn, None, 0, 1_000)
+            .await
+            .unwrap();
+        assert_eq!(sources.len() as u64, summary.referral_sources, "{label}");
+        for source in &sources {
+            let (_, linked) = directory::referral_source(conn, source.id)
+                .await
+                .unwrap()
+                .unwrap();
+            assert!(
+                (1..=4).contains(&linked.len()),
+                "{label}: {} refers from {} prescribers",
+                source.name,
+                linked.len()
+            );
+        }
+
+        // Each Medicare patient's primary payer is the DME MAC of their home state, under their MBI.
+        let mac_of_state: HashMap<&str, &str> = MAC_CSV
+            .lines()
+            .skip(1)
+            .filter_map(|line| {
+                let fields: Vec<&str> = line.split(',').collect();
+                Some((*fields.first()?, *fields.get(3)?))
+            })
+            .collect();
+        let mut coverage_count = 0;
+        for id in &ids {
+            let record = patients::get(conn, *id).await.unwrap().unwrap();
+            let coverages = patients::coverages_of(conn, *id).await.unwrap();
+            coverage_count += coverages.len() as u64;
+            let primary = coverages.iter().find(|c| c.priority == "primary").unwrap();
+            let payer = payers.iter().find(|p| p.id == primary.payer_id).unwrap();
+            match &record.patient.mbi {
+                Some(mbi) => {
+                    assert!(Mbi::parse(mbi).is_ok(), "{label}: bad MBI {mbi}");
+                    assert_eq!(payer.kind, "medicare", "{label}");
+                    assert_eq!(&primary.member_id, mbi, "{label}");
+                    let home = record.addresses.iter().find(|a| a.kind == "home").unwrap();
+                    assert_eq!(
+                        payer.edi_payer_id,
+                        mac_of_state[home.state.as_str()],
+                        "{label}: {}",
+                        home.state
+                    );
+                }
+                None => assert_eq!(payer.kind, "commercial", "{label}"),
+            }
+        }
+        assert_eq!(coverage_count, summary.coverages, "{label}");
+
+        let roles: Vec<Role> = summary.logins.iter().map(|(_, role)| *role).collect();
+        assert_eq!(roles, Role::ALL.to_vec(), "{label}: one user per role");
+        let mut intake_actor = None;
+        for (name, role) in &summary.logins {
+            let logged_in = auth::login(&app, name, DEMO_PASSWORD, "test")
+                .await
+                .unwrap_or_else(|e| panic!("{label}: {name} cannot log in: {e}"));
+            assert_eq!(logged_in.actor.role, *role, "{label}");
+            if *role == Role::Intake {
+                intake_actor = Some(logged_in.actor);
+            }
+        }
+        let intake_actor = intake_actor.unwrap();
+
+        // Everything the demo wrote passes intake's own checks: re-save every chart and coverage.
+        for id in &ids {
+            let id = PatientId::from_uuid(*id);
+            let form = intake::edit_form(&app, &intake_actor, id).await.unwrap();
+            intake::update(&app, &intake_actor, id, &form)
+                .await
+                .unwrap_or_else(|e| panic!("{label}: patient {id} fails intake's checks: {e:?}"));
+            for view in coverages::list(&app, &intake_actor, id).await.unwrap() {
+                let form = CoverageForm {
+                    payer_id: view.payer_id.to_string(),
+                    plan_id: view.plan_id.map(|p| p.to_string()),
+                    member_id: view.member_id.clone(),
+                    group_number: view.group_number.clone(),
+                    relationship: Some(view.relationship.clone()),
+                    subscriber_name: view.subscriber_name.clone(),
+                    priority: view.priority.clone(),
+                    effective_date: view.effective_date.to_string(),
+                    termination_date: view.termination_date.map(|d| d.to_string()),
+                };
+                coverages::update(&app, &intake_actor, view.id, &form)
+                    .await
+                    .unwrap_or_else(|e| {
+                        panic!("{label}: coverage {} fails intake's checks: {e:?}", view.id)
+                    });
+            }
+        }
+
+        let again = demo::load(&app, &Actor::operator(), 60).await;
+        assert!(
+            matches!(again, Err(AppError::Conflict(_))),
+            "{label}: {again:?}"
+        );
+        let not_admin = demo::load(&app, &intake_actor, 1).await;
+        assert!(
+            matches!(not_admin, Err(AppError::Forbidden(_))),
+            "{label}: {not_admin:?}"
+        );
+        assert_eq!(
+            patients::count(conn).await.unwrap(),
+            60,
+            "{label}: refusals write nothing"
+        );
+
+        let verification = audit::verify(conn).await.unwrap();
+        assert_eq!(verification.first_break, None, "{label}");
+        let events = audit::search(conn, &audit::Filter::default(), 100_000)
+            .await
+            .unwrap();
+        let loads: Vec<_> = events
+            .iter()
+            .filter(|e| e.row.action == "demo.load")
+            .collect();
+        assert_eq!(loads.len(), 1, "{label}: one audit event for the load");
+        assert!(
+            loads[0].patients.is_empty(),
+            "{label}: the load event lists no patients"
+        );
+        db.finish().await;
+    }
+}
+
+#[tokio::test]
+async fn demo_refuses_a_database_that_already_has_users() {
+    let db = testing::sqlite().await;
+    let app = app_on(&db);
+    let operator = Actor::operator();
+    durable_app::auth::add_user(
+        &app,
+        &operator,
+        "first",
+        "First Admin",
+        Role::Admin,
+        "a long enough password",
+    )
+    .await
+    .unwrap();
+    let refused = demo::load(&app, &operator, 10).await;
+    match refused {
+        Err(AppError::Conflict(message)) => {
+            assert!(message.contains("empty database"), "{message}")
+        }
+        other => panic!("expected a conflict, got {other:?}"),
+    }
+    assert_eq!(patients::count(db.store.conn()).await.unwrap(), 0);
+    db.finish().await;
+}
+
+/// Not a check but a benchmark helper: times a 100,000-patient load on each backend under test.
+/// Run it with `cargo test --release -p durable-app --test demo -- --ignored --nocapture`.
+#[tokio::test]
+#[ignore = "benchmark helper: loads 100,000 patients"]
+async fn benchmark_helper_demo_load_of_100k_patients() {
+    for db in testing::every_backend().await {
+        let app = app_on(&db);
+        let started = std::time::Instant::now();
+        let summary = demo::load(&app, &Actor::operator(), 100_000).await.unwrap();
+        let elapsed = started.elapsed();
+        println!(
+            "{}: demo load of {} patients and {} coverages took {:.1} s",
+            db.label(),
+            summary.patients,
+            summary.coverages,
+            elapsed.as_secs_f64()
+        );
+        assert_eq!(patients::count(db.store.conn()).await.unwrap(), 100_000);
+        if !cfg!(debug_assertions) {
+            assert!(elapsed.as_secs() < 60, "{}: {elapsed:?}", db.label());
+        }
+        db.finish().await;
+    }
+}
