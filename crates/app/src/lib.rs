@@ -20,13 +20,14 @@ use durable_store::Store;
 pub use error::{AppError, AppResult};
 pub use permissions::Permission;
 
-/// Everything a use case needs: the store and the clock.
+/// Everything a use case needs: the store, the clock and the audit writer.
 #[derive(Clone, Debug)]
 pub struct App {
     /// The database.
     pub store: Store,
     /// Where "now" comes from.
     pub clock: Clock,
+    audit: audit::AuditWriter,
 }
 
 /// Who is acting, as established by a session, an API token or the operator's shell.
@@ -74,6 +75,16 @@ impl App {
     pub async fn open(url: &str, clock: Clock) -> AppResult<App> {
         let store = Store::open(url).await?;
         store.migrate().await?;
-        Ok(App { store, clock })
+        Ok(App::new(store, clock))
+    }
+
+    /// An app over an open, migrated store; starts the audit writer on the current runtime.
+    pub fn new(store: Store, clock: Clock) -> App {
+        let audit = audit::AuditWriter::start(store.clone());
+        App {
+            store,
+            clock,
+            audit,
+        }
     }
 }

@@ -22,10 +22,10 @@ use uuid::Uuid;
 const MAC_CSV: &str = include_str!("../../../data/dme_mac_jurisdictions.csv");
 
 fn app_on(db: &TestDb) -> App {
-    App {
-        store: db.store.clone(),
-        clock: Clock::fixed(datetime!(2026-11-27 12:00 UTC)),
-    }
+    App::new(
+        db.store.clone(),
+        Clock::fixed(datetime!(2026-11-27 12:00 UTC)),
+    )
 }
 
 /// Every patient, found the way people find them: by name, one initial at a time.

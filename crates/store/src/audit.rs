@@ -84,12 +84,26 @@ fn to_micros(at: OffsetDateTime) -> OffsetDateTime {
 
 /// Appends an event inside the caller's transaction and returns its sequence number.
 pub async fn append(db: &impl Db, event: NewEvent) -> StoreResult<i64> {
+    let seqs = append_many(db, vec![event]).await?;
+    seqs.first()
+        .copied()
+        .ok_or_else(|| StoreError::Database("no audit sequence number was assigned".into()))
+}
+
+/// Appends events in order inside the caller's transaction, with one update of the head row
+/// and multi-row inserts, and returns their sequence numbers.
+pub async fn append_many(db: &impl Db, events: Vec<NewEvent>) -> StoreResult<Vec<i64>> {
+    let count = i64::try_from(events.len())
+        .map_err(|_| StoreError::Database("too many audit events in one batch".into()))?;
+    if count == 0 {
+        return Ok(Vec::new());
+    }
     // Take the head row's lock before reading it, so no other appender can read the same head.
     let bump = Query::update()
         .table(audit_head::Entity)
         .value(
             audit_head::Column::LastSeq,
-            Expr::col(audit_head::Column::LastSeq).add(1),
+            Expr::col(audit_head::Column::LastSeq).add(count),
         )
         .and_where(audit_head::Column::Id.eq(1))
         .to_owned();
@@ -99,47 +113,57 @@ pub async fn append(db: &impl Db, event: NewEvent) -> StoreResult<i64> {
         .await?
         .ok_or_else(|| StoreError::Database("the audit head row is missing".into()))?;
 
-    let mut patients = event.patients;
-    patients.sort_unstable();
-    patients.dedup();
-    let mut row = audit_event::Model {
-        seq: head.last_seq,
-        occurred_at: to_micros(event.occurred_at),
-        actor_user_id: event.actor_user_id,
-        actor_name: event.actor_name,
-        actor_role: event.actor_role,
-        action: event.action,
-        entity_type: event.entity_type,
-        entity_id: event.entity_id,
-        detail: event.detail,
-        source: event.source,
-        prev_hash: head.last_hash,
-        hash: String::new(),
-    };
-    row.hash = event_hash(&row, &patients);
-    let seq = row.seq;
-    let hash = row.hash.clone();
-    audit_event::Entity::insert(audit_event::ActiveModel::from(row))
-        .exec_without_returning(db)
-        .await?;
-    if !patients.is_empty() {
-        let links = patients
-            .iter()
-            .map(|patient_id| audit_event_patient::ActiveModel {
-                patient_id: Set(*patient_id),
-                seq: Set(seq),
-            });
-        audit_event_patient::Entity::insert_many(links)
+    let mut prev_hash = head.last_hash;
+    let mut rows = Vec::with_capacity(events.len());
+    let mut links = Vec::new();
+    for (seq, event) in (head.last_seq - count + 1..).zip(events) {
+        let mut patients = event.patients;
+        patients.sort_unstable();
+        patients.dedup();
+        let mut row = audit_event::Model {
+            seq,
+            occurred_at: to_micros(event.occurred_at),
+            actor_user_id: event.actor_user_id,
+            actor_name: event.actor_name,
+            actor_role: event.actor_role,
+            action: event.action,
+            entity_type: event.entity_type,
+            entity_id: event.entity_id,
+            detail: event.detail,
+            source: event.source,
+            prev_hash,
+            hash: String::new(),
+        };
+        row.hash = event_hash(&row, &patients);
+        prev_hash = row.hash.clone();
+        links.extend(
+            patients
+                .into_iter()
+                .map(|patient_id| audit_event_patient::ActiveModel {
+                    patient_id: Set(patient_id),
+                    seq: Set(seq),
+                }),
+        );
+        rows.push(row);
+    }
+    let seqs: Vec<i64> = rows.iter().map(|row| row.seq).collect();
+    for chunk in rows.chunks(500) {
+        audit_event::Entity::insert_many(chunk.iter().cloned().map(audit_event::ActiveModel::from))
+            .exec_without_returning(db)
+            .await?;
+    }
+    for chunk in links.chunks(2_000) {
+        audit_event_patient::Entity::insert_many(chunk.to_vec())
             .exec_without_returning(db)
             .await?;
     }
     let set_hash = Query::update()
         .table(audit_head::Entity)
-        .value(audit_head::Column::LastHash, hash)
+        .value(audit_head::Column::LastHash, prev_hash)
         .and_where(audit_head::Column::Id.eq(1))
         .to_owned();
     db.execute(&set_hash).await?;
-    Ok(seq)
+    Ok(seqs)
 }
 
 /// The first problem `verify` found.

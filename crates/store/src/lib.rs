@@ -117,6 +117,9 @@ impl Store {
                 .synchronous(sea_orm::sqlx::sqlite::SqliteSynchronous::Normal)
                 .foreign_keys(true)
                 .busy_timeout(Duration::from_secs(10))
+                // Multi-row statements keep their statement journal in memory, not in a
+                // temporary file created and deleted for every write.
+                .pragma("temp_store", "memory")
         });
         let db = Database::connect(options).await?;
         let write_gate = (backend == Backend::Sqlite).then(|| Arc::new(Mutex::new(())));

@@ -298,10 +298,10 @@ async fn sessions_end_after_fifteen_idle_minutes() {
     let h = harness(durable_store::testing::sqlite().await).await;
     let start = time::OffsetDateTime::from_unix_timestamp(1_800_000_000).unwrap();
     let at = |minutes: i64| {
-        let app = App {
-            store: h.app.store.clone(),
-            clock: Clock::fixed(start + time::Duration::minutes(minutes)),
-        };
+        let app = App::new(
+            h.app.store.clone(),
+            Clock::fixed(start + time::Duration::minutes(minutes)),
+        );
         durable_web::router(app, durable_web::WebConfig::default())
     };
     let cookies = login(&at(0), Role::Intake).await;

@@ -54,10 +54,7 @@ pub fn patient_form() -> PatientForm {
 }
 
 pub async fn harness(db: TestDb) -> Harness {
-    let app = App {
-        store: db.store.clone(),
-        clock: Clock::system(time::UtcOffset::UTC),
-    };
+    let app = App::new(db.store.clone(), Clock::system(time::UtcOffset::UTC));
     let operator = Actor::operator();
     for role in Role::ALL {
         auth::add_user(
