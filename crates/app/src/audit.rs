@@ -123,9 +123,25 @@ impl AuditWriter {
     }
 }
 
+/// Events appended before the writer brings the per-patient index up to date.
+const INDEX_EVERY: usize = 2_000;
+/// A quiet spell after which the writer indexes whatever is pending.
+const INDEX_WHEN_IDLE: std::time::Duration = std::time::Duration::from_secs(1);
+
 async fn write_batches(store: Store, mut requests: mpsc::Receiver<Pending>) {
     let mut batch = Vec::with_capacity(BATCH);
-    while requests.recv_many(&mut batch, BATCH).await > 0 {
+    let mut since_index = 0usize;
+    loop {
+        match tokio::time::timeout(INDEX_WHEN_IDLE, requests.recv_many(&mut batch, BATCH)).await {
+            Ok(0) => break,
+            Ok(_) => {}
+            Err(_idle) => {
+                since_index = 0;
+                index_if_pending(&store).await;
+                continue;
+            }
+        }
+        since_index += batch.len();
         let (events, acks): (Vec<NewEvent>, Vec<_>) =
             batch.drain(..).map(|p| (p.event, p.done)).unzip();
         let result = async {
@@ -139,6 +155,26 @@ async fn write_batches(store: Store, mut requests: mpsc::Receiver<Pending>) {
             // A request that gave up waiting no longer needs its answer.
             let _ = ack.send(result.clone());
         }
+        if since_index >= INDEX_EVERY {
+            since_index = 0;
+            index_if_pending(&store).await;
+        }
+    }
+}
+
+/// Brings the per-patient index up to date; a failure is logged and retried next time.
+async fn index_if_pending(store: &Store) {
+    let result = async {
+        if store_audit::pending(store.conn()).await? == 0 {
+            return Ok(());
+        }
+        let tx = store.begin_write().await?;
+        store_audit::index_pending(tx.conn()).await?;
+        tx.commit().await
+    }
+    .await;
+    if let Err(err) = result {
+        tracing::warn!(%err, "indexing the audit trail by patient failed; will retry");
     }
 }
 
@@ -200,6 +236,12 @@ pub async fn search(app: &App, actor: &Actor, query: &AuditQuery) -> AppResult<V
             .map(|d| d.midnight().assume_utc()),
         before_seq: query.before_seq,
     };
+    if filter.patient_id.is_some() {
+        // The per-patient index trails the chain by up to a second; complete it first.
+        let tx = app.store.begin_write().await?;
+        store_audit::index_pending(tx.conn()).await?;
+        tx.commit().await?;
+    }
     let events = store_audit::search(app.store.conn(), &filter, PAGE).await?;
     record_read(
         app,

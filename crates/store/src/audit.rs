@@ -4,6 +4,11 @@
 //! so altering, inserting or deleting any row breaks the chain from that row on. The single
 //! `audit_head` row holds the last sequence number and hash: appending updates it first, which
 //! serialises appenders on both backends, and it lets `verify` notice a deleted tail.
+//!
+//! An event keeps the patients it names inline, so appending touches only the end of the table.
+//! The per-patient index (`audit_event_patients`) is filled by `index_pending` in sorted bulk:
+//! inserting 25 random keys into a large index for every search would rewrite 25 pages per
+//! request. Anything that searches by patient indexes the pending tail first, so it is complete.
 
 use sea_orm::sea_query::{Expr, ExprTrait, Query};
 use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
@@ -51,14 +56,13 @@ pub struct Event {
     pub patients: Vec<Uuid>,
 }
 
-/// The hash over an event's content and its predecessor's hash.
-fn event_hash(row: &audit_event::Model, patients: &[Uuid]) -> String {
+/// The hash over an event's content, the patients it names and its predecessor's hash.
+fn event_hash(row: &audit_event::Model) -> String {
     let occurred = row
         .occurred_at
         .unix_timestamp_nanos()
         .div_euclid(1000)
         .to_string();
-    let patients: Vec<String> = patients.iter().map(Uuid::to_string).collect();
     let content = serde_json::json!([
         row.seq,
         occurred,
@@ -70,16 +74,39 @@ fn event_hash(row: &audit_event::Model, patients: &[Uuid]) -> String {
         row.entity_id,
         row.detail,
         row.source,
-        patients,
+        row.patients,
         row.prev_hash,
     ]);
     hex::encode(Sha256::digest(content.to_string().as_bytes()))
+}
+
+/// The inline patient list: sorted ids separated by spaces.
+fn join_patients(patients: &[Uuid]) -> String {
+    patients
+        .iter()
+        .map(Uuid::to_string)
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// The ids in an inline patient list; `None` if the text was tampered into something else.
+fn split_patients(text: &str) -> Option<Vec<Uuid>> {
+    text.split_whitespace()
+        .map(|id| Uuid::parse_str(id).ok())
+        .collect()
 }
 
 /// Truncates to whole microseconds, the precision both backends store.
 fn to_micros(at: OffsetDateTime) -> OffsetDateTime {
     let micros = at.unix_timestamp_nanos().div_euclid(1000);
     OffsetDateTime::from_unix_timestamp_nanos(micros * 1000).unwrap_or(at)
+}
+
+async fn head(db: &impl Db) -> StoreResult<audit_head::Model> {
+    audit_head::Entity::find_by_id(1)
+        .one(db)
+        .await?
+        .ok_or_else(|| StoreError::Database("the audit head row is missing".into()))
 }
 
 /// Appends an event inside the caller's transaction and returns its sequence number.
@@ -108,14 +135,10 @@ pub async fn append_many(db: &impl Db, events: Vec<NewEvent>) -> StoreResult<Vec
         .and_where(audit_head::Column::Id.eq(1))
         .to_owned();
     db.execute(&bump).await?;
-    let head = audit_head::Entity::find_by_id(1)
-        .one(db)
-        .await?
-        .ok_or_else(|| StoreError::Database("the audit head row is missing".into()))?;
+    let head = head(db).await?;
 
     let mut prev_hash = head.last_hash;
     let mut rows = Vec::with_capacity(events.len());
-    let mut links = Vec::new();
     for (seq, event) in (head.last_seq - count + 1..).zip(events) {
         let mut patients = event.patients;
         patients.sort_unstable();
@@ -131,29 +154,17 @@ pub async fn append_many(db: &impl Db, events: Vec<NewEvent>) -> StoreResult<Vec
             entity_id: event.entity_id,
             detail: event.detail,
             source: event.source,
+            patients: join_patients(&patients),
             prev_hash,
             hash: String::new(),
         };
-        row.hash = event_hash(&row, &patients);
+        row.hash = event_hash(&row);
         prev_hash = row.hash.clone();
-        links.extend(
-            patients
-                .into_iter()
-                .map(|patient_id| audit_event_patient::ActiveModel {
-                    patient_id: Set(patient_id),
-                    seq: Set(seq),
-                }),
-        );
         rows.push(row);
     }
     let seqs: Vec<i64> = rows.iter().map(|row| row.seq).collect();
     for chunk in rows.chunks(500) {
         audit_event::Entity::insert_many(chunk.iter().cloned().map(audit_event::ActiveModel::from))
-            .exec_without_returning(db)
-            .await?;
-    }
-    for chunk in links.chunks(2_000) {
-        audit_event_patient::Entity::insert_many(chunk.to_vec())
             .exec_without_returning(db)
             .await?;
     }
@@ -164,6 +175,73 @@ pub async fn append_many(db: &impl Db, events: Vec<NewEvent>) -> StoreResult<Vec
         .to_owned();
     db.execute(&set_hash).await?;
     Ok(seqs)
+}
+
+/// How many events wait for the per-patient index.
+pub async fn pending(db: &impl Db) -> StoreResult<i64> {
+    let head = head(db).await?;
+    Ok(head.last_seq - head.indexed_seq)
+}
+
+/// Events indexed per call of `index_pending` at most per round (bounds memory).
+const INDEX_ROUND: i64 = 20_000;
+
+/// Adds the patients of every not yet indexed event to the per-patient index, sorted so that
+/// each index page is written once, inside the caller's write transaction. Answers how many
+/// events were indexed.
+pub async fn index_pending(db: &impl Db) -> StoreResult<u64> {
+    // Lock the head (a no-op update) so two indexers cannot index the same events.
+    let lock = Query::update()
+        .table(audit_head::Entity)
+        .value(
+            audit_head::Column::IndexedSeq,
+            Expr::col(audit_head::Column::IndexedSeq),
+        )
+        .and_where(audit_head::Column::Id.eq(1))
+        .to_owned();
+    db.execute(&lock).await?;
+    let head = head(db).await?;
+    let mut indexed = head.indexed_seq;
+    while indexed < head.last_seq {
+        let upto = std::cmp::min(indexed + INDEX_ROUND, head.last_seq);
+        let rows: Vec<(i64, String)> = audit_event::Entity::find()
+            .select_only()
+            .column(audit_event::Column::Seq)
+            .column(audit_event::Column::Patients)
+            .filter(audit_event::Column::Seq.gt(indexed))
+            .filter(audit_event::Column::Seq.lte(upto))
+            .into_tuple()
+            .all(db)
+            .await?;
+        let mut links: Vec<(Uuid, i64)> = rows
+            .iter()
+            .flat_map(|(seq, text)| {
+                split_patients(text)
+                    .unwrap_or_default()
+                    .into_iter()
+                    .map(move |patient| (patient, *seq))
+            })
+            .collect();
+        links.sort_unstable();
+        for chunk in links.chunks(2_000) {
+            audit_event_patient::Entity::insert_many(chunk.iter().map(|(patient_id, seq)| {
+                audit_event_patient::ActiveModel {
+                    patient_id: Set(*patient_id),
+                    seq: Set(*seq),
+                }
+            }))
+            .exec_without_returning(db)
+            .await?;
+        }
+        indexed = upto;
+    }
+    let set_indexed = Query::update()
+        .table(audit_head::Entity)
+        .value(audit_head::Column::IndexedSeq, indexed)
+        .and_where(audit_head::Column::Id.eq(1))
+        .to_owned();
+    db.execute(&set_indexed).await?;
+    Ok(u64::try_from(indexed - head.indexed_seq).unwrap_or(0))
 }
 
 /// The first problem `verify` found.
@@ -186,12 +264,10 @@ pub struct Verification {
 
 const VERIFY_BATCH: i64 = 5_000;
 
-/// Recomputes every hash in order and checks the chain against the head row.
+/// Recomputes every hash in order, checks the chain against the head row, and checks that the
+/// per-patient index holds exactly the patients each indexed event names.
 pub async fn verify(db: &impl Db) -> StoreResult<Verification> {
-    let head = audit_head::Entity::find_by_id(1)
-        .one(db)
-        .await?
-        .ok_or_else(|| StoreError::Database("the audit head row is missing".into()))?;
+    let head = head(db).await?;
     let mut expected_seq = 1i64;
     let mut prev_hash = GENESIS_HASH.to_owned();
     let mut checked = 0u64;
@@ -212,22 +288,18 @@ pub async fn verify(db: &impl Db) -> StoreResult<Verification> {
             .all(db)
             .await?;
         let Some(last) = rows.last() else { break };
-        let links = audit_event_patient::Entity::find()
+        let mut links: Vec<(i64, Uuid)> = audit_event_patient::Entity::find()
             .filter(audit_event_patient::Column::Seq.between(expected_seq, last.seq))
-            .order_by_asc(audit_event_patient::Column::Seq)
-            .order_by_asc(audit_event_patient::Column::PatientId)
             .all(db)
-            .await?;
+            .await?
+            .into_iter()
+            .map(|link| (link.seq, link.patient_id))
+            .collect();
+        links.sort_unstable();
         let mut links = links.into_iter().peekable();
         for row in &rows {
             if row.seq != expected_seq {
                 return broken(checked, expected_seq, "this row is missing (deleted)");
-            }
-            let mut patients = Vec::new();
-            while let Some(link) = links.next_if(|link| link.seq <= row.seq) {
-                if link.seq == row.seq {
-                    patients.push(link.patient_id);
-                }
             }
             if row.prev_hash != prev_hash {
                 return broken(
@@ -236,11 +308,27 @@ pub async fn verify(db: &impl Db) -> StoreResult<Verification> {
                     "its link to the previous row does not match",
                 );
             }
-            if event_hash(row, &patients) != row.hash {
+            if event_hash(row) != row.hash {
                 return broken(
                     checked,
                     row.seq,
                     "its content does not match its hash (altered)",
+                );
+            }
+            let mut indexed = Vec::new();
+            while let Some((_, patient)) = links.next_if(|(seq, _)| *seq <= row.seq) {
+                indexed.push(patient);
+            }
+            let expected = if row.seq <= head.indexed_seq {
+                split_patients(&row.patients).unwrap_or_default()
+            } else {
+                Vec::new()
+            };
+            if indexed != expected {
+                return broken(
+                    checked,
+                    row.seq,
+                    "the patient index does not match the patients it names (altered)",
                 );
             }
             prev_hash = row.hash.clone();
@@ -280,7 +368,8 @@ pub struct Filter {
     pub before_seq: Option<i64>,
 }
 
-/// Newest first, at most `limit` events matching `filter`.
+/// Newest first, at most `limit` events matching `filter`. A patient filter sees only indexed
+/// events: call `index_pending` first in the same transaction.
 pub async fn search(db: &impl Db, filter: &Filter, limit: u64) -> StoreResult<Vec<Event>> {
     let mut query = audit_event::Entity::find();
     if let Some(patient_id) = filter.patient_id {
@@ -308,21 +397,11 @@ pub async fn search(db: &impl Db, filter: &Filter, limit: u64) -> StoreResult<Ve
         .limit(limit)
         .all(db)
         .await?;
-    let seqs: Vec<i64> = rows.iter().map(|row| row.seq).collect();
-    let links = audit_event_patient::Entity::find()
-        .filter(audit_event_patient::Column::Seq.is_in(seqs))
-        .order_by_asc(audit_event_patient::Column::PatientId)
-        .all(db)
-        .await?;
     Ok(rows
         .into_iter()
-        .map(|row| {
-            let patients = links
-                .iter()
-                .filter(|link| link.seq == row.seq)
-                .map(|link| link.patient_id)
-                .collect();
-            Event { row, patients }
+        .map(|row| Event {
+            patients: split_patients(&row.patients).unwrap_or_default(),
+            row,
         })
         .collect())
 }

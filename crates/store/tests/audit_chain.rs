@@ -111,6 +111,10 @@ async fn deleted_rows_are_named_in_the_middle_and_at_the_end() {
 async fn removed_patient_link_breaks_its_row() {
     for db in every_backend().await {
         let patients = chain_of_five(&db).await;
+        let tx = db.store.begin_write().await.unwrap();
+        assert_eq!(audit::index_pending(tx.conn()).await.unwrap(), 5);
+        tx.commit().await.unwrap();
+        assert!(verify(&db).await.first_break.is_none(), "the index matches");
         let victim = audit_event_patient::Model {
             patient_id: patients[1],
             seq: 4,
@@ -144,6 +148,54 @@ async fn forged_row_at_the_end_is_caught() {
             .unwrap();
         let report = verify(&db).await;
         assert_eq!(broken_at(&report), 6, "{}: {report:?}", db.label());
+        db.finish().await;
+    }
+}
+
+async fn seqs_naming(db: &TestDb, patient: Uuid) -> Vec<i64> {
+    let filter = audit::Filter {
+        patient_id: Some(patient),
+        ..audit::Filter::default()
+    };
+    let found = audit::search(db.store.conn(), &filter, 10).await.unwrap();
+    assert!(found.iter().all(|e| e.patients.contains(&patient)));
+    found.iter().map(|e| e.row.seq).collect()
+}
+
+async fn index(db: &TestDb) -> u64 {
+    let tx = db.store.begin_write().await.unwrap();
+    let indexed = audit::index_pending(tx.conn()).await.unwrap();
+    tx.commit().await.unwrap();
+    indexed
+}
+
+#[tokio::test]
+async fn the_patient_index_catches_up_with_every_event_naming_a_patient() {
+    for db in every_backend().await {
+        let patients = chain_of_five(&db).await;
+        assert_eq!(audit::pending(db.store.conn()).await.unwrap(), 5);
+        assert_eq!(
+            seqs_naming(&db, patients[1]).await,
+            Vec::<i64>::new(),
+            "nothing indexed yet"
+        );
+        assert_eq!(index(&db).await, 5);
+        assert_eq!(
+            seqs_naming(&db, patients[1]).await,
+            [4, 2],
+            "{}",
+            db.label()
+        );
+        assert_eq!(seqs_naming(&db, patients[0]).await, [5, 4, 3, 2, 1]);
+        let tx = db.store.begin_write().await.unwrap();
+        audit::append(tx.conn(), event(6, vec![patients[1]]))
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+        assert_eq!(index(&db).await, 1);
+        assert_eq!(index(&db).await, 0, "indexing twice adds nothing");
+        assert_eq!(seqs_naming(&db, patients[1]).await, [6, 4, 2]);
+        assert!(verify(&db).await.first_break.is_none());
         db.finish().await;
     }
 }

@@ -17,6 +17,7 @@ pub struct Model {
     pub entity_id: Option<String>,
     pub detail: String,
     pub source: String,
+    pub patients: String,
     pub prev_hash: String,
     pub hash: String,
 }

@@ -10,6 +10,7 @@ pub struct Model {
     pub id: i32,
     pub last_seq: i64,
     pub last_hash: String,
+    pub indexed_seq: i64,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

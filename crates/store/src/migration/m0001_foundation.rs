@@ -122,7 +122,9 @@ impl MigrationTrait for Migration {
             .await?;
 
         // The audit chain: `audit_head` holds the last sequence number and hash; appending
-        // updates it first, which serialises appenders on both backends.
+        // updates it first, which serialises appenders on both backends. Each event keeps the
+        // patients it names inline; `audit_event_patients` is the per-patient index of them,
+        // filled in sorted bulk up to `indexed_seq` (see `audit::index_pending`).
         manager
             .create_table(
                 Table::create()
@@ -130,6 +132,7 @@ impl MigrationTrait for Migration {
                     .col(integer("id").primary_key())
                     .col(big_integer("last_seq"))
                     .col(string("last_hash"))
+                    .col(big_integer("indexed_seq"))
                     .take(),
             )
             .await?;
@@ -137,8 +140,13 @@ impl MigrationTrait for Migration {
             .exec_stmt(
                 Query::insert()
                     .into_table("audit_head")
-                    .columns(["id", "last_seq", "last_hash"])
-                    .values_panic([1.into(), 0i64.into(), crate::audit::GENESIS_HASH.into()])
+                    .columns(["id", "last_seq", "last_hash", "indexed_seq"])
+                    .values_panic([
+                        1.into(),
+                        0i64.into(),
+                        crate::audit::GENESIS_HASH.into(),
+                        0i64.into(),
+                    ])
                     .take(),
             )
             .await?;
@@ -156,6 +164,7 @@ impl MigrationTrait for Migration {
                     .col(string_null("entity_id"))
                     .col(text("detail"))
                     .col(string("source"))
+                    .col(text("patients"))
                     .col(string("prev_hash"))
                     .col(string("hash"))
                     .take(),
