@@ -105,7 +105,8 @@ impl AuditWriter {
     /// Starts the writer task on the current Tokio runtime.
     pub fn start(store: Store) -> AuditWriter {
         let (queue, requests) = mpsc::channel(4 * BATCH);
-        tokio::spawn(write_batches(store, requests));
+        tokio::spawn(write_batches(store.clone(), requests));
+        tokio::spawn(index_in_background(store));
         AuditWriter { queue }
     }
 
@@ -123,25 +124,9 @@ impl AuditWriter {
     }
 }
 
-/// Events appended before the writer brings the per-patient index up to date.
-const INDEX_EVERY: usize = 2_000;
-/// A quiet spell after which the writer indexes whatever is pending.
-const INDEX_WHEN_IDLE: std::time::Duration = std::time::Duration::from_secs(1);
-
 async fn write_batches(store: Store, mut requests: mpsc::Receiver<Pending>) {
     let mut batch = Vec::with_capacity(BATCH);
-    let mut since_index = 0usize;
-    loop {
-        match tokio::time::timeout(INDEX_WHEN_IDLE, requests.recv_many(&mut batch, BATCH)).await {
-            Ok(0) => break,
-            Ok(_) => {}
-            Err(_idle) => {
-                since_index = 0;
-                index_if_pending(&store).await;
-                continue;
-            }
-        }
-        since_index += batch.len();
+    while requests.recv_many(&mut batch, BATCH).await > 0 {
         let (events, acks): (Vec<NewEvent>, Vec<_>) =
             batch.drain(..).map(|p| (p.event, p.done)).unzip();
         let result = async {
@@ -155,26 +140,45 @@ async fn write_batches(store: Store, mut requests: mpsc::Receiver<Pending>) {
             // A request that gave up waiting no longer needs its answer.
             let _ = ack.send(result.clone());
         }
-        if since_index >= INDEX_EVERY {
-            since_index = 0;
-            index_if_pending(&store).await;
+    }
+}
+
+/// How often the indexer looks for events to add to the per-patient index.
+const INDEX_INTERVAL: std::time::Duration = std::time::Duration::from_secs(2);
+/// Events read per indexing run (bounds memory).
+const INDEX_RUN: i64 = 20_000;
+/// Links inserted per write transaction. The links are sorted by patient, so each transaction
+/// touches one narrow stretch of the index and holds the write lock for a few milliseconds;
+/// the whole run still writes each index page about once.
+const LINKS_PER_WRITE: usize = 1_000;
+
+/// Keeps the per-patient index of the audit trail close behind the chain.
+async fn index_in_background(store: Store) {
+    let mut tick = tokio::time::interval(INDEX_INTERVAL);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tick.tick().await;
+        if let Err(err) = index_all(&store).await {
+            tracing::warn!(%err, "indexing the audit trail by patient failed; will retry");
         }
     }
 }
 
-/// Brings the per-patient index up to date; a failure is logged and retried next time.
-async fn index_if_pending(store: &Store) {
-    let result = async {
+/// Indexes every pending event.
+async fn index_all(store: &Store) -> Result<(), durable_store::StoreError> {
+    loop {
+        let (links, upto) = store_audit::pending_links(store.conn(), INDEX_RUN).await?;
         if store_audit::pending(store.conn()).await? == 0 {
             return Ok(());
         }
+        for chunk in links.chunks(LINKS_PER_WRITE) {
+            let tx = store.begin_write().await?;
+            store_audit::insert_links(tx.conn(), chunk).await?;
+            tx.commit().await?;
+        }
         let tx = store.begin_write().await?;
-        store_audit::index_pending(tx.conn()).await?;
-        tx.commit().await
-    }
-    .await;
-    if let Err(err) = result {
-        tracing::warn!(%err, "indexing the audit trail by patient failed; will retry");
+        store_audit::mark_indexed(tx.conn(), upto).await?;
+        tx.commit().await?;
     }
 }
 
@@ -238,9 +242,7 @@ pub async fn search(app: &App, actor: &Actor, query: &AuditQuery) -> AppResult<V
     };
     if filter.patient_id.is_some() {
         // The per-patient index trails the chain by up to a second; complete it first.
-        let tx = app.store.begin_write().await?;
-        store_audit::index_pending(tx.conn()).await?;
-        tx.commit().await?;
+        index_all(&app.store).await?;
     }
     let events = store_audit::search(app.store.conn(), &filter, PAGE).await?;
     record_read(
@@ -275,5 +277,6 @@ pub async fn search(app: &App, actor: &Actor, query: &AuditQuery) -> AppResult<V
 /// Checks the whole chain (`durable audit verify`).
 pub async fn verify(app: &App, actor: &Actor) -> AppResult<store_audit::Verification> {
     actor.require(Permission::AuditRead)?;
-    Ok(store_audit::verify(app.store.conn()).await?)
+    let snapshot = app.store.begin_read().await?;
+    Ok(store_audit::verify(snapshot.conn()).await?)
 }

@@ -10,7 +10,7 @@
 //! inserting 25 random keys into a large index for every search would rewrite 25 pages per
 //! request. Anything that searches by patient indexes the pending tail first, so it is complete.
 
-use sea_orm::sea_query::{Expr, ExprTrait, Query};
+use sea_orm::sea_query::{Expr, ExprTrait, OnConflict, Query};
 use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use sha2::{Digest, Sha256};
 use time::OffsetDateTime;
@@ -183,65 +183,81 @@ pub async fn pending(db: &impl Db) -> StoreResult<i64> {
     Ok(head.last_seq - head.indexed_seq)
 }
 
-/// Events indexed per call of `index_pending` at most per round (bounds memory).
-const INDEX_ROUND: i64 = 20_000;
-
-/// Adds the patients of every not yet indexed event to the per-patient index, sorted so that
-/// each index page is written once, inside the caller's write transaction. Answers how many
-/// events were indexed.
-pub async fn index_pending(db: &impl Db) -> StoreResult<u64> {
-    // Lock the head (a no-op update) so two indexers cannot index the same events.
-    let lock = Query::update()
-        .table(audit_head::Entity)
-        .value(
-            audit_head::Column::IndexedSeq,
-            Expr::col(audit_head::Column::IndexedSeq),
-        )
-        .and_where(audit_head::Column::Id.eq(1))
-        .to_owned();
-    db.execute(&lock).await?;
+/// The links (patient, event) of the events after the index's mark, sorted by patient, and the
+/// sequence number they reach. Read outside any write transaction.
+pub async fn pending_links(db: &impl Db, max_events: i64) -> StoreResult<(Vec<(Uuid, i64)>, i64)> {
     let head = head(db).await?;
-    let mut indexed = head.indexed_seq;
-    while indexed < head.last_seq {
-        let upto = std::cmp::min(indexed + INDEX_ROUND, head.last_seq);
-        let rows: Vec<(i64, String)> = audit_event::Entity::find()
-            .select_only()
-            .column(audit_event::Column::Seq)
-            .column(audit_event::Column::Patients)
-            .filter(audit_event::Column::Seq.gt(indexed))
-            .filter(audit_event::Column::Seq.lte(upto))
-            .into_tuple()
-            .all(db)
-            .await?;
-        let mut links: Vec<(Uuid, i64)> = rows
-            .iter()
-            .flat_map(|(seq, text)| {
-                split_patients(text)
-                    .unwrap_or_default()
-                    .into_iter()
-                    .map(move |patient| (patient, *seq))
-            })
-            .collect();
-        links.sort_unstable();
-        for chunk in links.chunks(2_000) {
-            audit_event_patient::Entity::insert_many(chunk.iter().map(|(patient_id, seq)| {
-                audit_event_patient::ActiveModel {
-                    patient_id: Set(*patient_id),
-                    seq: Set(*seq),
-                }
-            }))
-            .exec_without_returning(db)
-            .await?;
-        }
-        indexed = upto;
+    let upto = std::cmp::min(
+        head.last_seq,
+        head.indexed_seq
+            .saturating_add(std::cmp::max(max_events, 1)),
+    );
+    let rows: Vec<(i64, String)> = audit_event::Entity::find()
+        .select_only()
+        .column(audit_event::Column::Seq)
+        .column(audit_event::Column::Patients)
+        .filter(audit_event::Column::Seq.gt(head.indexed_seq))
+        .filter(audit_event::Column::Seq.lte(upto))
+        .into_tuple()
+        .all(db)
+        .await?;
+    let mut links: Vec<(Uuid, i64)> = rows
+        .iter()
+        .flat_map(|(seq, text)| {
+            split_patients(text)
+                .unwrap_or_default()
+                .into_iter()
+                .map(move |patient| (patient, *seq))
+        })
+        .collect();
+    links.sort_unstable();
+    Ok((links, upto))
+}
+
+/// Adds sorted links to the per-patient index; links already there are skipped, so a run that
+/// stopped halfway can simply be repeated.
+pub async fn insert_links(db: &impl Db, links: &[(Uuid, i64)]) -> StoreResult<()> {
+    for chunk in links.chunks(2_000) {
+        audit_event_patient::Entity::insert_many(chunk.iter().map(|(patient_id, seq)| {
+            audit_event_patient::ActiveModel {
+                patient_id: Set(*patient_id),
+                seq: Set(*seq),
+            }
+        }))
+        .on_conflict(
+            OnConflict::columns([
+                audit_event_patient::Column::PatientId,
+                audit_event_patient::Column::Seq,
+            ])
+            .do_nothing()
+            .to_owned(),
+        )
+        .exec_without_returning(db)
+        .await?;
     }
+    Ok(())
+}
+
+/// Records that every event up to `upto` is in the per-patient index.
+pub async fn mark_indexed(db: &impl Db, upto: i64) -> StoreResult<()> {
     let set_indexed = Query::update()
         .table(audit_head::Entity)
-        .value(audit_head::Column::IndexedSeq, indexed)
+        .value(audit_head::Column::IndexedSeq, upto)
         .and_where(audit_head::Column::Id.eq(1))
+        .and_where(audit_head::Column::IndexedSeq.lt(upto))
         .to_owned();
     db.execute(&set_indexed).await?;
-    Ok(u64::try_from(indexed - head.indexed_seq).unwrap_or(0))
+    Ok(())
+}
+
+/// Indexes up to `max_events` pending events inside the caller's write transaction (tests and
+/// small catch-ups); answers how many were indexed.
+pub async fn index_pending(db: &impl Db, max_events: i64) -> StoreResult<u64> {
+    let before = head(db).await?.indexed_seq;
+    let (links, upto) = pending_links(db, max_events).await?;
+    insert_links(db, &links).await?;
+    mark_indexed(db, upto).await?;
+    Ok(u64::try_from(upto - before).unwrap_or(0))
 }
 
 /// The first problem `verify` found.
@@ -319,12 +335,10 @@ pub async fn verify(db: &impl Db) -> StoreResult<Verification> {
             while let Some((_, patient)) = links.next_if(|(seq, _)| *seq <= row.seq) {
                 indexed.push(patient);
             }
-            let expected = if row.seq <= head.indexed_seq {
-                split_patients(&row.patients).unwrap_or_default()
-            } else {
-                Vec::new()
-            };
-            if indexed != expected {
+            // Rows past the head's `indexed_seq` may be indexed meanwhile by a running server.
+            if row.seq <= head.indexed_seq
+                && indexed != split_patients(&row.patients).unwrap_or_default()
+            {
                 return broken(
                     checked,
                     row.seq,

@@ -112,7 +112,7 @@ async fn removed_patient_link_breaks_its_row() {
     for db in every_backend().await {
         let patients = chain_of_five(&db).await;
         let tx = db.store.begin_write().await.unwrap();
-        assert_eq!(audit::index_pending(tx.conn()).await.unwrap(), 5);
+        assert_eq!(audit::index_pending(tx.conn(), i64::MAX).await.unwrap(), 5);
         tx.commit().await.unwrap();
         assert!(verify(&db).await.first_break.is_none(), "the index matches");
         let victim = audit_event_patient::Model {
@@ -164,7 +164,7 @@ async fn seqs_naming(db: &TestDb, patient: Uuid) -> Vec<i64> {
 
 async fn index(db: &TestDb) -> u64 {
     let tx = db.store.begin_write().await.unwrap();
-    let indexed = audit::index_pending(tx.conn()).await.unwrap();
+    let indexed = audit::index_pending(tx.conn(), i64::MAX).await.unwrap();
     tx.commit().await.unwrap();
     indexed
 }
