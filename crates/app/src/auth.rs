@@ -38,6 +38,15 @@ pub fn hash_password(password: &str) -> AppResult<String> {
         .map_err(|e| AppError::Internal(format!("hash: {e}")))
 }
 
+/// Checks a password off the async threads: Argon2 takes tens of milliseconds on purpose and
+/// would otherwise stall every other request on the same worker.
+async fn password_matches_blocking(password: &str, stored: &str) -> bool {
+    let (password, stored) = (password.to_owned(), stored.to_owned());
+    tokio::task::spawn_blocking(move || password_matches(&password, &stored))
+        .await
+        .unwrap_or(false)
+}
+
 fn password_matches(password: &str, stored: &str) -> bool {
     PasswordHash::new(stored)
         .map(|hash| {
@@ -84,13 +93,14 @@ pub struct LoggedIn {
 pub async fn login(app: &App, username: &str, password: &str, source: &str) -> AppResult<LoggedIn> {
     let refused = || AppError::Unauthenticated("The user name or password is wrong.".into());
     let now = app.clock.now();
-    let tx = app.store.begin_write().await?;
-    let Some(user) = users::by_username(tx.conn(), username.trim()).await? else {
+    // The slow password check runs before the write transaction, so it never holds the lock.
+    let Some(user) = users::by_username(app.store.conn(), username.trim()).await? else {
         // Spend the same time as a real check so user names cannot be probed by timing.
-        let _ = password_matches(password, dummy_hash());
+        let _ = password_matches_blocking(password, dummy_hash()).await;
         return Err(refused());
     };
     if !user.active {
+        let _ = password_matches_blocking(password, dummy_hash()).await;
         return Err(refused());
     }
     if let Some(until) = user.locked_until.filter(|until| *until > now) {
@@ -103,7 +113,13 @@ pub async fn login(app: &App, username: &str, password: &str, source: &str) -> A
         )));
     }
     let actor = actor_of(&user, source)?;
-    if !password_matches(password, &user.password_hash) {
+    let matches = password_matches_blocking(password, &user.password_hash).await;
+    let tx = app.store.begin_write().await?;
+    // Re-read inside the transaction so concurrent failures each count.
+    let user = users::by_id(tx.conn(), user.id)
+        .await?
+        .ok_or_else(refused)?;
+    if !matches {
         let failures = user.failed_logins + 1;
         let (failures, locked_until) = if failures >= MAX_FAILED_LOGINS {
             (0, Some(now + LOCKOUT))

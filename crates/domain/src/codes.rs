@@ -213,17 +213,23 @@ pub struct ZipCode(String);
 text_code!(ZipCode);
 
 impl ZipCode {
-    /// Parses `12345` or `12345-6789`.
+    /// Parses `12345`, `12345-6789` or `123456789`.
     pub fn parse(text: &str) -> Result<Self, CodeError> {
         let text = text.trim();
-        let digits: String = text.chars().filter(char::is_ascii_digit).collect();
-        let shape_ok = text.chars().all(|c| c.is_ascii_digit() || c == '-')
-            && (digits.len() == 5 || digits.len() == 9);
-        match (shape_ok, digits.len()) {
-            (true, 5) => Ok(Self(digits)),
-            (true, 9) => Ok(Self(format!("{}-{}", &digits[..5], &digits[5..]))),
-            _ => refuse("A ZIP code is 5 digits or ZIP+4 (12345-6789)."),
+        let all_digits = |part: &str| part.bytes().all(|b| b.is_ascii_digit());
+        let (five, four) = match text.split_once('-') {
+            Some((five, four)) if four.len() == 4 => (five, Some(four)),
+            None if text.len() == 9 && text.is_ascii() => (&text[..5], Some(&text[5..])),
+            None => (text, None),
+            Some(_) => ("", None),
+        };
+        if five.len() != 5 || !all_digits(five) || !four.is_none_or(all_digits) {
+            return refuse("A ZIP code is 5 digits or ZIP+4 (12345-6789).");
         }
+        Ok(Self(match four {
+            Some(four) => format!("{five}-{four}"),
+            None => five.to_owned(),
+        }))
     }
 }
 
@@ -248,6 +254,12 @@ impl Phone {
         }
         if digits.len() != 10 {
             return refuse("A phone number has 10 digits, like (555) 123-4567.");
+        }
+        // North American Numbering Plan: area code and exchange start with 2-9.
+        if digits.starts_with(['0', '1']) || digits[3..].starts_with(['0', '1']) {
+            return refuse(
+                "Check the number: US area codes and exchanges do not start with 0 or 1.",
+            );
         }
         Ok(Self(digits))
     }
@@ -354,6 +366,17 @@ mod tests {
         assert!(UsState::parse("XX").is_err());
         assert_eq!(ZipCode::parse("432151234").unwrap().as_str(), "43215-1234");
         assert!(ZipCode::parse("4321").is_err());
+        assert!(ZipCode::parse("12345-").is_err());
+        assert!(ZipCode::parse("1-2-3-4-5").is_err());
+        assert_eq!(ZipCode::parse("12345").unwrap().as_str(), "12345");
+        assert!(
+            Phone::parse("(014) 555-0100").is_err(),
+            "area codes start with 2-9"
+        );
+        assert!(
+            Phone::parse("(614) 155-0100").is_err(),
+            "exchanges start with 2-9"
+        );
         assert_eq!(
             Phone::parse("+1 (614) 555-0100").unwrap().as_str(),
             "6145550100"

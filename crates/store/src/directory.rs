@@ -26,9 +26,11 @@ pub async fn insert_supplier(
     supplier::Entity::insert(supplier::ActiveModel::from(org))
         .exec_without_returning(db)
         .await?;
-    location::Entity::insert_many(locations.into_iter().map(location::ActiveModel::from))
-        .exec_without_returning(db)
-        .await?;
+    if !locations.is_empty() {
+        location::Entity::insert_many(locations.into_iter().map(location::ActiveModel::from))
+            .exec_without_returning(db)
+            .await?;
+    }
     Ok(())
 }
 
@@ -47,12 +49,16 @@ pub async fn locations(db: &impl Db) -> StoreResult<Vec<Location>> {
 
 /// Adds payers and their plans.
 pub async fn insert_payers(db: &impl Db, payers: Vec<Payer>, plans: Vec<Plan>) -> StoreResult<()> {
-    payer::Entity::insert_many(payers.into_iter().map(payer::ActiveModel::from))
-        .exec_without_returning(db)
-        .await?;
-    plan::Entity::insert_many(plans.into_iter().map(plan::ActiveModel::from))
-        .exec_without_returning(db)
-        .await?;
+    if !payers.is_empty() {
+        payer::Entity::insert_many(payers.into_iter().map(payer::ActiveModel::from))
+            .exec_without_returning(db)
+            .await?;
+    }
+    if !plans.is_empty() {
+        plan::Entity::insert_many(plans.into_iter().map(plan::ActiveModel::from))
+            .exec_without_returning(db)
+            .await?;
+    }
     Ok(())
 }
 
@@ -84,9 +90,11 @@ pub async fn plan(db: &impl Db, id: Uuid) -> StoreResult<Option<Plan>> {
 
 /// Adds prescribers.
 pub async fn insert_prescribers(db: &impl Db, rows: Vec<Prescriber>) -> StoreResult<()> {
-    prescriber::Entity::insert_many(rows.into_iter().map(prescriber::ActiveModel::from))
-        .exec_without_returning(db)
-        .await?;
+    if !rows.is_empty() {
+        prescriber::Entity::insert_many(rows.into_iter().map(prescriber::ActiveModel::from))
+            .exec_without_returning(db)
+            .await?;
+    }
     Ok(())
 }
 
