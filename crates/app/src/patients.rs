@@ -696,6 +696,9 @@ async fn summarise_and_record(
     found: Vec<store::Patient>,
     detail: serde_json::Value,
 ) -> AppResult<Vec<PatientSummary>> {
+    if found.is_empty() {
+        return Ok(Vec::new());
+    }
     let cities = store::home_cities(app.store.conn(), found.iter().map(|p| p.id).collect()).await?;
     let items: Vec<PatientSummary> = found
         .iter()

@@ -99,7 +99,7 @@ pub async fn insert_session(
     Ok(())
 }
 
-/// The session with this digest and its user.
+/// The session with this digest and its user, in one query (it runs on every page request).
 pub async fn session_with_user(
     db: &impl Db,
     token_hash: &str,
@@ -150,7 +150,7 @@ pub async fn insert_token(db: &impl Db, token: ApiToken) -> StoreResult<()> {
     Ok(())
 }
 
-/// The unrevoked token with this digest and its user.
+/// The unrevoked token with this digest and its user, in one query (every API request).
 pub async fn token_with_user(
     db: &impl Db,
     token_hash: &str,
@@ -158,12 +158,10 @@ pub async fn token_with_user(
     let found = api_token::Entity::find()
         .filter(api_token::Column::TokenHash.eq(token_hash))
         .filter(api_token::Column::RevokedAt.is_null())
+        .find_also_related(user::Entity)
         .one(db)
         .await?;
-    let Some(token) = found else {
-        return Ok(None);
-    };
-    Ok(by_id(db, token.user_id).await?.map(|user| (token, user)))
+    Ok(found.and_then(|(token, user)| user.map(|user| (token, user))))
 }
 
 /// A user's tokens, newest first.
