@@ -8,6 +8,7 @@ use std::process::ExitCode;
 use clap::{Args, Parser, Subcommand};
 use durable_app::{Actor, App, AppError, audit, auth, demo};
 use durable_domain::clock::Clock;
+use durable_domain::ids::ApiTokenId;
 use durable_domain::role::Role;
 use durable_web::WebConfig;
 
@@ -94,13 +95,20 @@ enum UserCommand {
         #[command(flatten)]
         data: DataArgs,
     },
-    /// Prints a new API token for a user (shown once).
+    /// Prints a new API token for a user (shown once); its id goes to standard error.
     Token {
         /// Login name.
         name: String,
         /// What the token is for.
         #[arg(long, default_value = "api")]
         label: String,
+        #[command(flatten)]
+        data: DataArgs,
+    },
+    /// Revokes an API token by the id printed when it was issued.
+    RevokeToken {
+        /// The token's id.
+        id: String,
         #[command(flatten)]
         data: DataArgs,
     },
@@ -285,7 +293,24 @@ async fn run(command: Command) -> Result<ExitCode, String> {
             let token = auth::issue_token(&app, &operator, &name, &label)
                 .await
                 .map_err(|e| describe(&e))?;
+            eprintln!(
+                "token id {} (revoke with: durable user revoke-token {})",
+                token.id, token.id
+            );
             println!("{}", token.secret);
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::User {
+            command: UserCommand::RevokeToken { id, data },
+        } => {
+            let id = id
+                .parse::<ApiTokenId>()
+                .map_err(|_| format!("'{id}' is not a token id (it looks like 01a2…-…)"))?;
+            let app = data.open().await?;
+            auth::revoke_token(&app, &operator, id)
+                .await
+                .map_err(|e| describe(&e))?;
+            println!("Revoked token {id}.");
             Ok(ExitCode::SUCCESS)
         }
         Command::Audit {

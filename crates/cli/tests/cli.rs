@@ -70,11 +70,21 @@ async fn audit_verify_passes_untouched_and_names_the_row_after_tampering() {
     );
     let token = durable(data, &["user", "token", "robin"], None);
     assert!(stdout(&token).trim().starts_with("dur_"));
+    let stderr = String::from_utf8_lossy(&token.stderr).into_owned();
+    let id = stderr.split_whitespace().nth(2).unwrap();
+    let revoked = durable(data, &["user", "revoke-token", id], None);
+    assert!(
+        revoked.status.success(),
+        "{}",
+        String::from_utf8_lossy(&revoked.stderr)
+    );
+    let again = durable(data, &["user", "revoke-token", id], None);
+    assert!(String::from_utf8_lossy(&again.stderr).contains("active API token not found"));
 
     let intact = durable(data, &["audit", "verify"], None);
     assert!(intact.status.success(), "{}", stdout(&intact));
     assert!(
-        stdout(&intact).contains("3 events checked"),
+        stdout(&intact).contains("4 events checked"),
         "{}",
         stdout(&intact)
     );
