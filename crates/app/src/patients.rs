@@ -270,12 +270,26 @@ pub enum Created {
     PossibleDuplicates(Vec<PatientSummary>),
 }
 
-fn summary(patient: &store::Patient, city: Option<String>) -> PatientSummary {
+fn summary(patient: &store::Patient) -> PatientSummary {
     PatientSummary {
         id: PatientId::from_uuid(patient.id),
         name: format!("{}, {}", patient.family_name, patient.given_name),
         birth_date: patient.birth_date,
-        city,
+        city: None,
+    }
+}
+
+impl From<store::SummaryRow> for PatientSummary {
+    fn from(row: store::SummaryRow) -> Self {
+        PatientSummary {
+            id: PatientId::from_uuid(row.id),
+            name: format!("{}, {}", row.family_name, row.given_name),
+            birth_date: row.birth_date,
+            city: row
+                .city
+                .zip(row.state)
+                .map(|(city, state)| format!("{city}, {state}")),
+        }
     }
 }
 
@@ -332,7 +346,7 @@ pub async fn create(
         )
         .await?;
         if !same.is_empty() {
-            let matches: Vec<PatientSummary> = same.iter().map(|p| summary(p, None)).collect();
+            let matches: Vec<PatientSummary> = same.iter().map(summary).collect();
             let ids = matches.iter().map(|m| m.id);
             record(
                 tx.conn(),
@@ -689,21 +703,14 @@ pub async fn recently_added(
     .await
 }
 
-/// Summaries of `found` with their home cities; the patients shown are recorded.
+/// The summaries of `found`; the patients shown are recorded.
 async fn summarise_and_record(
     app: &App,
     actor: &Actor,
-    found: Vec<store::Patient>,
+    found: Vec<store::SummaryRow>,
     detail: serde_json::Value,
 ) -> AppResult<Vec<PatientSummary>> {
-    if found.is_empty() {
-        return Ok(Vec::new());
-    }
-    let cities = store::home_cities(app.store.conn(), found.iter().map(|p| p.id).collect()).await?;
-    let items: Vec<PatientSummary> = found
-        .iter()
-        .map(|p| summary(p, cities.get(&p.id).cloned()))
-        .collect();
+    let items: Vec<PatientSummary> = found.into_iter().map(PatientSummary::from).collect();
     if !items.is_empty() {
         record_read(
             app,

@@ -1,8 +1,10 @@
 //! Patients with their addresses, phones and diagnoses, and their insurance coverages.
 
 use durable_domain::search::PatientQuery;
-use sea_orm::sea_query::Condition;
-use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::sea_query::{Condition, Expr, ExprTrait, JoinType, Order, Query};
+use sea_orm::{
+    ColumnTrait, EntityTrait, FromQueryResult, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
+};
 use uuid::Uuid;
 
 use crate::directory::key_prefix;
@@ -168,13 +170,74 @@ pub async fn same_name_and_birth_date(
         .await?)
 }
 
-/// Patients matching a search, ordered by name then birth date.
+/// One line of a patient list: who, born when, living where.
+#[derive(Clone, Debug, PartialEq, Eq, FromQueryResult)]
+pub struct SummaryRow {
+    /// The patient's id.
+    pub id: Uuid,
+    /// Family name.
+    pub family_name: String,
+    /// Given name.
+    pub given_name: String,
+    /// Date of birth.
+    pub birth_date: time::Date,
+    /// Home city, if a home address is on file.
+    pub city: Option<String>,
+    /// Home state.
+    pub state: Option<String>,
+}
+
+/// Summary rows with the home address joined in, in one query (lists are on the hot path).
+async fn summaries(
+    db: &impl Db,
+    condition: Condition,
+    order: &[(patient::Column, Order)],
+    offset: u64,
+    limit: u64,
+) -> StoreResult<Vec<SummaryRow>> {
+    let mut select = Query::select();
+    select
+        .columns([
+            (patient::Entity, patient::Column::Id),
+            (patient::Entity, patient::Column::FamilyName),
+            (patient::Entity, patient::Column::GivenName),
+            (patient::Entity, patient::Column::BirthDate),
+        ])
+        .columns([
+            (patient_address::Entity, patient_address::Column::City),
+            (patient_address::Entity, patient_address::Column::State),
+        ])
+        .from(patient::Entity)
+        .join(
+            JoinType::LeftJoin,
+            patient_address::Entity,
+            Condition::all()
+                .add(
+                    Expr::col((patient_address::Entity, patient_address::Column::PatientId))
+                        .equals((patient::Entity, patient::Column::Id)),
+                )
+                .add(
+                    Expr::col((patient_address::Entity, patient_address::Column::Kind))
+                        .eq(durable_domain::people::AddressKind::Home.as_str()),
+                ),
+        )
+        .cond_where(condition)
+        .offset(offset)
+        .limit(limit);
+    for (column, direction) in order {
+        select.order_by((patient::Entity, *column), direction.clone());
+    }
+    let statement = db.get_database_backend().build(&select);
+    Ok(SummaryRow::find_by_statement(statement).all(db).await?)
+}
+
+/// Patients matching a search, ordered by name.
 pub async fn search(
     db: &impl Db,
     query: &PatientQuery,
     offset: u64,
     limit: u64,
-) -> StoreResult<Vec<Patient>> {
+) -> StoreResult<Vec<SummaryRow>> {
     let condition = match query {
         // One word: a family-name prefix, read in index order so the scan stops at the page end.
         PatientQuery::Name {
@@ -203,7 +266,7 @@ pub async fn search(
         PatientQuery::BirthDate(date) => Condition::all().add(patient::Column::BirthDate.eq(*date)),
         PatientQuery::Mbi(mbi) => Condition::all().add(patient::Column::Mbi.eq(mbi.as_str())),
         PatientQuery::Phone(phone) => {
-            let owners = sea_orm::sea_query::Query::select()
+            let owners = Query::select()
                 .column(patient_phone::Column::PatientId)
                 .from(patient_phone::Entity)
                 .and_where(patient_phone::Column::Number.eq(phone.as_str()))
@@ -211,24 +274,18 @@ pub async fn search(
             Condition::all().add(patient::Column::Id.in_subquery(owners))
         }
     };
-    Ok(patient::Entity::find()
-        .filter(condition)
-        .order_by_asc(patient::Column::FamilyKey)
-        .order_by_asc(patient::Column::GivenKey)
-        .order_by_asc(patient::Column::Id)
-        .offset(offset)
-        .limit(limit)
-        .all(db)
-        .await?)
+    let by_name = [
+        (patient::Column::FamilyKey, Order::Asc),
+        (patient::Column::GivenKey, Order::Asc),
+        (patient::Column::Id, Order::Asc),
+    ];
+    summaries(db, condition, &by_name, offset, limit).await
 }
 
 /// The newest patients (ids are UUIDv7, so id order is creation order).
-pub async fn recently_added(db: &impl Db, limit: u64) -> StoreResult<Vec<Patient>> {
-    Ok(patient::Entity::find()
-        .order_by_desc(patient::Column::Id)
-        .limit(limit)
-        .all(db)
-        .await?)
+pub async fn recently_added(db: &impl Db, limit: u64) -> StoreResult<Vec<SummaryRow>> {
+    let newest = [(patient::Column::Id, Order::Desc)];
+    summaries(db, Condition::all(), &newest, 0, limit).await
 }
 
 /// Adds coverages.
@@ -260,22 +317,4 @@ pub async fn coverages_of(db: &impl Db, patient_id: Uuid) -> StoreResult<Vec<Cov
         .order_by_desc(coverage::Column::EffectiveDate)
         .all(db)
         .await?)
-}
-
-/// "City, ST" of each listed patient's home address.
-pub async fn home_cities(
-    db: &impl Db,
-    patient_ids: Vec<Uuid>,
-) -> StoreResult<std::collections::HashMap<Uuid, String>> {
-    let rows = patient_address::Entity::find()
-        .filter(patient_address::Column::PatientId.is_in(patient_ids))
-        .filter(
-            patient_address::Column::Kind.eq(durable_domain::people::AddressKind::Home.as_str()),
-        )
-        .all(db)
-        .await?;
-    Ok(rows
-        .into_iter()
-        .map(|a| (a.patient_id, format!("{}, {}", a.city, a.state)))
-        .collect())
 }
