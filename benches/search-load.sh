@@ -17,7 +17,7 @@ unset DATABASE_URL
 start=$(date +%s.%N)
 "$bin" demo --scale "$scale" --data "$data" >/dev/null
 echo "demo --scale $scale: $(echo "$(date +%s.%N) - $start" | bc) s"
-token=$("$bin" user token intake --data "$data")
+token=$("$bin" user token intake --data "$data" 2>/dev/null)
 
 start=$(date +%s.%N)
 "$bin" serve --data "$data" --addr "127.0.0.1:$port" >/dev/null 2>&1 &

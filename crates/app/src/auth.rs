@@ -173,23 +173,36 @@ fn dummy_hash() -> &'static str {
 pub async fn resolve_session(app: &App, secret: &str, source: &str) -> AppResult<Option<Actor>> {
     let now = app.clock.now();
     let key = digest(secret);
+    if let Some(actor) = app.secrets.get(&key, now, source) {
+        return Ok(Some(actor));
+    }
     let Some((session, user)) = users::session_with_user(app.store.conn(), &key).await? else {
         return Ok(None);
     };
-    if session.last_seen_at + IDLE_TIMEOUT < now || !user.active {
-        users::delete_session(app.store.conn(), &key).await?;
+    let expired = session.last_seen_at + IDLE_TIMEOUT < now || !user.active;
+    if expired || now - session.last_seen_at > TOUCH_INTERVAL {
+        let tx = app.store.begin_write().await?;
+        if expired {
+            users::delete_session(tx.conn(), &key).await?;
+        } else {
+            users::touch_session(tx.conn(), &key, now).await?;
+        }
+        tx.commit().await?;
+    }
+    if expired {
         return Ok(None);
     }
-    if now - session.last_seen_at > TOUCH_INTERVAL {
-        users::touch_session(app.store.conn(), &key, now).await?;
-    }
-    actor_of(&user, source).map(Some)
+    let actor = actor_of(&user, source)?;
+    app.secrets.put(key, &actor, now);
+    Ok(Some(actor))
 }
 
 /// Ends a session.
 pub async fn logout(app: &App, secret: &str, actor: &Actor) -> AppResult<()> {
+    let key = digest(secret);
+    app.secrets.forget(&key);
     let tx = app.store.begin_write().await?;
-    users::delete_session(tx.conn(), &digest(secret)).await?;
+    users::delete_session(tx.conn(), &key).await?;
     let user = actor.user_id.map(|id| id.as_uuid());
     record(
         tx.conn(),
@@ -204,14 +217,66 @@ pub async fn logout(app: &App, secret: &str, actor: &Actor) -> AppResult<()> {
 
 /// The actor behind an API bearer token, if the token exists and is not revoked.
 pub async fn resolve_token(app: &App, secret: &str, source: &str) -> AppResult<Option<Actor>> {
-    let Some((_token, user)) = users::token_with_user(app.store.conn(), &digest(secret)).await?
-    else {
+    let now = app.clock.now();
+    let key = digest(secret);
+    if let Some(actor) = app.secrets.get(&key, now, source) {
+        return Ok(Some(actor));
+    }
+    let Some((_token, user)) = users::token_with_user(app.store.conn(), &key).await? else {
         return Ok(None);
     };
     if !user.active {
         return Ok(None);
     }
-    actor_of(&user, source).map(Some)
+    let actor = actor_of(&user, source)?;
+    app.secrets.put(key, &actor, now);
+    Ok(Some(actor))
+}
+
+/// How long a resolved session or token is trusted without asking the database again. Logging
+/// out and revoking a token on this server take effect at once; on other servers of the same
+/// database within this time.
+const SECRET_CACHE_TTL: Duration = Duration::seconds(5);
+/// Entries kept at most; the cache is emptied when it is full (a burst of new secrets).
+const SECRET_CACHE_SIZE: usize = 10_000;
+
+/// Recently resolved session and token digests, so that a busy page or integration does not
+/// read the same session and user for every request.
+#[derive(Debug, Default)]
+pub struct SecretCache {
+    entries: std::sync::Mutex<std::collections::HashMap<String, (Actor, time::OffsetDateTime)>>,
+}
+
+impl SecretCache {
+    fn get(&self, digest: &str, now: time::OffsetDateTime, source: &str) -> Option<Actor> {
+        let entries = self.entries.lock().ok()?;
+        let (actor, cached_at) = entries.get(digest)?;
+        (now - *cached_at < SECRET_CACHE_TTL && *cached_at <= now).then(|| Actor {
+            source: source.to_owned(),
+            ..actor.clone()
+        })
+    }
+
+    fn put(&self, digest: String, actor: &Actor, now: time::OffsetDateTime) {
+        if let Ok(mut entries) = self.entries.lock() {
+            if entries.len() >= SECRET_CACHE_SIZE {
+                entries.clear();
+            }
+            entries.insert(digest, (actor.clone(), now));
+        }
+    }
+
+    fn forget(&self, digest: &str) {
+        if let Ok(mut entries) = self.entries.lock() {
+            entries.remove(digest);
+        }
+    }
+
+    fn clear(&self) {
+        if let Ok(mut entries) = self.entries.lock() {
+            entries.clear();
+        }
+    }
 }
 
 /// Adds a staff user.
@@ -329,6 +394,8 @@ pub async fn issue_token(
 pub async fn revoke_token(app: &App, actor: &Actor, id: ApiTokenId) -> AppResult<()> {
     actor.require(Permission::UserAdmin)?;
     let tx = app.store.begin_write().await?;
+    // The cache is keyed by digest, which the id does not give; forget every entry.
+    app.secrets.clear();
     if !users::revoke_token(tx.conn(), id.as_uuid(), app.clock.now()).await? {
         return Err(AppError::NotFound("active API token"));
     }

@@ -28,6 +28,7 @@ pub struct App {
     /// Where "now" comes from.
     pub clock: Clock,
     audit: audit::AuditWriter,
+    secrets: std::sync::Arc<auth::SecretCache>,
 }
 
 /// Who is acting, as established by a session, an API token or the operator's shell.
@@ -85,6 +86,7 @@ impl App {
             store,
             clock,
             audit,
+            secrets: std::sync::Arc::default(),
         }
     }
 }

@@ -383,3 +383,40 @@ async fn nothing_a_user_types_into_search_boxes_causes_a_server_error() {
     assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
     h.db.finish().await;
 }
+
+#[tokio::test]
+async fn revoking_a_token_and_logging_out_take_effect_at_once() {
+    let h = harness(durable_store::testing::sqlite().await).await;
+    let issued = durable_app::auth::issue_token(&h.app, &Actor::operator(), "intake", "test")
+        .await
+        .unwrap();
+    let search = || api("GET", "/api/v1/patients?q=obr", &issued.secret, None);
+    assert_eq!(send(&h.router, search()).await.status, StatusCode::OK);
+    assert_eq!(
+        send(&h.router, search()).await.status,
+        StatusCode::OK,
+        "served from the cache"
+    );
+    durable_app::auth::revoke_token(&h.app, &Actor::operator(), issued.id)
+        .await
+        .unwrap();
+    assert_eq!(
+        send(&h.router, search()).await.status,
+        StatusCode::UNAUTHORIZED
+    );
+
+    let cookies = login(&h.router, Role::Intake).await;
+    assert_eq!(
+        send(&h.router, page("GET", "/", &cookies, "")).await.status,
+        StatusCode::OK
+    );
+    let out = send(&h.router, page("POST", "/logout", &cookies, "")).await;
+    assert_eq!(out.status, StatusCode::SEE_OTHER);
+    let after = send(&h.router, page("GET", "/", &cookies, "")).await;
+    assert_eq!(
+        after.status,
+        StatusCode::SEE_OTHER,
+        "the old cookie no longer works"
+    );
+    h.db.finish().await;
+}
