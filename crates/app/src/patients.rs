@@ -562,6 +562,11 @@ fn address_view(record: &PatientRecord, kind: AddressKind) -> Option<AddressView
         })
 }
 
+/// A stored phone number as people read it.
+fn formatted_phone(digits: &str) -> String {
+    Phone::parse(digits).map_or_else(|_| digits.to_owned(), |n| n.formatted())
+}
+
 /// Opens a patient's chart; the view is recorded in the audit trail.
 pub async fn chart(app: &App, actor: &Actor, id: PatientId) -> AppResult<PatientView> {
     actor.require(Permission::PatientRead)?;
@@ -609,14 +614,12 @@ pub async fn chart(app: &App, actor: &Actor, id: PatientId) -> AppResult<Patient
             .map(|ph| PhoneView {
                 kind: ph.kind.clone(),
                 number: ph.number.clone(),
-                formatted: Phone::parse(&ph.number)
-                    .map(|n| n.formatted())
-                    .unwrap_or_else(|_| ph.number.clone()),
+                formatted: formatted_phone(&ph.number),
             })
             .collect(),
         emergency_name: p.emergency_name.clone(),
         emergency_relationship: p.emergency_relationship.clone(),
-        emergency_phone: p.emergency_phone.clone(),
+        emergency_phone: p.emergency_phone.as_deref().map(formatted_phone),
         death_date: p.death_date,
         mbi: actor
             .can(Permission::CoverageRead)
