@@ -109,6 +109,28 @@ impl From<Prescriber> for PrescriberView {
     }
 }
 
+impl From<PrescriberView> for PrescriberForm {
+    /// The form as saved, for editing.
+    fn from(p: PrescriberView) -> Self {
+        PrescriberForm {
+            npi: p.npi,
+            given_name: p.given_name,
+            family_name: p.family_name,
+            credentials: p.credentials,
+            taxonomy_code: p.taxonomy_code,
+            specialty: p.specialty,
+            line1: p.line1,
+            line2: p.line2,
+            city: p.city,
+            state: p.state,
+            postal_code: p.postal_code,
+            phone: p.phone,
+            fax: p.fax,
+            pecos_enrolled: p.pecos_enrolled.then(|| "on".to_owned()),
+        }
+    }
+}
+
 impl PrescriberForm {
     fn parse(&self, app: &App, existing: Option<&Prescriber>) -> Result<Prescriber, FieldErrors> {
         let mut e = FieldErrors::new();
@@ -315,6 +337,25 @@ pub struct ReferralSourceView {
     pub fax: Option<String>,
     /// The prescribers linked to this source.
     pub prescribers: Vec<PrescriberView>,
+}
+
+impl From<ReferralSourceView> for ReferralSourceForm {
+    /// The form as saved, for editing.
+    fn from(s: ReferralSourceView) -> Self {
+        let npis: Vec<&str> = s.prescribers.iter().map(|p| p.npi.as_str()).collect();
+        ReferralSourceForm {
+            prescriber_npis: Some(npis.join(", ")),
+            name: s.name,
+            kind: s.kind,
+            line1: s.line1,
+            line2: s.line2,
+            city: s.city,
+            state: s.state,
+            postal_code: s.postal_code,
+            phone: s.phone,
+            fax: s.fax,
+        }
+    }
 }
 
 impl ReferralSourceForm {

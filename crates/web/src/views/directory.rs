@@ -174,22 +174,7 @@ async fn edit_prescriber(
     }
     match directory::prescriber(&state.app, &page.actor, id).await {
         Ok(p) => {
-            let form = PrescriberForm {
-                npi: p.npi,
-                given_name: p.given_name,
-                family_name: p.family_name,
-                credentials: p.credentials,
-                taxonomy_code: p.taxonomy_code,
-                specialty: p.specialty,
-                line1: p.line1,
-                line2: p.line2,
-                city: p.city,
-                state: p.state,
-                postal_code: p.postal_code,
-                phone: p.phone,
-                fax: p.fax,
-                pecos_enrolled: p.pecos_enrolled.then(|| "on".to_owned()),
-            };
+            let form = PrescriberForm::from(p);
             render(
                 &PrescriberFormPage::new(
                     &page,
@@ -370,24 +355,7 @@ async fn edit_source(
     }
     match directory::referral_source(&state.app, &page.actor, id).await {
         Ok(s) => {
-            let form = ReferralSourceForm {
-                name: s.name,
-                kind: s.kind,
-                line1: s.line1,
-                line2: s.line2,
-                city: s.city,
-                state: s.state,
-                postal_code: s.postal_code,
-                phone: s.phone,
-                fax: s.fax,
-                prescriber_npis: Some(
-                    s.prescribers
-                        .iter()
-                        .map(|p| p.npi.as_str())
-                        .collect::<Vec<_>>()
-                        .join(", "),
-                ),
-            };
+            let form = ReferralSourceForm::from(s);
             render(
                 &SourceFormPage::new(
                     &page,

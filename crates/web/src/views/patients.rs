@@ -9,7 +9,7 @@ use axum::{Form, Router};
 use durable_app::coverages::{self, CoverageForm, CoverageView};
 use durable_app::directory::{self, PayerView};
 use durable_app::patients::{self, Created, PatientForm, PatientSummary, PatientView};
-use durable_app::{AppError, Permission};
+use durable_app::{AppError, AppResult, Permission};
 use durable_domain::codes::US_STATES;
 use durable_domain::ids::{CoverageId, PatientId};
 use durable_domain::people::{CoveragePriority, PreferredContact, Sex, SubscriberRelationship};
@@ -142,22 +142,20 @@ struct Choices {
     payers: Vec<PayerView>,
 }
 
-async fn choices(state: &AppState, page: &PageActor) -> Choices {
+async fn choices(state: &AppState, page: &PageActor) -> AppResult<Choices> {
     let payers = if page.actor.can(Permission::CoverageWrite) {
-        directory::payers(&state.app, &page.actor)
-            .await
-            .unwrap_or_default()
+        directory::payers(&state.app, &page.actor).await?
     } else {
         Vec::new()
     };
-    Choices {
+    Ok(Choices {
         states: &US_STATES,
         sexes: Sex::ALL,
         contacts: PreferredContact::ALL,
         priorities: CoveragePriority::ALL,
         relationships: SubscriberRelationship::ALL,
         payers,
-    }
+    })
 }
 
 #[derive(Template)]
@@ -179,6 +177,59 @@ impl PatientFormPage {
     fn error(&self, field: &str) -> &str {
         field_error(&self.errors, field)
     }
+
+    /// The intake form for a new patient, with its optional first coverage.
+    async fn intake(
+        state: &AppState,
+        page: &PageActor,
+        form: PatientForm,
+        coverage: CoverageForm,
+        errors: FieldErrors,
+        duplicates: Vec<PatientSummary>,
+    ) -> AppResult<Self> {
+        Ok(PatientFormPage {
+            layout: Layout::new(page, "New patient", "/patients"),
+            action: "/patients".into(),
+            is_new: true,
+            form,
+            coverage,
+            errors,
+            duplicates,
+            choices: choices(state, page).await?,
+            show_clinical: page.actor.can(Permission::ClinicalRead),
+            show_insurance: page.actor.can(Permission::CoverageWrite),
+        })
+    }
+
+    /// The form for changing a patient's demographics.
+    async fn edit(
+        state: &AppState,
+        page: &PageActor,
+        id: PatientId,
+        form: PatientForm,
+        errors: FieldErrors,
+    ) -> AppResult<Self> {
+        Ok(PatientFormPage {
+            layout: Layout::new(page, "Edit patient", "/patients"),
+            action: format!("/patients/{id}"),
+            is_new: false,
+            form,
+            coverage: CoverageForm::default(),
+            errors,
+            duplicates: Vec::new(),
+            choices: choices(state, page).await?,
+            show_clinical: page.actor.can(Permission::ClinicalRead),
+            show_insurance: false,
+        })
+    }
+}
+
+/// Renders a page that may have failed to assemble.
+fn render_or_error(page: AppResult<impl Template>, status: StatusCode, layout: Layout) -> Response {
+    match page {
+        Ok(page) => render(&page, status),
+        Err(err) => error_page(err, Some(layout)),
+    }
 }
 
 async fn new_form(State(state): State<AppState>, page: PageActor) -> Response {
@@ -189,23 +240,20 @@ async fn new_form(State(state): State<AppState>, page: PageActor) -> Response {
         priority: "primary".into(),
         ..CoverageForm::default()
     };
-    render(
-        &PatientFormPage {
-            layout: Layout::new(&page, "New patient", "/patients"),
-            action: "/patients".into(),
-            is_new: true,
-            form: PatientForm {
-                sex: String::new(),
-                ..PatientForm::default()
-            },
-            coverage,
-            errors: FieldErrors::new(),
-            duplicates: Vec::new(),
-            choices: choices(&state, &page).await,
-            show_clinical: page.actor.can(Permission::ClinicalRead),
-            show_insurance: page.actor.can(Permission::CoverageWrite),
-        },
+    let form = PatientForm::default();
+    let intake = PatientFormPage::intake(
+        &state,
+        &page,
+        form,
+        coverage,
+        FieldErrors::new(),
+        Vec::new(),
+    )
+    .await;
+    render_or_error(
+        intake,
         StatusCode::OK,
+        Layout::new(&page, "New patient", "/patients"),
     )
 }
 
@@ -227,20 +275,12 @@ async fn create(
         Err(AppError::Invalid(errors)) => (errors, Vec::new(), StatusCode::UNPROCESSABLE_ENTITY),
         Err(err) => return error_page(err, Some(Layout::new(&page, "New patient", "/patients"))),
     };
-    render(
-        &PatientFormPage {
-            layout: Layout::new(&page, "New patient", "/patients"),
-            action: "/patients".into(),
-            is_new: true,
-            form: form.patient,
-            coverage,
-            errors,
-            duplicates,
-            choices: choices(&state, &page).await,
-            show_clinical: page.actor.can(Permission::ClinicalRead),
-            show_insurance: page.actor.can(Permission::CoverageWrite),
-        },
+    let intake =
+        PatientFormPage::intake(&state, &page, form.patient, coverage, errors, duplicates).await;
+    render_or_error(
+        intake,
         status,
+        Layout::new(&page, "New patient", "/patients"),
     )
 }
 
@@ -304,20 +344,10 @@ async fn edit_form(
         return not_found("patient", &page);
     };
     match patients::edit_form(&state.app, &page.actor, id).await {
-        Ok(form) => render(
-            &PatientFormPage {
-                layout: Layout::new(&page, "Edit patient", "/patients"),
-                action: format!("/patients/{id}"),
-                is_new: false,
-                form,
-                coverage: CoverageForm::default(),
-                errors: FieldErrors::new(),
-                duplicates: Vec::new(),
-                choices: choices(&state, &page).await,
-                show_clinical: page.actor.can(Permission::ClinicalRead),
-                show_insurance: false,
-            },
+        Ok(form) => render_or_error(
+            PatientFormPage::edit(&state, &page, id, form, FieldErrors::new()).await,
             StatusCode::OK,
+            Layout::new(&page, "Edit patient", "/patients"),
         ),
         Err(err) => error_page(err, Some(Layout::new(&page, "Edit patient", "/patients"))),
     }
@@ -334,20 +364,10 @@ async fn update(
     };
     match patients::update(&state.app, &page.actor, id, &form).await {
         Ok(()) => Redirect::to(&format!("/patients/{id}")).into_response(),
-        Err(AppError::Invalid(errors)) => render(
-            &PatientFormPage {
-                layout: Layout::new(&page, "Edit patient", "/patients"),
-                action: format!("/patients/{id}"),
-                is_new: false,
-                form,
-                coverage: CoverageForm::default(),
-                errors,
-                duplicates: Vec::new(),
-                choices: choices(&state, &page).await,
-                show_clinical: page.actor.can(Permission::ClinicalRead),
-                show_insurance: false,
-            },
+        Err(AppError::Invalid(errors)) => render_or_error(
+            PatientFormPage::edit(&state, &page, id, form, errors).await,
             StatusCode::UNPROCESSABLE_ENTITY,
+            Layout::new(&page, "Edit patient", "/patients"),
         ),
         Err(err) => error_page(err, Some(Layout::new(&page, "Edit patient", "/patients"))),
     }
@@ -368,6 +388,25 @@ impl CoverageFormPage {
     fn error(&self, field: &str) -> &str {
         field_error(&self.errors, field)
     }
+
+    /// A coverage form posting to `action`; `back` is where Cancel goes.
+    async fn new(
+        state: &AppState,
+        page: &PageActor,
+        title: &str,
+        [action, back]: [String; 2],
+        coverage: CoverageForm,
+        errors: FieldErrors,
+    ) -> AppResult<Self> {
+        Ok(CoverageFormPage {
+            layout: Layout::new(page, title, "/patients"),
+            action,
+            back,
+            coverage,
+            errors,
+            choices: choices(state, page).await?,
+        })
+    }
 }
 
 async fn new_coverage(
@@ -381,19 +420,26 @@ async fn new_coverage(
     if let Err(err) = page.actor.require(Permission::CoverageWrite) {
         return error_page(err, Some(Layout::new(&page, "New coverage", "/patients")));
     }
-    render(
-        &CoverageFormPage {
-            layout: Layout::new(&page, "New coverage", "/patients"),
-            action: format!("/patients/{id}/coverages"),
-            back: format!("/patients/{id}?tab=insurance"),
-            coverage: CoverageForm {
-                priority: "primary".into(),
-                ..CoverageForm::default()
-            },
-            errors: FieldErrors::new(),
-            choices: choices(&state, &page).await,
-        },
+    let coverage = CoverageForm {
+        priority: "primary".into(),
+        ..CoverageForm::default()
+    };
+    let links = [
+        format!("/patients/{id}/coverages"),
+        format!("/patients/{id}?tab=insurance"),
+    ];
+    render_or_error(
+        CoverageFormPage::new(
+            &state,
+            &page,
+            "New coverage",
+            links,
+            coverage,
+            FieldErrors::new(),
+        )
+        .await,
         StatusCode::OK,
+        Layout::new(&page, "New coverage", "/patients"),
     )
 }
 
@@ -409,16 +455,21 @@ async fn add_coverage(
     let form = form.form();
     match coverages::add(&state.app, &page.actor, id, &form).await {
         Ok(_) => Redirect::to(&format!("/patients/{id}?tab=insurance")).into_response(),
-        Err(AppError::Invalid(errors)) => render(
-            &CoverageFormPage {
-                layout: Layout::new(&page, "New coverage", "/patients"),
-                action: format!("/patients/{id}/coverages"),
-                back: format!("/patients/{id}?tab=insurance"),
-                coverage: form,
-                errors: prefixed(errors),
-                choices: choices(&state, &page).await,
-            },
+        Err(AppError::Invalid(errors)) => render_or_error(
+            CoverageFormPage::new(
+                &state,
+                &page,
+                "New coverage",
+                [
+                    format!("/patients/{id}/coverages"),
+                    format!("/patients/{id}?tab=insurance"),
+                ],
+                form,
+                prefixed(errors),
+            )
+            .await,
             StatusCode::UNPROCESSABLE_ENTITY,
+            Layout::new(&page, "New coverage", "/patients"),
         ),
         Err(err) => error_page(err, Some(Layout::new(&page, "New coverage", "/patients"))),
     }
@@ -461,16 +512,18 @@ async fn edit_coverage(
     match coverages::get(&state.app, &page.actor, id).await {
         Ok(view) => {
             let back = format!("/patients/{}?tab=insurance", view.patient_id);
-            render(
-                &CoverageFormPage {
-                    layout: Layout::new(&page, "Edit coverage", "/patients"),
-                    action: format!("/coverages/{id}"),
-                    back,
-                    coverage: coverage_form_of(view),
-                    errors: FieldErrors::new(),
-                    choices: choices(&state, &page).await,
-                },
+            render_or_error(
+                CoverageFormPage::new(
+                    &state,
+                    &page,
+                    "Edit coverage",
+                    [format!("/coverages/{id}"), back],
+                    coverage_form_of(view),
+                    FieldErrors::new(),
+                )
+                .await,
                 StatusCode::OK,
+                Layout::new(&page, "Edit coverage", "/patients"),
             )
         }
         Err(err) => error_page(err, Some(Layout::new(&page, "Edit coverage", "/patients"))),
@@ -493,16 +546,18 @@ async fn update_coverage(
                 .into_response(),
             Err(err) => error_page(err, None),
         },
-        Err(AppError::Invalid(errors)) => render(
-            &CoverageFormPage {
-                layout: Layout::new(&page, "Edit coverage", "/patients"),
-                action: format!("/coverages/{id}"),
-                back: "/patients".into(),
-                coverage: form,
-                errors: prefixed(errors),
-                choices: choices(&state, &page).await,
-            },
+        Err(AppError::Invalid(errors)) => render_or_error(
+            CoverageFormPage::new(
+                &state,
+                &page,
+                "Edit coverage",
+                [format!("/coverages/{id}"), "/patients".into()],
+                form,
+                prefixed(errors),
+            )
+            .await,
             StatusCode::UNPROCESSABLE_ENTITY,
+            Layout::new(&page, "Edit coverage", "/patients"),
         ),
         Err(err) => error_page(err, Some(Layout::new(&page, "Edit coverage", "/patients"))),
     }
