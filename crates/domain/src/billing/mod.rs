@@ -1,0 +1,15 @@
+//! The billing rules engine: what to bill each rental month, with which modifiers and amounts, and why.
+//!
+//! This slice schedules Medicare capped rental, oxygen and frequent-servicing rentals; see
+//! docs/billing-rules.md for every rule id it can cite.
+
+pub mod engine;
+pub mod input;
+pub mod months;
+pub mod rules;
+
+pub use engine::{
+    InputError, Line, Modifier, ModifierKind, Schedule, SkipReason, SkippedMonth, schedule,
+};
+pub use input::{Abn, Category, Documentation, Event, Item, OxygenGroup, PayerKind, RentalInput};
+pub use rules::Rule;
