@@ -38,6 +38,11 @@ impl Money {
         self.0.checked_sub(other.0).map(Money)
     }
 
+    /// The amount times `units`, or `None` if it would overflow.
+    pub fn checked_mul(self, units: u32) -> Option<Money> {
+        self.0.checked_mul(i64::from(units)).map(Money)
+    }
+
     /// `basis_points` / 10 000 of this amount (10 % = 1000 bp, 7.5 % = 750 bp), rounded once,
     /// half away from zero, to the cent; `None` only if the result does not fit.
     pub fn percent_bp(self, basis_points: u32) -> Option<Money> {
@@ -136,6 +141,16 @@ mod tests {
             Money::from_cents(150).checked_sub(Money::from_cents(200)),
             Some(Money::from_cents(-50))
         );
+    }
+
+    #[test]
+    fn multiplies_by_units_and_refuses_overflow() {
+        assert_eq!(
+            Money::from_cents(1_250).checked_mul(3),
+            Some(Money::from_cents(3_750))
+        );
+        assert_eq!(Money::from_cents(i64::MAX).checked_mul(2), None);
+        assert_eq!(Money::from_cents(-5).checked_mul(0), Some(Money::ZERO));
     }
 
     #[test]

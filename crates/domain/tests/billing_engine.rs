@@ -333,7 +333,7 @@ fn errors_name_the_field() {
     value["item"] = json!({ "hcpcs": "e026", "category": "capped_rental", "purchase_price": 1 });
     assert_eq!(error(value.clone()).field, "item.hcpcs");
     value["item"] = json!({ "hcpcs": "E0100", "category": "inexpensive_routinely_purchased" });
-    assert_eq!(error(value).field, "item.category");
+    assert_eq!(error(value).field, "item.purchase_price");
 }
 
 #[test]
@@ -371,4 +371,508 @@ fn schedule_serializes_dates_and_modifiers_readably() {
             .iter()
             .any(|r| r.id == json["lines"][0]["rules"][0]["id"])
     );
+}
+
+fn walker(purchase: Value, price: i64, fee: i64) -> Value {
+    json!({
+        "item": { "hcpcs": "E0143", "category": "inexpensive_routinely_purchased",
+            "purchase_price": price, "monthly_fee": fee },
+        "payer": "medicare",
+        "first_date_of_service": "2026-01-15",
+        "through": "2027-12-31",
+        "documentation": { "checklist_met": true },
+        "purchase": purchase,
+    })
+}
+
+fn cushions(deliveries: Value) -> Value {
+    json!({
+        "item": { "hcpcs": "A7034", "category": "supplies", "unit_price": 4_050 },
+        "payer": "medicare",
+        "first_date_of_service": "2026-01-10",
+        "through": "2026-12-31",
+        "documentation": { "checklist_met": true },
+        "events": deliveries,
+    })
+}
+
+fn periods(schedule: &Schedule) -> Vec<(u32, u32)> {
+    schedule
+        .lines
+        .iter()
+        .map(|l| (l.period, l.rental_month))
+        .collect()
+}
+
+/// IRP-RENT-RR: a rented IRP item pays the monthly fee with RR until the fees reach the price.
+#[test]
+fn irp_rental_pays_the_monthly_fee_with_rr() {
+    let s = run(walker(Value::Null, 12_000, 1_500));
+    assert_eq!(s.lines.len(), 8);
+    assert!(s.lines.iter().all(|l| codes(l) == ["RR", "KX"]));
+    assert!(
+        s.lines
+            .iter()
+            .all(|l| l.allowed == Money::from_cents(1_500))
+    );
+    assert!(fired(&s.lines[0].rules).contains(&"IRP-RENT-RR"));
+    assert_eq!(s.total_allowed, Money::from_cents(12_000));
+    assert_eq!(s.title_transfer, None);
+}
+
+/// IRP-RENT-CAP: the month that reaches the purchase price pays only the remainder, then billing stops.
+#[test]
+fn irp_rental_last_month_pays_only_the_rest_of_the_price() {
+    let s = run(walker(Value::Null, 10_000, 3_000));
+    let allowed: Vec<i64> = s.lines.iter().map(|l| l.allowed.cents()).collect();
+    assert_eq!(allowed, [3_000, 3_000, 3_000, 1_000]);
+    assert_eq!(s.total_allowed, Money::from_cents(10_000));
+    assert!(fired(&s.lines[3].rules).contains(&"IRP-RENT-CAP"));
+    assert!(!fired(&s.lines[2].rules).contains(&"IRP-RENT-CAP"));
+    assert_eq!(s.lines[3].from, date!(2026 - 04 - 15));
+}
+
+/// IRP-RENT-CAP: a through-date before the cap bills only the months up to it.
+#[test]
+fn irp_rental_stops_at_the_through_date_before_the_cap() {
+    let mut value = walker(Value::Null, 10_000, 3_000);
+    value["through"] = json!("2026-02-15");
+    let s = run(value);
+    assert_eq!(s.total_allowed, Money::from_cents(6_000));
+    assert!(
+        s.lines
+            .iter()
+            .all(|l| !fired(&l.rules).contains(&"IRP-RENT-CAP"))
+    );
+}
+
+/// IRP-PURCHASE-NU: buying a new IRP item is one NU line at the purchase price.
+#[test]
+fn irp_purchase_new_is_one_nu_line() {
+    let s = run(walker(json!({ "used": false }), 12_000, 1_500));
+    assert_eq!(s.lines.len(), 1);
+    let line = &s.lines[0];
+    assert_eq!(codes(line), ["NU", "KX"]);
+    assert_eq!(
+        (line.from, line.to),
+        (date!(2026 - 01 - 15), date!(2026 - 01 - 15))
+    );
+    assert_eq!((line.rental_month, line.units), (0, 1));
+    assert_eq!(line.allowed, Money::from_cents(12_000));
+    assert!(fired(&line.rules).contains(&"IRP-PURCHASE-NU"));
+    assert_eq!(s.total_allowed, Money::from_cents(12_000));
+}
+
+/// IRP-PURCHASE-UE with MOD-GZ: a used purchase without the checklist or an ABN is UE + GZ.
+#[test]
+fn irp_purchase_used_is_one_ue_line() {
+    let mut value = walker(json!({ "used": true }), 9_000, 1_000);
+    value["documentation"] = json!({ "checklist_met": false });
+    let s = run(value);
+    assert_eq!(s.lines.len(), 1);
+    assert_eq!(codes(&s.lines[0]), ["UE", "GZ"]);
+    assert!(fired(&s.lines[0].rules).contains(&"IRP-PURCHASE-UE"));
+}
+
+/// IRP-PURCHASE-NU is for IRP items only: a capped-rental purchase is refused, naming `purchase`.
+#[test]
+fn purchase_of_a_capped_rental_item_is_refused() {
+    let mut value = bed("2026-01-15", "2026-12-31", json!([]));
+    value["purchase"] = json!({ "used": false });
+    assert_eq!(error(value).field, "purchase");
+}
+
+/// SU-DELIVERY-UNITS: one line per delivery, amount = units x unit price, no pricing modifier.
+#[test]
+fn supplies_bill_units_times_unit_price_per_delivery() {
+    let s = run(cushions(json!([
+        { "kind": "delivery", "date": "2026-04-10", "units": 3 },
+        { "kind": "delivery", "date": "2026-01-10", "units": 1 },
+    ])));
+    let lines: Vec<(Date, u32, i64)> = s
+        .lines
+        .iter()
+        .map(|l| (l.from, l.units, l.allowed.cents()))
+        .collect();
+    assert_eq!(
+        lines,
+        [
+            (date!(2026 - 01 - 10), 1, 4_050),
+            (date!(2026 - 04 - 10), 3, 12_150)
+        ]
+    );
+    assert!(s.lines.iter().all(|l| codes(l) == ["KX"]));
+    assert!(fired(&s.lines[1].rules).contains(&"SU-DELIVERY-UNITS"));
+    assert_eq!(s.total_allowed, Money::from_cents(16_200));
+}
+
+/// SU-DELIVERY-UNITS: deliveries after the through-date are not billed yet.
+#[test]
+fn supplies_after_the_through_date_are_not_billed() {
+    let mut value = cushions(json!([
+        { "kind": "delivery", "date": "2026-01-10", "units": 2 },
+        { "kind": "delivery", "date": "2026-07-10", "units": 2 },
+    ]));
+    value["through"] = json!("2026-07-09");
+    assert_eq!(run(value).lines.len(), 1);
+}
+
+/// SU-DELIVERY-UNITS: bad deliveries are refused, naming the field.
+#[test]
+fn bad_deliveries_name_the_field() {
+    let zero = cushions(json!([{ "kind": "delivery", "date": "2026-01-10", "units": 0 }]));
+    assert_eq!(error(zero).field, "events[0].units");
+    let after_death = cushions(json!([
+        { "kind": "death", "date": "2026-02-01" },
+        { "kind": "delivery", "date": "2026-03-01", "units": 1 },
+    ]));
+    assert_eq!(error(after_death).field, "events[1].date");
+    let not_supplies = bed(
+        "2026-01-15",
+        "2026-12-31",
+        json!([{ "kind": "delivery", "date": "2026-03-01", "units": 1 }]),
+    );
+    assert_eq!(error(not_supplies).field, "events[0].kind");
+}
+
+/// BIN-NEW-PERIOD: a break in need beyond 60 days plus the rest of the rental month, with a new
+/// order, restarts the count at month 1 with KH and a new 13-month cap.
+#[test]
+fn break_in_need_with_a_new_order_starts_a_new_period() {
+    let s = run(bed(
+        "2026-01-15",
+        "2028-12-31",
+        json!([
+            { "kind": "return", "date": "2026-03-20" },
+            { "kind": "resume", "date": "2026-06-16", "new_order": true },
+        ]),
+    ));
+    assert_eq!(s.lines.len(), 16);
+    assert_eq!(periods(&s)[..4], [(1, 1), (1, 2), (1, 3), (2, 1)]);
+    assert_eq!(s.lines[3].from, date!(2026 - 06 - 16));
+    assert_eq!(codes(&s.lines[3]), ["RR", "KH", "KX"]);
+    assert_eq!(s.lines[3].allowed, Money::from_cents(10_000));
+    assert!(fired(&s.lines[3].rules).contains(&"BIN-NEW-PERIOD"));
+    assert_eq!(s.skipped.len(), 1);
+    assert_eq!(s.skipped[0].reason, SkipReason::NotInUse);
+    assert_eq!(
+        (s.skipped[0].from, s.skipped[0].to),
+        (date!(2026 - 04 - 15), date!(2026 - 06 - 15))
+    );
+    assert_eq!(s.lines[15].rental_month, 13);
+    assert_eq!(s.title_transfer, Some(date!(2027 - 07 - 16)));
+    assert_eq!(s.end_of_need, None);
+}
+
+/// BIB-RETURN-RESUME: the same long break without a new order only pauses the count.
+#[test]
+fn break_without_a_new_order_continues_the_count() {
+    let s = run(bed(
+        "2026-01-15",
+        "2028-12-31",
+        json!([
+            { "kind": "return", "date": "2026-03-20" },
+            { "kind": "resume", "date": "2026-06-16", "new_order": false },
+        ]),
+    ));
+    assert_eq!(s.lines.len(), 13);
+    assert!(s.lines.iter().all(|l| l.period == 1));
+    assert_eq!(s.lines[3].from, date!(2026 - 06 - 16));
+    assert_eq!(codes(&s.lines[3]), ["RR", "KJ", "KX"]);
+    assert!(fired(&s.lines[3].rules).contains(&"BIB-RETURN-RESUME"));
+    assert_eq!(s.skipped[0].reason, SkipReason::NotInUse);
+}
+
+/// BIB-RETURN-RESUME: a short break with a new order is still a break in billing.
+#[test]
+fn short_break_with_a_new_order_continues_the_count() {
+    let s = run(bed(
+        "2026-01-15",
+        "2028-12-31",
+        json!([
+            { "kind": "return", "date": "2026-03-20" },
+            { "kind": "resume", "date": "2026-05-01", "new_order": true },
+        ]),
+    ));
+    assert_eq!(periods(&s)[3], (1, 4));
+    assert_eq!(s.lines[3].from, date!(2026 - 05 - 01));
+    assert_eq!(codes(&s.lines[3]), ["RR", "KJ", "KX"]);
+}
+
+/// BIB-RETURN-RESUME: a return and resume between two anniversaries changes nothing.
+#[test]
+fn resume_before_the_next_anniversary_changes_nothing() {
+    let with_gap = run(bed(
+        "2026-01-15",
+        "2027-12-31",
+        json!([
+            { "kind": "return", "date": "2026-03-20" },
+            { "kind": "resume", "date": "2026-04-01", "new_order": true },
+        ]),
+    ));
+    let without = run(bed("2026-01-15", "2027-12-31", json!([])));
+    assert!(with_gap.skipped.is_empty());
+    assert_eq!(froms(&with_gap), froms(&without));
+    assert_eq!(with_gap.end_of_need, None);
+}
+
+/// BIN-WINDOW-SETTING: resuming on day 86 after the rental month is a new period only under the
+/// shorter reading (`after_return_day`); the default reading continues the count.
+#[test]
+fn the_one_day_reading_is_a_setting() {
+    let events = json!([
+        { "kind": "return", "date": "2026-03-20" },
+        { "kind": "resume", "date": "2026-06-15", "new_order": true },
+    ]);
+    let default = run(bed("2026-01-15", "2028-12-31", events.clone()));
+    assert_eq!(periods(&default)[3], (1, 4));
+    assert!(fired(&default.lines[3].rules).contains(&"BIN-WINDOW-SETTING"));
+    let mut value = bed("2026-01-15", "2028-12-31", events);
+    value["settings"] = json!({ "break_in_need_rest_of_month": "after_return_day" });
+    let shorter = run(value);
+    assert_eq!(periods(&shorter)[3], (2, 1));
+    assert_eq!(codes(&shorter.lines[3]), ["RR", "KH", "KX"]);
+}
+
+/// BIN-NEW-PERIOD is encoded for capped rental only: an oxygen break that would start a new period
+/// is refused rather than guessed.
+#[test]
+fn oxygen_break_in_need_with_a_new_order_is_refused() {
+    let value = json!({
+        "item": { "hcpcs": "E1390", "category": "oxygen", "monthly_fee": 17_000 },
+        "payer": "medicare",
+        "first_date_of_service": "2026-01-15",
+        "through": "2027-12-31",
+        "documentation": { "checklist_met": true },
+        "events": [
+            { "kind": "return", "date": "2026-03-20" },
+            { "kind": "resume", "date": "2026-09-01", "new_order": true },
+        ],
+    });
+    assert_eq!(error(value).field, "events[1].new_order");
+}
+
+/// BIB-RETURN-RESUME: a resume needs an earlier return and no death before it.
+#[test]
+fn resume_without_a_return_is_refused() {
+    let cases = [
+        json!([{ "kind": "resume", "date": "2026-03-01", "new_order": true }]),
+        json!([
+            { "kind": "return", "date": "2026-03-01" },
+            { "kind": "resume", "date": "2026-03-01", "new_order": false },
+        ]),
+        json!([
+            { "kind": "return", "date": "2026-03-01" },
+            { "kind": "death", "date": "2026-03-05" },
+            { "kind": "resume", "date": "2026-04-01", "new_order": false },
+        ]),
+    ];
+    for (events, field) in
+        cases
+            .into_iter()
+            .zip(["events[0].date", "events[1].date", "events[2].date"])
+    {
+        assert_eq!(error(bed("2026-01-15", "2026-12-31", events)).field, field);
+    }
+}
+
+/// END-MONTH-PAID: a second return with no resume after it ends the rental again.
+#[test]
+fn return_after_a_resume_ends_the_rental() {
+    let s = run(bed(
+        "2026-01-15",
+        "2028-12-31",
+        json!([
+            { "kind": "return", "date": "2026-03-20" },
+            { "kind": "resume", "date": "2026-05-01", "new_order": false },
+            { "kind": "return", "date": "2026-07-10" },
+        ]),
+    ));
+    assert_eq!(s.end_of_need, Some(date!(2026 - 07 - 10)));
+    let last = s.lines.last().unwrap();
+    assert_eq!((last.from, last.rental_month), (date!(2026 - 07 - 01), 6));
+    assert!(fired(&last.rules).contains(&"END-MONTH-PAID"));
+}
+
+/// MOD-GA on a supply line: the ABN date is checked against each delivery.
+#[test]
+fn supply_deliveries_take_ga_from_the_abn_date() {
+    let mut value = cushions(json!([
+        { "kind": "delivery", "date": "2026-01-10", "units": 1 },
+        { "kind": "delivery", "date": "2026-04-10", "units": 1 },
+    ]));
+    value["documentation"] =
+        json!({ "checklist_met": false, "abn": { "signed_date": "2026-02-01" } });
+    let s = run(value);
+    assert_eq!(codes(&s.lines[0]), ["GZ"]);
+    assert_eq!(codes(&s.lines[1]), ["GA"]);
+}
+
+fn oxygen(flow: Value) -> Value {
+    json!({
+        "item": { "hcpcs": "E1390", "category": "oxygen", "monthly_fee": 17_000,
+            "oxygen_group": "I", "oxygen_flow": flow },
+        "payer": "medicare",
+        "first_date_of_service": "2026-03-10",
+        "through": "2026-05-10",
+        "documentation": { "checklist_met": true },
+    })
+}
+
+fn amounts(schedule: &Schedule) -> Vec<(&str, Vec<&'static str>, i64)> {
+    schedule
+        .lines
+        .iter()
+        .map(|l| (l.hcpcs.as_str(), codes(l), l.allowed.cents()))
+        .collect()
+}
+
+/// OX-FLOW-QE: below 1 LPM at rest, QE goes first and the stationary fee is paid at 50 %.
+#[test]
+fn oxygen_below_one_lpm_is_qe_at_half_the_fee() {
+    let s = run(oxygen(json!({ "rest_tenths_lpm": 5 })));
+    assert_eq!(s.lines.len(), 3);
+    assert_eq!(amounts(&s)[0], ("E1390", vec!["QE", "KX", "N1"], 8_500));
+    assert!(fired(&s.lines[0].rules).contains(&"OX-FLOW-QE"));
+}
+
+/// OX-FLOW-QA: day and night flows differ and average below 1 LPM (0.5 and 1.2 → 0.85).
+#[test]
+fn oxygen_day_night_average_below_one_lpm_is_qa() {
+    let s = run(oxygen(
+        json!({ "rest_tenths_lpm": 5, "night_tenths_lpm": 12 }),
+    ));
+    assert_eq!(amounts(&s)[0], ("E1390", vec!["QA", "KX", "N1"], 8_500));
+    assert!(fired(&s.lines[0].rules).contains(&"OX-FLOW-QA"));
+}
+
+/// OX-FLOW-QG: above 4 LPM without a portable, QG and the stationary fee at 150 %.
+#[test]
+fn oxygen_above_four_lpm_without_portable_is_qg_at_150_percent() {
+    let s = run(oxygen(json!({ "rest_tenths_lpm": 50 })));
+    assert_eq!(s.lines.len(), 3);
+    assert_eq!(amounts(&s)[0], ("E1390", vec!["QG", "KX", "N1"], 25_500));
+    assert!(fired(&s.lines[0].rules).contains(&"OX-FLOW-QG"));
+    assert_eq!(s.total_allowed, Money::from_cents(3 * 25_500));
+}
+
+/// OX-FLOW-QR: day and night flows differ and average above 4 LPM (4 and 5 → 4.5), stationary only.
+#[test]
+fn oxygen_day_night_average_above_four_lpm_is_qr() {
+    let s = run(oxygen(
+        json!({ "rest_tenths_lpm": 40, "night_tenths_lpm": 50 }),
+    ));
+    assert_eq!(amounts(&s)[0], ("E1390", vec!["QR", "KX", "N1"], 25_500));
+    assert!(fired(&s.lines[0].rules).contains(&"OX-FLOW-QR"));
+}
+
+/// OX-FLOW-QF: above 4 LPM with a portable, QF on both lines; the portable pays the higher add-on
+/// (here 50 % of the stationary fee, $85.00, over the $30.00 portable add-on), never both.
+#[test]
+fn oxygen_above_four_lpm_with_portable_pays_the_higher_add_on_once() {
+    let s = run(oxygen(json!({ "rest_tenths_lpm": 50,
+        "portable": { "hcpcs": "E0431", "add_on_fee": 3_000 } })));
+    assert_eq!(s.lines.len(), 6);
+    assert_eq!(
+        amounts(&s)[..2],
+        [
+            ("E1390", vec!["QF", "KX", "N1"], 17_000),
+            ("E0431", vec!["QF", "KX", "N1"], 8_500)
+        ]
+    );
+    assert!(fired(&s.lines[1].rules).contains(&"OX-FLOW-QF"));
+    assert!(fired(&s.lines[1].rules).contains(&"OX-PORTABLE-LINE"));
+    assert_eq!(s.lines[1].from, s.lines[0].from);
+    assert_eq!(s.total_allowed, Money::from_cents(3 * (17_000 + 8_500)));
+}
+
+/// OX-FLOW-QF: when the portable add-on is the higher one it is paid instead of the volume add-on.
+#[test]
+fn oxygen_qf_pays_the_portable_add_on_when_it_is_higher() {
+    let s = run(oxygen(json!({ "rest_tenths_lpm": 60,
+        "portable": { "hcpcs": "E0431", "add_on_fee": 9_000 } })));
+    assert_eq!(amounts(&s)[1], ("E0431", vec!["QF", "KX", "N1"], 9_000));
+}
+
+/// OX-FLOW-QB: day and night flows average above 4 LPM with a portable: QB on both lines, like QF.
+#[test]
+fn oxygen_day_night_average_above_four_with_portable_is_qb() {
+    let s = run(oxygen(
+        json!({ "rest_tenths_lpm": 30, "night_tenths_lpm": 60,
+        "portable": { "hcpcs": "E0431", "add_on_fee": 3_000 } }),
+    ));
+    assert_eq!(
+        amounts(&s)[..2],
+        [
+            ("E1390", vec!["QB", "KX", "N1"], 17_000),
+            ("E0431", vec!["QB", "KX", "N1"], 8_500)
+        ]
+    );
+    assert!(fired(&s.lines[0].rules).contains(&"OX-FLOW-QB"));
+}
+
+/// OX-PORTABLE-LINE: between 1 and 4 LPM (exactly 4 included) no Q modifier; the portable pays its add-on.
+#[test]
+fn oxygen_between_one_and_four_lpm_has_no_q_modifier() {
+    let s = run(oxygen(
+        json!({ "rest_tenths_lpm": 40, "night_tenths_lpm": 40,
+        "portable": { "hcpcs": "E0431", "add_on_fee": 3_000 } }),
+    ));
+    assert_eq!(
+        amounts(&s)[..2],
+        [
+            ("E1390", vec!["KX", "N1"], 17_000),
+            ("E0431", vec!["KX", "N1"], 3_000)
+        ]
+    );
+    let exactly_one = run(oxygen(json!({ "rest_tenths_lpm": 10 })));
+    assert_eq!(
+        amounts(&exactly_one)[0],
+        ("E1390", vec!["KX", "N1"], 17_000)
+    );
+}
+
+/// OX-FLOW-QE prices the stationary line only: the portable line keeps its add-on, without QE.
+#[test]
+fn oxygen_qe_with_portable_leaves_the_portable_at_its_add_on() {
+    let s = run(oxygen(json!({ "rest_tenths_lpm": 8,
+        "portable": { "hcpcs": "E0431", "add_on_fee": 3_000 } })));
+    assert_eq!(
+        amounts(&s)[..2],
+        [
+            ("E1390", vec!["QE", "KX", "N1"], 8_500),
+            ("E0431", vec!["KX", "N1"], 3_000)
+        ]
+    );
+    assert!(!fired(&s.lines[1].rules).contains(&"OX-FLOW-QE"));
+}
+
+/// OX-CAP-36 covers the portable too: no portable line after the 36th paid month.
+#[test]
+fn oxygen_portable_stops_at_the_36_month_cap() {
+    let mut value = oxygen(json!({ "rest_tenths_lpm": 20,
+        "portable": { "hcpcs": "E0431", "add_on_fee": 3_000 } }));
+    value["through"] = json!("2031-12-31");
+    let s = run(value);
+    assert_eq!(s.lines.len(), 72);
+    assert_eq!(s.lines[71].hcpcs, "E0431");
+    assert_eq!(s.lines[71].rental_month, 36);
+    assert_eq!(s.skipped.len(), 24);
+}
+
+/// Flow input errors name the field.
+#[test]
+fn bad_oxygen_flow_names_the_field() {
+    let same_code = oxygen(json!({ "rest_tenths_lpm": 50,
+        "portable": { "hcpcs": "E1390", "add_on_fee": 3_000 } }));
+    assert_eq!(error(same_code).field, "item.oxygen_flow.portable.hcpcs");
+    let negative = oxygen(json!({ "rest_tenths_lpm": 50,
+        "portable": { "hcpcs": "E0431", "add_on_fee": -1 } }));
+    assert_eq!(
+        error(negative).field,
+        "item.oxygen_flow.portable.add_on_fee"
+    );
+    let mut not_oxygen = bed("2026-01-15", "2026-12-31", json!([]));
+    not_oxygen["item"]["oxygen_flow"] = json!({ "rest_tenths_lpm": 50 });
+    assert_eq!(error(not_oxygen).field, "item.oxygen_flow");
 }

@@ -33,6 +33,43 @@ pub struct RentalInput {
     /// Dated events, in any order.
     #[serde(default)]
     pub events: Vec<Event>,
+    /// Inexpensive/routinely purchased items only: present when the beneficiary chose to buy
+    /// (one NU or UE line); absent when they rent.
+    #[serde(default)]
+    pub purchase: Option<Purchase>,
+    /// Readings Durable must choose where medicare-rules.md is open.
+    #[serde(default)]
+    pub settings: Settings,
+}
+
+/// The beneficiary chose to buy an inexpensive/routinely purchased item.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Purchase {
+    /// A used item (UE) rather than a new one (NU).
+    pub used: bool,
+}
+
+/// Choices for rules medicare-rules.md leaves open; every field has a default.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Settings {
+    /// How to count "the days left in the rental month in which use stopped" (§1.3, §12 item 2).
+    #[serde(default)]
+    pub break_in_need_rest_of_month: RestOfMonth,
+}
+
+/// The two readings of "60 days plus the rest of the rental month" (§1.3, §12 item 2), one day
+/// apart.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RestOfMonth {
+    /// The day use stopped (the return date) counts as one of the days left: the longer window,
+    /// so a new period needs one more day of non-use. Durable's default.
+    #[default]
+    IncludesReturnDay,
+    /// Only the days after the return date count as left in the month.
+    AfterReturnDay,
 }
 
 /// The item and the amounts its payment depends on.
@@ -43,18 +80,51 @@ pub struct Item {
     pub hcpcs: String,
     /// Fee-schedule payment category (medicare-rules.md §1.1).
     pub category: Category,
-    /// Fee-schedule purchase price; required for capped rental.
+    /// Fee-schedule purchase price; required for capped rental and inexpensive/routinely
+    /// purchased items (where it is also the cap on total rental).
     #[serde(default)]
     pub purchase_price: Option<Money>,
-    /// Monthly fee-schedule amount; required for oxygen and frequent-servicing items.
+    /// Monthly fee-schedule amount; required for oxygen, frequent-servicing and rented
+    /// inexpensive/routinely purchased items.
     #[serde(default)]
     pub monthly_fee: Option<Money>,
+    /// Price of one unit; required for supplies.
+    #[serde(default)]
+    pub unit_price: Option<Money>,
     /// A power wheelchair, paid 15 % then 6 % (capped rental only).
     #[serde(default)]
     pub power_wheelchair: bool,
     /// Oxygen qualifying group, shown with N1–N3 (oxygen only).
     #[serde(default)]
     pub oxygen_group: Option<OxygenGroup>,
+    /// Prescribed oxygen flow and portable equipment, which decide the Q modifiers (oxygen only).
+    #[serde(default)]
+    pub oxygen_flow: Option<OxygenFlow>,
+}
+
+/// Prescribed oxygen flow in tenths of a litre per minute (0.5 LPM = 5), so that thresholds are
+/// compared exactly (medicare-rules.md §1.4 flow-rate pricing, §2 Q rows).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OxygenFlow {
+    /// Stationary flow at rest (awake, by day), in tenths of an LPM.
+    pub rest_tenths_lpm: u32,
+    /// Night flow, when it differs from the rest flow; the two are then averaged.
+    #[serde(default)]
+    pub night_tenths_lpm: Option<u32>,
+    /// Portable equipment, when prescribed: billed on its own line each paid month.
+    #[serde(default)]
+    pub portable: Option<Portable>,
+}
+
+/// Portable oxygen equipment billed with the stationary item.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Portable {
+    /// HCPCS of the portable equipment, e.g. `E0431`; must differ from the stationary code.
+    pub hcpcs: String,
+    /// Monthly portable add-on fee-schedule amount.
+    pub add_on_fee: Money,
 }
 
 /// Fee-schedule payment category (medicare-rules.md §1.1).
@@ -65,11 +135,11 @@ pub enum Category {
     CappedRental,
     /// OX: 36 paid months within a 5-year useful lifetime.
     Oxygen,
-    /// IN: rent or buy (not scheduled by this slice yet).
+    /// IN: rent (capped at the purchase price) or buy.
     InexpensiveRoutinelyPurchased,
     /// FS: rented for as long as it is needed.
     FrequentServicing,
-    /// SU: bought per unit (not scheduled by this slice yet).
+    /// SU: bought per unit, one line per delivery.
     Supplies,
 }
 
@@ -124,6 +194,25 @@ pub enum Event {
         /// Date of return or pick-up.
         #[serde(with = "date_format")]
         date: Date,
+    },
+    /// Use resumes after a `return`. With a new order, a break longer than 60 days plus the rest
+    /// of the rental month starts a new capped-rental period (medicare-rules.md §1.3); otherwise
+    /// the count continues.
+    Resume {
+        /// First day of use again: the new date of service.
+        #[serde(with = "date_format")]
+        date: Date,
+        /// A new prescription, new medical-necessity documentation and a statement explaining the
+        /// interruption are on file.
+        new_order: bool,
+    },
+    /// Supplies delivered (supplies only).
+    Delivery {
+        /// Date of delivery: the date of service.
+        #[serde(with = "date_format")]
+        date: Date,
+        /// Units delivered, at least 1.
+        units: u32,
     },
     /// The beneficiary died.
     Death {

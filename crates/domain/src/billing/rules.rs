@@ -57,6 +57,20 @@ rules! {
         "Oxygen pays at most 36 months; months 37-60 are furnished without rental payment.";
     OX_RUL = "OX-RUL-5Y", "medicare-rules.md §1.4",
         "The oxygen useful lifetime is 5 years from the initial date of service; stays do not extend it.";
+    OX_FLOW_QE = "OX-FLOW-QE", "medicare-rules.md §1.4 (flow-rate pricing), §2 (QE row)",
+        "Stationary flow at rest below 1 LPM: QE, stationary fee paid at 50 %.";
+    OX_FLOW_QA = "OX-FLOW-QA", "medicare-rules.md §1.4 (flow-rate pricing), §2 (QA row)",
+        "Day and night flows differ and average below 1 LPM: QA, stationary fee paid at 50 %.";
+    OX_FLOW_QG = "OX-FLOW-QG", "medicare-rules.md §1.4 (flow-rate pricing), §2 (QG row)",
+        "Flow at rest above 4 LPM, no portable: QG, stationary fee paid at 150 % (+50 % volume add-on).";
+    OX_FLOW_QR = "OX-FLOW-QR", "medicare-rules.md §1.4 (flow-rate pricing), §2 (QR row)",
+        "Day and night flows differ and average above 4 LPM, no portable: QR, stationary fee paid at 150 %.";
+    OX_FLOW_QF = "OX-FLOW-QF", "medicare-rules.md §1.4 (flow-rate pricing), §2 (QF row)",
+        "Above 4 LPM at rest with a portable: QF on both lines; the portable pays the higher of 50 % of the stationary fee or its add-on, never both.";
+    OX_FLOW_QB = "OX-FLOW-QB", "medicare-rules.md §1.4 (flow-rate pricing), §2 (QB row)",
+        "Day and night flows average above 4 LPM with a portable: QB on both lines, priced like QF.";
+    OX_PORTABLE = "OX-PORTABLE-LINE", "medicare-rules.md §2 (QF row)",
+        "A prescribed portable is billed on its own line each paid oxygen month, at its add-on fee unless QF/QB applies.";
     FS_RENT = "FS-RENT-WHILE-NEEDED", "medicare-rules.md §1.1",
         "Frequent-servicing items are rented monthly, RR, for as long as they are needed.";
     MOD_RR = "MOD-RR", "medicare-rules.md §2",
@@ -73,6 +87,22 @@ rules! {
         "A facility stay over an anniversary is a break in billing: not paid, not counted toward the cap.";
     BIB_RESUME = "BIB-RESUME", "medicare-rules.md §1.3",
         "After a stay the count resumes where it left off, with a new date of service the day after.";
+    IRP_RENT = "IRP-RENT-RR", "medicare-rules.md §1.1, §2 (RR row)",
+        "A rented inexpensive/routinely purchased item pays the monthly fee with RR.";
+    IRP_RENT_CAP = "IRP-RENT-CAP", "medicare-rules.md §1.1",
+        "Total IRP rental never exceeds the purchase price: the last month pays the remainder, then billing stops.";
+    IRP_PURCHASE_NU = "IRP-PURCHASE-NU", "medicare-rules.md §1.1, §2 (NU row)",
+        "A purchased new IRP item is one line with NU at the purchase price.";
+    IRP_PURCHASE_UE = "IRP-PURCHASE-UE", "medicare-rules.md §1.1, §2 (UE row)",
+        "A purchased used IRP item is one line with UE at the purchase price.";
+    SU_DELIVERY = "SU-DELIVERY-UNITS", "medicare-rules.md §1.1",
+        "Supplies are bought per unit: one line per delivery, amount = units x unit price.";
+    BIB_RESUME_AFTER_RETURN = "BIB-RETURN-RESUME", "medicare-rules.md §1.3",
+        "Use resuming after a return within 60 days plus the rest of the rental month, or without a new order, continues the count; months not in use are not paid.";
+    BIN_NEW_PERIOD = "BIN-NEW-PERIOD", "medicare-rules.md §1.3",
+        "A break in need longer than 60 days plus the rest of the rental month, with a new order, starts a new capped-rental period at month 1 (KH).";
+    BIN_WINDOW = "BIN-WINDOW-SETTING", "medicare-rules.md §1.3, §12 item 2",
+        "Whether the return day counts among the days left in the rental month is a setting (UNCONFIRMED; default: it counts).";
     END_MONTH_PAID = "END-MONTH-PAID", "medicare-rules.md §1.2",
         "The month of death or return is paid in full; nothing is billed after it.";
 }
