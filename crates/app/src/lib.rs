@@ -4,6 +4,7 @@
 
 pub mod audit;
 pub mod auth;
+pub mod billing;
 pub mod coverages;
 pub mod demo;
 pub mod directory;

@@ -32,11 +32,13 @@ pub enum Permission {
     AuditRead,
     /// Manage users and API tokens.
     UserAdmin,
+    /// Run the rental billing simulator (no patient data).
+    BillingSimulate,
 }
 
 impl Permission {
     /// Every permission, for the matrix test and the documentation.
-    pub const ALL: [Permission; 12] = [
+    pub const ALL: [Permission; 13] = [
         Permission::PatientRead,
         Permission::PatientWrite,
         Permission::ClinicalRead,
@@ -49,6 +51,7 @@ impl Permission {
         Permission::ReferralSourceWrite,
         Permission::AuditRead,
         Permission::UserAdmin,
+        Permission::BillingSimulate,
     ];
 
     /// What the permission covers, in words.
@@ -66,6 +69,7 @@ impl Permission {
             Permission::ReferralSourceWrite => "changing referral sources",
             Permission::AuditRead => "reading the audit trail",
             Permission::UserAdmin => "managing users",
+            Permission::BillingSimulate => "running the rental simulator",
         }
     }
 }
@@ -95,6 +99,7 @@ const TABLE: &[(Permission, &[Role])] = {
         (Permission::ReferralSourceWrite, &[Admin, Intake, Sales]),
         (Permission::AuditRead, &[Admin, Compliance]),
         (Permission::UserAdmin, &[Admin]),
+        (Permission::BillingSimulate, &[Admin, Billing]),
     ]
 };
 

@@ -12,6 +12,8 @@ use durable_domain::ids::ApiTokenId;
 use durable_domain::role::Role;
 use durable_web::WebConfig;
 
+mod simulate;
+
 /// Durable: operations and billing for durable medical equipment suppliers.
 #[derive(Parser)]
 #[command(name = "durable", version, about)]
@@ -74,6 +76,27 @@ enum Command {
     Audit {
         #[command(subcommand)]
         command: AuditCommand,
+    },
+    /// Billing tools.
+    Billing {
+        #[command(subcommand)]
+        command: BillingCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum BillingCommand {
+    /// Prints the month-by-month schedule of a rental described in JSON, with the rules behind
+    /// every line (see docs/examples/ and docs/billing-rules.md).
+    Simulate {
+        /// The rental, as JSON.
+        file: PathBuf,
+        /// Schedule up to this date instead of the file's `through`.
+        #[arg(long)]
+        through: Option<String>,
+        /// Print the schedule as JSON.
+        #[arg(long)]
+        json: bool,
     },
 }
 
@@ -311,6 +334,17 @@ async fn run(command: Command) -> Result<ExitCode, String> {
                 .await
                 .map_err(|e| describe(&e))?;
             println!("Revoked token {id}.");
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Billing {
+            command:
+                BillingCommand::Simulate {
+                    file,
+                    through,
+                    json,
+                },
+        } => {
+            println!("{}", simulate::run(&file, through.as_deref(), json)?);
             Ok(ExitCode::SUCCESS)
         }
         Command::Audit {

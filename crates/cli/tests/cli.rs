@@ -155,3 +155,43 @@ fn operator_mistakes_get_clear_messages() {
     let no_user = durable(data, &["user", "token", "nobody"], None);
     assert!(String::from_utf8_lossy(&no_user.stderr).contains("user not found"));
 }
+
+#[test]
+fn billing_simulate_prints_the_schedule_with_its_rules() {
+    let example = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../docs/examples/hospital-bed-rental.json"
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let simulate = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_durable"))
+            .args(["billing", "simulate"])
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    let text = simulate(&[example]);
+    assert!(
+        text.status.success(),
+        "{}",
+        String::from_utf8_lossy(&text.stderr)
+    );
+    let out = stdout(&text);
+    assert!(
+        out.contains("RR KH KX") && out.contains("Title passes to the beneficiary on"),
+        "{out}"
+    );
+    assert!(out.contains("CR-CAP-13"), "{out}");
+    let json = simulate(&[example, "--json", "--through", "2026-03-31"]);
+    let schedule: serde_json::Value = serde_json::from_str(&stdout(&json)).unwrap();
+    assert_eq!(
+        schedule["lines"].as_array().unwrap().len(),
+        3,
+        "--through cuts the schedule"
+    );
+    let broken = dir.path().join("broken.json");
+    std::fs::write(&broken, "{\"item\": ").unwrap();
+    let refused = simulate(&[broken.to_str().unwrap()]);
+    assert_eq!(refused.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("line 1 column"));
+}

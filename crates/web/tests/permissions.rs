@@ -143,6 +143,13 @@ fn page_routes(h: &Harness) -> Vec<Route> {
             "name=",
         ),
         route("GET", "/audit".into(), Some(AuditRead), ""),
+        route("GET", "/billing/simulate".into(), Some(BillingSimulate), ""),
+        route(
+            "POST",
+            "/billing/simulate".into(),
+            Some(BillingSimulate),
+            "input=",
+        ),
     ]
 }
 
@@ -244,6 +251,12 @@ fn api_routes(h: &Harness) -> Vec<Route> {
         ),
         route("GET", "/api/v1/payers".into(), Some(PayerRead), ""),
         route("GET", "/api/v1/audit".into(), Some(AuditRead), ""),
+        route(
+            "POST",
+            "/api/v1/billing/simulate".into(),
+            Some(BillingSimulate),
+            "{}",
+        ),
     ]
 }
 

@@ -3,6 +3,7 @@
 //! and every error has the shape `{"error": {"code", "message", "fields"}}`.
 
 mod audit;
+mod billing;
 mod directory;
 mod patients;
 
@@ -26,6 +27,7 @@ pub(crate) fn routes() -> Router<AppState> {
         .merge(patients::routes())
         .merge(directory::routes())
         .merge(audit::routes())
+        .merge(billing::routes())
         .fallback(|| async {
             json_error(
                 StatusCode::NOT_FOUND,
@@ -148,6 +150,7 @@ impl Modify for BearerAuth {
         directory::list_sources, directory::create_source, directory::show_source, directory::update_source,
         directory::list_payers,
         audit::search,
+        billing::simulate,
     ),
     components(schemas(ErrorBody)),
     modifiers(&BearerAuth),

@@ -2,6 +2,7 @@
 //! app function, and renders a template inside the shared layout.
 
 mod audit;
+mod billing;
 pub(crate) use audit::AuditParams;
 mod auth;
 mod directory;
@@ -30,6 +31,7 @@ pub(crate) fn routes() -> Router<AppState> {
         .merge(patients::routes())
         .merge(directory::routes())
         .merge(audit::routes())
+        .merge(billing::routes())
         .fallback(|| async { (StatusCode::NOT_FOUND, Html("<!doctype html><title>Not found</title><p>There is no such page. <a href=\"/\">Home</a></p>")) })
 }
 
@@ -76,7 +78,7 @@ pub(crate) struct Layout {
 impl Layout {
     /// The layout for a logged-in page; `section` marks the current navigation item.
     pub(crate) fn new(page: &PageActor, title: impl Into<String>, section: &str) -> Layout {
-        let items: [(&'static str, &'static str, Option<Permission>); 5] = [
+        let items: [(&'static str, &'static str, Option<Permission>); 6] = [
             ("/", "Home", None),
             ("/patients", "Patients", Some(Permission::PatientRead)),
             (
@@ -88,6 +90,11 @@ impl Layout {
                 "/referral-sources",
                 "Referral sources",
                 Some(Permission::ReferralSourceRead),
+            ),
+            (
+                "/billing/simulate",
+                "Rental simulator",
+                Some(Permission::BillingSimulate),
             ),
             ("/audit", "Audit trail", Some(Permission::AuditRead)),
         ];

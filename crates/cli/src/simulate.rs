@@ -1,0 +1,108 @@
+//! `durable billing simulate`: a rental described in JSON, printed month by month with the rules
+//! behind every line. Runs without the database, so it answers in milliseconds.
+
+use std::collections::BTreeMap;
+use std::fmt::Write;
+use std::path::Path;
+
+use durable_app::{Actor, AppError, billing};
+use durable_domain::billing::{RentalInput, Rule, Schedule};
+use durable_domain::validation::parse_date;
+
+/// Reads, checks and schedules the rental in `file`; `through` overrides the input's own date.
+pub fn run(file: &Path, through: Option<&str>, json: bool) -> Result<String, String> {
+    let text = std::fs::read_to_string(file)
+        .map_err(|e| format!("cannot read {}: {e}", file.display()))?;
+    let mut input: RentalInput =
+        serde_json::from_str(&text).map_err(|e| format!("{}: {e}", file.display()))?;
+    if let Some(through) = through {
+        input.through = parse_date(through).map_err(|e| format!("--through: {}", e.0))?;
+    }
+    let schedule = billing::simulate(&Actor::operator(), &input).map_err(|err| match err {
+        AppError::Invalid(errors) => errors
+            .errors
+            .iter()
+            .map(|e| format!("{}: {}", e.field, e.message))
+            .collect::<Vec<_>>()
+            .join("\n"),
+        other => other.to_string(),
+    })?;
+    if json {
+        return serde_json::to_string_pretty(&schedule).map_err(|e| e.to_string());
+    }
+    Ok(as_text(&input, &schedule))
+}
+
+fn ids(rules: &[Rule]) -> String {
+    rules.iter().map(|r| r.id).collect::<Vec<_>>().join(" ")
+}
+
+/// The schedule as a table, then every rule that fired with its source.
+fn as_text(input: &RentalInput, schedule: &Schedule) -> String {
+    let mut out = String::new();
+    let mut fired: BTreeMap<&str, &Rule> = BTreeMap::new();
+    let _ = writeln!(
+        out,
+        "{} from {} through {}",
+        input.item.hcpcs, input.first_date_of_service, input.through
+    );
+    let _ = writeln!(
+        out,
+        "{:>5}  {:<10}  {:<10}  {:<12}  {:>10}  rules",
+        "month", "from", "to", "modifiers", "allowed"
+    );
+    let mut rows: Vec<(time::Date, String)> = Vec::new();
+    for line in &schedule.lines {
+        let modifiers: Vec<&str> = line.modifiers.iter().map(|m| m.code()).collect();
+        rows.push((
+            line.from,
+            format!(
+                "{:>5}  {}  {}  {:<12}  {:>10}  {}",
+                line.rental_month,
+                line.from,
+                line.to,
+                modifiers.join(" "),
+                line.allowed.to_string(),
+                ids(&line.rules)
+            ),
+        ));
+        fired.extend(line.rules.iter().map(|r| (r.id, r)));
+    }
+    for skipped in &schedule.skipped {
+        rows.push((
+            skipped.from,
+            format!(
+                "{:>5}  {}  {}  {:<12}  {:>10}  {}",
+                "-",
+                skipped.from,
+                skipped.to,
+                serde_json::to_value(skipped.reason)
+                    .ok()
+                    .and_then(|v| v.as_str().map(str::to_owned))
+                    .unwrap_or_default(),
+                "not billed",
+                ids(&skipped.rules)
+            ),
+        ));
+        fired.extend(skipped.rules.iter().map(|r| (r.id, r)));
+    }
+    rows.sort_by_key(|(from, _)| *from);
+    for (_, row) in rows {
+        let _ = writeln!(out, "{row}");
+    }
+    if let Some(date) = schedule.title_transfer {
+        let _ = writeln!(out, "Title passes to the beneficiary on {date}.");
+    }
+    if let Some(date) = schedule.useful_lifetime_end {
+        let _ = writeln!(out, "The useful lifetime ends on {date}.");
+    }
+    if let Some(date) = schedule.end_of_need {
+        let _ = writeln!(out, "Need ended on {date}.");
+    }
+    let _ = writeln!(out, "Total allowed: {}", schedule.total_allowed);
+    let _ = writeln!(out, "\nRules:");
+    for rule in fired.values() {
+        let _ = writeln!(out, "  {:<20} {} ({})", rule.id, rule.summary, rule.section);
+    }
+    out
+}
