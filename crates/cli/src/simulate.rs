@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use std::fmt::Write;
 use std::path::Path;
 
-use durable_app::{Actor, AppError, billing};
+use durable_app::{Actor, billing};
 use durable_domain::billing::{RentalInput, Rule, Schedule};
 use durable_domain::validation::parse_date;
 
@@ -18,15 +18,8 @@ pub fn run(file: &Path, through: Option<&str>, json: bool) -> Result<String, Str
     if let Some(through) = through {
         input.through = parse_date(through).map_err(|e| format!("--through: {}", e.0))?;
     }
-    let schedule = billing::simulate(&Actor::operator(), &input).map_err(|err| match err {
-        AppError::Invalid(errors) => errors
-            .errors
-            .iter()
-            .map(|e| format!("{}: {}", e.field, e.message))
-            .collect::<Vec<_>>()
-            .join("\n"),
-        other => other.to_string(),
-    })?;
+    let schedule =
+        billing::simulate(&Actor::operator(), &input).map_err(|err| crate::describe(&err))?;
     if json {
         return serde_json::to_string_pretty(&schedule).map_err(|e| e.to_string());
     }
