@@ -166,11 +166,8 @@ async fn index_in_background(store: Store) {
 
 /// Indexes every pending event.
 async fn index_all(store: &Store) -> Result<(), durable_store::StoreError> {
-    loop {
+    while store_audit::pending(store.conn()).await? > 0 {
         let (links, upto) = store_audit::pending_links(store.conn(), INDEX_RUN).await?;
-        if store_audit::pending(store.conn()).await? == 0 {
-            return Ok(());
-        }
         for chunk in links.chunks(LINKS_PER_WRITE) {
             let tx = store.begin_write().await?;
             store_audit::insert_links(tx.conn(), chunk).await?;
@@ -180,6 +177,7 @@ async fn index_all(store: &Store) -> Result<(), durable_store::StoreError> {
         store_audit::mark_indexed(tx.conn(), upto).await?;
         tx.commit().await?;
     }
+    Ok(())
 }
 
 /// One event as the compliance page and API show it.

@@ -305,13 +305,13 @@ pub async fn add(
     Ok(id)
 }
 
-/// Replaces a coverage's fields.
+/// Replaces a coverage's fields; answers whose coverage it is.
 pub async fn update(
     app: &App,
     actor: &Actor,
     id: CoverageId,
     form: &CoverageForm,
-) -> AppResult<()> {
+) -> AppResult<PatientId> {
     actor.require(Permission::CoverageWrite)?;
     let tx = app.store.begin_write().await?;
     let existing = store::coverage(tx.conn(), id.as_uuid())
@@ -330,7 +330,7 @@ pub async fn update(
     )
     .await?;
     tx.commit().await?;
-    Ok(())
+    Ok(patient_id)
 }
 
 #[cfg(test)]

@@ -420,3 +420,40 @@ async fn revoking_a_token_and_logging_out_take_effect_at_once() {
     );
     h.db.finish().await;
 }
+
+#[tokio::test]
+async fn editing_a_coverage_returns_to_the_patients_insurance_tab() {
+    let h = harness(durable_store::testing::sqlite().await).await;
+    let cookies = login(&h.router, Role::Billing).await;
+    let form = format!(
+        "coverage_payer_id={}&coverage_member_id=1EG4TE5MK73&coverage_group_number=G-7&coverage_priority=primary&coverage_effective_date=2020-01-01",
+        h.payer
+    );
+    let reply = send(
+        &h.router,
+        page(
+            "POST",
+            &format!("/coverages/{}", h.coverage),
+            &cookies,
+            &form,
+        ),
+    )
+    .await;
+    assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.body);
+    assert_eq!(
+        reply.headers["location"],
+        format!("/patients/{}?tab=insurance", h.patient).as_str()
+    );
+    let shown = send(
+        &h.router,
+        page(
+            "GET",
+            &format!("/patients/{}?tab=insurance", h.patient),
+            &cookies,
+            "",
+        ),
+    )
+    .await;
+    assert!(shown.body.contains("1EG4TE5MK73"));
+    h.db.finish().await;
+}

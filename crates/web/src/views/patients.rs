@@ -541,11 +541,8 @@ async fn update_coverage(
     };
     let form = form.form();
     match coverages::update(&state.app, &page.actor, id, &form).await {
-        Ok(()) => match coverages::get(&state.app, &page.actor, id).await {
-            Ok(view) => Redirect::to(&format!("/patients/{}?tab=insurance", view.patient_id))
-                .into_response(),
-            Err(err) => error_page(err, None),
-        },
+        // The patient's id comes back with the update, so no second (audited) read is needed.
+        Ok(patient) => Redirect::to(&format!("/patients/{patient}?tab=insurance")).into_response(),
         Err(AppError::Invalid(errors)) => render_or_error(
             CoverageFormPage::new(
                 &state,
