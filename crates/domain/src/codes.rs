@@ -49,6 +49,8 @@ macro_rules! text_code {
         }
     };
 }
+// The HCPCS catalog's code newtypes share this pattern.
+pub(crate) use text_code;
 
 /// A National Provider Identifier: 10 digits whose last is a Luhn check digit computed over
 /// the card-issuer prefix 80840 followed by the first nine digits (CMS NPI check-digit rule).

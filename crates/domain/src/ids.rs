@@ -67,6 +67,8 @@ entity_id!(
     ReferralSourceId,
     /// An API bearer token.
     ApiTokenId,
+    /// A product in the supplier's catalog.
+    ProductId,
 );
 
 #[cfg(test)]

@@ -1,8 +1,10 @@
 //! Durable's pure rules and types. Nothing here does I/O, so everything is cheap to test.
 
 pub mod billing;
+pub mod catalog;
 pub mod clock;
 pub mod codes;
+pub mod documentation;
 pub mod ids;
 pub mod money;
 pub mod people;
