@@ -5,6 +5,7 @@
 pub mod audit;
 pub mod auth;
 pub mod billing;
+pub mod catalog;
 pub mod coverages;
 pub mod demo;
 pub mod directory;
@@ -73,11 +74,14 @@ impl Actor {
 }
 
 impl App {
-    /// Opens the database at `url` and applies pending migrations.
+    /// Opens the database at `url`, applies pending migrations and, on a fresh install, loads
+    /// the bundled HCPCS codes.
     pub async fn open(url: &str, clock: Clock) -> AppResult<App> {
         let store = Store::open(url).await?;
         store.migrate().await?;
-        Ok(App::new(store, clock))
+        let app = App::new(store, clock);
+        catalog::ensure_bundled_hcpcs(&app).await?;
+        Ok(app)
     }
 
     /// An app over an open, migrated store; starts the audit writer on the current runtime.

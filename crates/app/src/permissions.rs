@@ -34,11 +34,17 @@ pub enum Permission {
     UserAdmin,
     /// Run the rental billing simulator (no patient data).
     BillingSimulate,
+    /// Read HCPCS codes and products (no patient data).
+    CatalogRead,
+    /// Import HCPCS files and override payment categories.
+    CatalogWrite,
+    /// Add and change products.
+    ProductWrite,
 }
 
 impl Permission {
     /// Every permission, for the matrix test and the documentation.
-    pub const ALL: [Permission; 13] = [
+    pub const ALL: [Permission; 16] = [
         Permission::PatientRead,
         Permission::PatientWrite,
         Permission::ClinicalRead,
@@ -52,6 +58,9 @@ impl Permission {
         Permission::AuditRead,
         Permission::UserAdmin,
         Permission::BillingSimulate,
+        Permission::CatalogRead,
+        Permission::CatalogWrite,
+        Permission::ProductWrite,
     ];
 
     /// What the permission covers, in words.
@@ -70,6 +79,9 @@ impl Permission {
             Permission::AuditRead => "reading the audit trail",
             Permission::UserAdmin => "managing users",
             Permission::BillingSimulate => "running the rental simulator",
+            Permission::CatalogRead => "reading HCPCS codes and products",
+            Permission::CatalogWrite => "importing HCPCS codes",
+            Permission::ProductWrite => "changing products",
         }
     }
 }
@@ -100,6 +112,12 @@ const TABLE: &[(Permission, &[Role])] = {
         (Permission::AuditRead, &[Admin, Compliance]),
         (Permission::UserAdmin, &[Admin]),
         (Permission::BillingSimulate, &[Admin, Billing]),
+        (
+            Permission::CatalogRead,
+            &[Admin, Intake, Technician, Billing, Sales, Compliance],
+        ),
+        (Permission::CatalogWrite, &[Admin, Billing]),
+        (Permission::ProductWrite, &[Admin, Intake, Billing]),
     ]
 };
 

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
-use durable_app::{Actor, App, AppError, audit, auth, demo};
+use durable_app::{Actor, App, AppError, audit, auth, catalog, demo};
 use durable_domain::clock::Clock;
 use durable_domain::ids::ApiTokenId;
 use durable_domain::role::Role;
@@ -81,6 +81,23 @@ enum Command {
     Billing {
         #[command(subcommand)]
         command: BillingCommand,
+    },
+    /// The HCPCS catalog.
+    Catalog {
+        #[command(subcommand)]
+        command: CatalogCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum CatalogCommand {
+    /// Loads a CMS HCPCS Level II file (the fixed-width annual text file or its CSV layout):
+    /// adds new codes, updates changed ones in place keeping what they were, leaves the rest.
+    ImportHcpcs {
+        /// The file.
+        file: PathBuf,
+        #[command(flatten)]
+        data: DataArgs,
     },
 }
 
@@ -345,6 +362,25 @@ async fn run(command: Command) -> Result<ExitCode, String> {
                 },
         } => {
             println!("{}", simulate::run(&file, through.as_deref(), json)?);
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Catalog {
+            command: CatalogCommand::ImportHcpcs { file, data },
+        } => {
+            let bytes =
+                std::fs::read(&file).map_err(|e| format!("cannot read {}: {e}", file.display()))?;
+            let app = data.open().await?;
+            let name = file.file_name().map_or_else(
+                || file.display().to_string(),
+                |n| n.to_string_lossy().into_owned(),
+            );
+            let summary = catalog::import_hcpcs(&app, &operator, &name, &bytes)
+                .await
+                .map_err(|e| describe(&e))?;
+            println!(
+                "Imported {name}: {} codes added, {} changed, {} unchanged.",
+                summary.added, summary.changed, summary.unchanged
+            );
             Ok(ExitCode::SUCCESS)
         }
         Command::Audit {

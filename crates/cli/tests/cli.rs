@@ -84,7 +84,7 @@ async fn audit_verify_passes_untouched_and_names_the_row_after_tampering() {
     let intact = durable(data, &["audit", "verify"], None);
     assert!(intact.status.success(), "{}", stdout(&intact));
     assert!(
-        stdout(&intact).contains("4 events checked"),
+        stdout(&intact).contains("5 events checked"),
         "{}",
         stdout(&intact)
     );
@@ -124,6 +124,49 @@ async fn deleting_the_newest_audit_row_is_caught() {
         stdout(&deleted).contains("row 2") && stdout(&deleted).contains("deleted"),
         "{}",
         stdout(&deleted)
+    );
+}
+
+#[test]
+fn catalog_import_loads_the_full_cms_file_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path();
+    let file = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../data/hcpcs/hcpcs2019_level2.csv"
+    );
+    let first = durable(data, &["catalog", "import-hcpcs", file], None);
+    assert!(
+        first.status.success(),
+        "{}",
+        String::from_utf8_lossy(&first.stderr)
+    );
+    // A fresh install already holds the bundled DMEPOS subset, so only the other codes are new.
+    assert!(
+        stdout(&first).contains("4109 codes added, 0 changed, 2691 unchanged"),
+        "{}",
+        stdout(&first)
+    );
+    let again = durable(data, &["catalog", "import-hcpcs", file], None);
+    assert!(
+        stdout(&again).contains("0 codes added, 0 changed, 6800 unchanged"),
+        "{}",
+        stdout(&again)
+    );
+    let missing = durable(
+        data,
+        &["catalog", "import-hcpcs", "/no/such/file.txt"],
+        None,
+    );
+    assert!(!missing.status.success());
+    assert!(String::from_utf8_lossy(&missing.stderr).contains("cannot read /no/such/file.txt"));
+    let readme = concat!(env!("CARGO_MANIFEST_DIR"), "/../../README.md");
+    let wrong = durable(data, &["catalog", "import-hcpcs", readme], None);
+    assert!(!wrong.status.success());
+    assert!(
+        String::from_utf8_lossy(&wrong.stderr).contains("file: line"),
+        "{}",
+        String::from_utf8_lossy(&wrong.stderr)
     );
 }
 

@@ -33,7 +33,7 @@ fn route(
 
 fn page_routes(h: &Harness) -> Vec<Route> {
     use Permission::*;
-    let (p, c, pr, s) = (h.patient, h.coverage, h.prescriber, h.source);
+    let (p, c, pr, s, d) = (h.patient, h.coverage, h.prescriber, h.source, h.product);
     vec![
         route("GET", "/".into(), None, ""),
         route("GET", "/healthz".into(), None, ""),
@@ -150,12 +150,31 @@ fn page_routes(h: &Harness) -> Vec<Route> {
             Some(BillingSimulate),
             "input=",
         ),
+        route("GET", "/catalog/hcpcs?q=E02".into(), Some(CatalogRead), ""),
+        route("GET", "/catalog/hcpcs/E0260".into(), Some(CatalogRead), ""),
+        route(
+            "POST",
+            "/catalog/hcpcs/E0260/category".into(),
+            Some(CatalogWrite),
+            "payment_category=rent",
+        ),
+        route("GET", "/products?q=bed".into(), Some(CatalogRead), ""),
+        route("GET", "/products/new".into(), Some(ProductWrite), ""),
+        route("POST", "/products".into(), Some(ProductWrite), "name="),
+        route("GET", format!("/products/{d}"), Some(CatalogRead), ""),
+        route("GET", format!("/products/{d}/edit"), Some(ProductWrite), ""),
+        route(
+            "POST",
+            format!("/products/{d}"),
+            Some(ProductWrite),
+            "name=",
+        ),
     ]
 }
 
 fn api_routes(h: &Harness) -> Vec<Route> {
     use Permission::*;
-    let (p, c, pr, s) = (h.patient, h.coverage, h.prescriber, h.source);
+    let (p, c, pr, s, d) = (h.patient, h.coverage, h.prescriber, h.source, h.product);
     vec![
         route("GET", "/api/v1/openapi.json".into(), None, ""),
         route(
@@ -257,6 +276,39 @@ fn api_routes(h: &Harness) -> Vec<Route> {
             Some(BillingSimulate),
             "{}",
         ),
+        route("GET", "/api/v1/hcpcs?q=E02".into(), Some(CatalogRead), ""),
+        route("GET", "/api/v1/hcpcs/E0260".into(), Some(CatalogRead), ""),
+        route(
+            "POST",
+            "/api/v1/hcpcs/imports?name=x.txt".into(),
+            Some(CatalogWrite),
+            "not a HCPCS file",
+        ),
+        route(
+            "POST",
+            "/api/v1/hcpcs/E0260/payment-category".into(),
+            Some(CatalogWrite),
+            r#"{"payment_category": "rent"}"#,
+        ),
+        route(
+            "GET",
+            "/api/v1/products?q=bed".into(),
+            Some(CatalogRead),
+            "",
+        ),
+        route("POST", "/api/v1/products".into(), Some(ProductWrite), "{}"),
+        route(
+            "GET",
+            format!("/api/v1/products/{d}"),
+            Some(CatalogRead),
+            "",
+        ),
+        route(
+            "PUT",
+            format!("/api/v1/products/{d}"),
+            Some(ProductWrite),
+            "{}",
+        ),
     ]
 }
 
@@ -347,9 +399,11 @@ async fn the_openapi_document_lists_exactly_the_tested_api_routes() {
                 h.coverage.to_string(),
                 h.prescriber.to_string(),
                 h.source.to_string(),
+                h.product.to_string(),
             ]
             .iter()
-            .fold(path, |p, id| p.replace(id.as_str(), "{id}"));
+            .fold(path, |p, id| p.replace(id.as_str(), "{id}"))
+            .replace("/E0260", "/{code}");
             format!("{} {templated}", r.method)
         })
         .collect();

@@ -1,9 +1,10 @@
 //! The foundation: supplier and locations, users, sessions and API tokens, the audit chain,
 //! payers and plans, prescribers and referral sources, patients and their coverages.
 
-use sea_orm::DatabaseBackend;
 use sea_orm_migration::prelude::*;
 use sea_orm_migration::schema::*;
+
+use super::{address_columns, fk, index, search_key};
 
 pub struct Migration;
 
@@ -11,45 +12,6 @@ impl MigrationName for Migration {
     fn name(&self) -> &str {
         "m0001_foundation"
     }
-}
-
-/// Search keys are compared bytewise on both backends so that prefix ranges use the index;
-/// PostgreSQL needs the "C" collation for that, SQLite's default BINARY already is.
-fn search_key(col: &'static str, backend: DatabaseBackend) -> ColumnDef {
-    let mut def = string(col);
-    if backend == DatabaseBackend::Postgres {
-        def.extra("COLLATE \"C\"");
-    }
-    def
-}
-
-fn fk(
-    from: (&'static str, &'static str),
-    to: (&'static str, &'static str),
-) -> ForeignKeyCreateStatement {
-    ForeignKey::create()
-        .from(from.0, from.1)
-        .to(to.0, to.1)
-        .on_delete(ForeignKeyAction::Restrict)
-        .take()
-}
-
-fn index(table: &'static str, name: &'static str, cols: &[&'static str]) -> IndexCreateStatement {
-    let mut stmt = Index::create().name(name).table(table).take();
-    for col in cols {
-        stmt.col(*col);
-    }
-    stmt
-}
-
-/// Address columns shared by prescribers, referral sources, locations and patient addresses.
-fn address_columns(table: &mut TableCreateStatement) {
-    table
-        .col(string("line1"))
-        .col(string_null("line2"))
-        .col(string("city"))
-        .col(string_len("state", 2))
-        .col(string_len("postal_code", 10));
 }
 
 #[async_trait::async_trait]

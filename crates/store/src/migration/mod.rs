@@ -1,9 +1,12 @@
 //! Schema migrations, written once with SeaQuery so each backend gets its own SQL.
 //! Migrations are append-only: a released migration is never edited, a change is a new one.
 
+use sea_orm::DatabaseBackend;
 use sea_orm_migration::prelude::*;
+use sea_orm_migration::schema::*;
 
 mod m0001_foundation;
+mod m0002_catalog;
 
 /// Every migration, oldest first.
 pub struct Migrator;
@@ -11,6 +14,52 @@ pub struct Migrator;
 #[async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(m0001_foundation::Migration)]
+        vec![
+            Box::new(m0001_foundation::Migration),
+            Box::new(m0002_catalog::Migration),
+        ]
     }
+}
+
+/// Search keys are compared bytewise on both backends so that prefix ranges use the index;
+/// PostgreSQL needs the "C" collation for that, SQLite's default BINARY already is.
+pub(crate) fn search_key(col: &'static str, backend: DatabaseBackend) -> ColumnDef {
+    let mut def = string(col);
+    if backend == DatabaseBackend::Postgres {
+        def.extra("COLLATE \"C\"");
+    }
+    def
+}
+
+pub(crate) fn fk(
+    from: (&'static str, &'static str),
+    to: (&'static str, &'static str),
+) -> ForeignKeyCreateStatement {
+    ForeignKey::create()
+        .from(from.0, from.1)
+        .to(to.0, to.1)
+        .on_delete(ForeignKeyAction::Restrict)
+        .take()
+}
+
+pub(crate) fn index(
+    table: &'static str,
+    name: &'static str,
+    cols: &[&'static str],
+) -> IndexCreateStatement {
+    let mut stmt = Index::create().name(name).table(table).take();
+    for col in cols {
+        stmt.col(*col);
+    }
+    stmt
+}
+
+/// Address columns shared by prescribers, referral sources, locations and patient addresses.
+pub(crate) fn address_columns(table: &mut TableCreateStatement) {
+    table
+        .col(string("line1"))
+        .col(string_null("line2"))
+        .col(string("city"))
+        .col(string_len("state", 2))
+        .col(string_len("postal_code", 10));
 }

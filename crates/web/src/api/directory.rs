@@ -5,13 +5,12 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
-use durable_app::AppError;
 use durable_app::directory::{
     self, PayerView, PrescriberForm, PrescriberView, ReferralSourceForm, ReferralSourceView,
 };
 use serde::Deserialize;
 
-use super::{ApiJson, Page, offset};
+use super::{ApiJson, Page, offset, parse_id};
 use crate::AppState;
 use crate::error::{ApiError, ErrorBody};
 use crate::session::ApiActor;
@@ -41,10 +40,6 @@ pub(super) struct ListParams {
     q: Option<String>,
     /// The `next` value of the previous page.
     cursor: Option<String>,
-}
-
-fn parse_id<T: std::str::FromStr>(text: &str, what: &'static str) -> Result<T, ApiError> {
-    text.parse().map_err(|_| ApiError(AppError::NotFound(what)))
 }
 
 /// Searches prescribers.

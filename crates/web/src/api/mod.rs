@@ -4,6 +4,7 @@
 
 mod audit;
 mod billing;
+mod catalog;
 mod directory;
 mod patients;
 
@@ -28,6 +29,7 @@ pub(crate) fn routes() -> Router<AppState> {
         .merge(directory::routes())
         .merge(audit::routes())
         .merge(billing::routes())
+        .merge(catalog::routes())
         .fallback(|| async {
             json_error(
                 StatusCode::NOT_FOUND,
@@ -68,6 +70,15 @@ fn offset(cursor: Option<&str>) -> Result<u64, crate::error::ApiError> {
             .into()
         }),
     }
+}
+
+/// Parses an id from the path; one that does not parse names no record, so it is a 404.
+fn parse_id<T: std::str::FromStr>(
+    text: &str,
+    what: &'static str,
+) -> Result<T, crate::error::ApiError> {
+    text.parse()
+        .map_err(|_| crate::error::ApiError(durable_app::AppError::NotFound(what)))
 }
 
 /// A JSON body whose rejections use the API's error shape.
@@ -142,7 +153,7 @@ impl Modify for BearerAuth {
 
 #[derive(OpenApi)]
 #[openapi(
-    info(title = "Durable API", description = "Patients, coverages, prescribers, referral sources, payers and the audit trail of a DME supplier."),
+    info(title = "Durable API", description = "Patients, coverages, prescribers, referral sources, payers, the HCPCS catalog and products, and the audit trail of a DME supplier."),
     paths(
         patients::list, patients::create, patients::show, patients::update,
         patients::list_coverages, patients::add_coverage, patients::show_coverage, patients::update_coverage,
@@ -151,6 +162,8 @@ impl Modify for BearerAuth {
         directory::list_payers,
         audit::search,
         billing::simulate,
+        catalog::list_hcpcs, catalog::show_hcpcs, catalog::import_hcpcs, catalog::set_category,
+        catalog::list_products, catalog::create_product, catalog::show_product, catalog::update_product,
     ),
     components(schemas(ErrorBody)),
     modifiers(&BearerAuth),

@@ -3,6 +3,7 @@
 
 mod audit;
 mod billing;
+mod catalog;
 pub(crate) use audit::AuditParams;
 mod auth;
 mod directory;
@@ -32,6 +33,7 @@ pub(crate) fn routes() -> Router<AppState> {
         .merge(directory::routes())
         .merge(audit::routes())
         .merge(billing::routes())
+        .merge(catalog::routes())
         .fallback(|| async { (StatusCode::NOT_FOUND, Html("<!doctype html><title>Not found</title><p>There is no such page. <a href=\"/\">Home</a></p>")) })
 }
 
@@ -78,7 +80,7 @@ pub(crate) struct Layout {
 impl Layout {
     /// The layout for a logged-in page; `section` marks the current navigation item.
     pub(crate) fn new(page: &PageActor, title: impl Into<String>, section: &str) -> Layout {
-        let items: [(&'static str, &'static str, Option<Permission>); 6] = [
+        let items: [(&'static str, &'static str, Option<Permission>); 8] = [
             ("/", "Home", None),
             ("/patients", "Patients", Some(Permission::PatientRead)),
             (
@@ -91,6 +93,8 @@ impl Layout {
                 "Referral sources",
                 Some(Permission::ReferralSourceRead),
             ),
+            ("/products", "Products", Some(Permission::CatalogRead)),
+            ("/catalog/hcpcs", "HCPCS", Some(Permission::CatalogRead)),
             (
                 "/billing/simulate",
                 "Rental simulator",

@@ -5,12 +5,15 @@
 use axum::Router;
 use axum::body::Body;
 use axum::http::{Request, Response, StatusCode, header};
+use durable_app::catalog::{self, ProductForm};
 use durable_app::coverages::CoverageForm;
 use durable_app::directory::{PrescriberForm, ReferralSourceForm};
 use durable_app::patients::{Created, PatientForm};
 use durable_app::{Actor, App, auth, directory, patients};
 use durable_domain::clock::Clock;
-use durable_domain::ids::{CoverageId, PatientId, PayerId, PlanId, PrescriberId, ReferralSourceId};
+use durable_domain::ids::{
+    CoverageId, PatientId, PayerId, PlanId, PrescriberId, ProductId, ReferralSourceId,
+};
 use durable_domain::role::Role;
 use durable_store::directory::{Payer, Plan};
 use durable_store::testing::TestDb;
@@ -30,6 +33,7 @@ pub struct Harness {
     pub plan: PlanId,
     pub prescriber: PrescriberId,
     pub source: ReferralSourceId,
+    pub product: ProductId,
 }
 
 pub fn username(role: Role) -> &'static str {
@@ -148,6 +152,21 @@ pub async fn harness(db: TestDb) -> Harness {
     )
     .await
     .unwrap();
+    catalog::ensure_bundled_hcpcs(&app).await.unwrap();
+    let product = catalog::add_product(
+        &app,
+        &intake,
+        &ProductForm {
+            name: "Semi-electric hospital bed".into(),
+            manufacturer: "Drive Medical".into(),
+            model: "15030".into(),
+            hcpcs: "E0260".into(),
+            serialized: Some("true".into()),
+            ..ProductForm::default()
+        },
+    )
+    .await
+    .unwrap();
     let router = durable_web::router(app.clone(), durable_web::WebConfig::default());
     Harness {
         db,
@@ -159,6 +178,7 @@ pub async fn harness(db: TestDb) -> Harness {
         plan,
         prescriber,
         source,
+        product,
     }
 }
 
