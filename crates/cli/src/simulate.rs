@@ -6,7 +6,7 @@ use std::fmt::Write;
 use std::path::Path;
 
 use durable_app::{Actor, billing};
-use durable_domain::billing::{RentalInput, Rule, Schedule};
+use durable_domain::billing::{RentalInput, Rule, Schedule, Severity};
 use durable_domain::validation::parse_date;
 
 /// Reads, checks and schedules the rental in `file`; `through` overrides the input's own date.
@@ -91,6 +91,32 @@ fn as_text(input: &RentalInput, schedule: &Schedule) -> String {
     }
     if let Some(date) = schedule.end_of_need {
         let _ = writeln!(out, "Need ended on {date}.");
+    }
+    if let Some(pap) = &schedule.pap {
+        let best = pap.adherence.best;
+        let _ = writeln!(
+            out,
+            "PAP adherence: best 30 days {} to {}, {} nights of 4 hours or more ({}).",
+            best.from,
+            best.to,
+            best.nights,
+            if pap.adherence.met { "met" } else { "not met" }
+        );
+        let _ = match pap.continued_coverage_from {
+            Some(date) => writeln!(out, "Months 4 and later may carry KX from {date}."),
+            None => writeln!(out, "Months 4 and later carry GA or GZ, not KX."),
+        };
+    }
+    for finding in &schedule.findings {
+        let severity = match finding.severity {
+            Severity::Blocking => "Blocking",
+            Severity::Warning => "Warning",
+        };
+        let _ = writeln!(
+            out,
+            "{severity} {}: {} Fix: {}",
+            finding.code, finding.message, finding.fix
+        );
     }
     let _ = writeln!(out, "Total allowed: {}", schedule.total_allowed);
     let _ = writeln!(out, "\nRules:");

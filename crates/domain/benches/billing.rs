@@ -18,6 +18,10 @@ fn engine(c: &mut Criterion) {
             )),
         ),
         (
+            "cpap_13_months_with_adherence",
+            rental(include_str!("../../../docs/examples/cpap-adherence.json")),
+        ),
+        (
             "oxygen_5_years",
             rental(include_str!(
                 "../../../docs/examples/oxygen-concentrator.json"

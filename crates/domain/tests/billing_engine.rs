@@ -1,5 +1,6 @@
 //! Table tests for the billing rules engine: the worked examples of medicare-rules.md §11 and
-//! scenarios derived from §1–§2, each naming the rule it proves.
+//! scenarios derived from §1–§6, each naming the rule it proves. More scenarios, as data, are
+//! in tests/scenarios/ (run by billing_scenarios.rs).
 
 // The helpers below build fixed, known-good inputs; a failure there is a test failure.
 #![allow(clippy::unwrap_used)]
@@ -875,4 +876,54 @@ fn bad_oxygen_flow_names_the_field() {
     let mut not_oxygen = bed("2026-01-15", "2026-12-31", json!([]));
     not_oxygen["item"]["oxygen_flow"] = json!({ "rest_tenths_lpm": 50 });
     assert_eq!(error(not_oxygen).field, "item.oxygen_flow");
+}
+
+/// medicare-rules.md §11 example 3: CPAP adherence success (E0601 set up 2026-02-01; ≥ 4 h on 22
+/// of 30 nights in 2026-02-05 … 2026-03-06; re-evaluation 2026-04-20, within day 31 = 2026-03-03
+/// and day 91 = 2026-05-02): month 4 (2026-05-01) is `RR KJ KX` (PAP-ADHERENCE, PAP-REEVAL,
+/// PAP-CONTINUED-KX).
+#[test]
+fn worked_example_3_cpap_adherence_success() {
+    let value: Value =
+        serde_json::from_str(include_str!("../../../docs/examples/cpap-adherence.json")).unwrap();
+    let s = run(value);
+    let review = s.pap.as_ref().unwrap();
+    let best = review.adherence.best;
+    assert_eq!(
+        (best.from, best.to, best.nights),
+        (date!(2026 - 02 - 05), date!(2026 - 03 - 06), 22)
+    );
+    assert!(review.adherence.met);
+    assert_eq!(
+        (review.reevaluation_from, review.reevaluation_to),
+        (date!(2026 - 03 - 03), date!(2026 - 05 - 02))
+    );
+    assert_eq!(review.continued_coverage_from, Some(date!(2026 - 02 - 01)));
+    let month_4 = &s.lines[3];
+    assert_eq!(month_4.from, date!(2026 - 05 - 01));
+    assert_eq!(codes(month_4), ["RR", "KJ", "KX"]);
+    let ids = fired(&month_4.rules);
+    for id in ["PAP-ADHERENCE", "PAP-REEVAL", "PAP-CONTINUED-KX", "MOD-KX"] {
+        assert!(ids.contains(&id), "{id} missing from {ids:?}");
+    }
+    // Months 1-3 are the trial: KX from the checklist alone.
+    assert!(fired(&s.lines[0].rules).contains(&"PAP-TRIAL-1-3"));
+    assert_eq!(s.lines.len(), 13);
+    assert!(s.findings.is_empty());
+}
+
+/// PAP-CONTINUED-DENIED: the same rental without a re-evaluation carries GZ from month 4 and a
+/// warning says what is missing.
+#[test]
+fn cpap_without_reevaluation_is_gz_from_month_4_with_a_warning() {
+    let mut value: Value =
+        serde_json::from_str(include_str!("../../../docs/examples/cpap-adherence.json")).unwrap();
+    value["pap"]["reevaluation_date"] = Value::Null;
+    let s = run(value);
+    assert_eq!(codes(&s.lines[2]), ["RR", "KI", "KX"]);
+    assert_eq!(codes(&s.lines[3]), ["RR", "KJ", "GZ"]);
+    assert_eq!(s.findings.len(), 1);
+    assert_eq!(s.findings[0].code, "PAP-CONTINUED-DENIED");
+    assert!(s.findings[0].message.contains("2026-03-03"));
+    assert!(fired(&s.lines[3].rules).contains(&"PAP-NO-REEVAL"));
 }

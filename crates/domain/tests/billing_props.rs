@@ -1,6 +1,10 @@
 //! Properties of the billing rules engine over generated rentals and arbitrary JSON.
 
-use durable_domain::billing::{Category, Modifier, ModifierKind, RentalInput, schedule};
+use durable_domain::billing::checks::{ClaimLine, check_line};
+use durable_domain::billing::{
+    Category, Modifier, ModifierKind, NightlyUsage, RentalInput, Severity, SkipReason, adherence,
+    schedule,
+};
 use proptest::prelude::*;
 use serde_json::{Map, Value, json};
 use time::{Date, Duration};
@@ -17,30 +21,34 @@ fn day(base: Date, offset: i64) -> String {
     (base + Duration::days(offset)).to_string()
 }
 
-/// Plausible rentals: valid most of the time, with stays, returns and resumes, deaths, deliveries
-/// and ABNs mixed in.
+/// Plausible rentals: valid most of the time, with stays, returns and resumes, deaths, deliveries,
+/// replacements, repairs and ABNs mixed in; PAP devices with nightly usage, complex rehab power
+/// wheelchairs, upgrades, GY and prior authorization.
 fn rental() -> impl Strategy<Value = Value> {
     (
-        0usize..5,
-        0i64..4000,
-        0i64..3600,
-        any::<bool>(),
-        any::<bool>(),
-        proptest::option::of(-60i64..400),
-        proptest::collection::vec((0u8..5, 0i64..2000, 0i64..120), 0..5),
-        0i64..10_000_000,
-        (0u8..3, any::<bool>()),
-        (0u32..80, proptest::option::of(0u32..80), any::<bool>()),
+        (
+            0usize..5,
+            0i64..4000,
+            0i64..3600,
+            any::<bool>(),
+            any::<bool>(),
+            proptest::option::of(-60i64..400),
+            proptest::collection::vec((0u8..7, 0i64..2000, 0i64..120), 0..5),
+            0i64..10_000_000,
+            (0u8..3, any::<bool>()),
+            (0u32..80, proptest::option::of(0u32..80), any::<bool>()),
+        ),
+        extras(),
     )
-        .prop_map(|(category, start, through, flag, checklist, abn, events, price, (choice, new_order), (rest, night, portable))| {
+        .prop_map(|((category, start, through, flag, checklist, abn, events, price, (choice, new_order), (rest, night, portable)), extras)| {
             let base = time::macros::date!(2020 - 01 - 01);
             let first = base + Duration::days(start);
             let kind = CATEGORIES[category];
-            let item = match kind {
+            let mut item = match kind {
                 "capped_rental" => json!({ "hcpcs": "E0260", "category": kind,
                     "purchase_price": price, "power_wheelchair": flag }),
                 "oxygen" if flag => json!({ "hcpcs": "E1390", "category": kind,
-                    "monthly_fee": price, "oxygen_group": "II",
+                    "monthly_fee": price, "oxygen_group": if extras.variant % 2 == 0 { "II" } else { "III" },
                     "oxygen_flow": if portable {
                         json!({ "rest_tenths_lpm": rest, "night_tenths_lpm": night,
                             "portable": { "hcpcs": "E0431", "add_on_fee": price / 3 } })
@@ -65,6 +73,13 @@ fn rental() -> impl Strategy<Value = Value> {
                         { "kind": "resume", "date": day(first, offset % 400 + 1 + length * 3),
                           "new_order": new_order },
                     ]),
+                    // Lifetime replacements from day 1830 (5 years), losses any time.
+                    5 if matches!(kind, "capped_rental" | "oxygen") => json!({ "kind": "replacement", "date": day(first, 1 + offset),
+                        "reason": if offset >= 1830 { "useful_lifetime" } else { "loss" } }),
+                    // Mostly after a capped rental's title passes (~day 396).
+                    6 if kind == "capped_rental" || (kind == "inexpensive_routinely_purchased" && choice > 0) => json!({ "kind": "repair", "date": day(first, 380 + offset % 600),
+                        "hcpcs": "E0305", "units": 1 + length % 3, "unit_price": price / 50 }),
+                    5 | 6 => json!({ "kind": "stay", "start": day(first, offset), "end": day(first, offset + length % 20) }),
                     _ => json!({ "kind": "delivery", "date": day(first, offset),
                         "units": 1 + length % 10 }),
                 })
@@ -73,27 +88,152 @@ fn rental() -> impl Strategy<Value = Value> {
                     event => vec![event],
                 })
                 .collect();
-            let documentation = match abn {
+            let mut documentation = match abn {
                 Some(offset) => json!({ "checklist_met": checklist,
                     "abn": { "signed_date": day(first, offset) } }),
                 None => json!({ "checklist_met": checklist }),
             };
             let mut value = json!({
-                "item": item,
+                "item": item.clone(),
                 "payer": "medicare",
                 "first_date_of_service": first.to_string(),
                 "through": day(first, through),
-                "documentation": documentation,
+                "documentation": documentation.clone(),
                 "events": events,
             });
             if kind == "inexpensive_routinely_purchased" && choice > 0 {
                 value["purchase"] = json!({ "used": choice == 2 });
             }
             if new_order {
-                value["settings"] = json!({ "break_in_need_rest_of_month": "after_return_day" });
+                value["settings"] = json!({ "break_in_need_rest_of_month": "after_return_day",
+                    "pap_late_reevaluation": "coverage_from_reevaluation" });
             }
+            extras.apply(kind, first, price, &mut item, &mut documentation, &mut value);
+            value["item"] = item;
+            value["documentation"] = documentation;
             value
         })
+}
+
+/// The inputs added after the first slice, chosen independently of the rest.
+#[derive(Clone, Debug)]
+struct Extras {
+    /// Which special case a capped rental (or IRP/FS item) becomes.
+    variant: u8,
+    /// PAP nights: (day offset, minutes); some negative or above 24 h to exercise the errors.
+    usage: Vec<(i64, i64)>,
+    reevaluation: Option<i64>,
+    /// Prior authorization: 0 none, 1 affirmed, 2 non-affirmed, 3 expired before delivery.
+    pa: u8,
+    statutory_exclusion: bool,
+    retest: Option<i64>,
+}
+
+fn extras() -> impl Strategy<Value = Extras> {
+    (
+        0u8..10,
+        // Mostly good nights; now and then one before the set-up or with impossible minutes.
+        proptest::collection::vec(
+            (
+                prop_oneof![39 => 0i64..100, 1 => -2i64..0],
+                prop_oneof![39 => 0i64..600, 1 => -10i64..1500],
+            ),
+            0..80,
+        ),
+        // Mostly between day 31 and day 91, sometimes early, late or missing.
+        proptest::option::weighted(0.9, prop_oneof![4 => 30i64..91, 1 => 0i64..130]),
+        0u8..4,
+        0u8..12,
+        proptest::option::of(40i64..120),
+        // A run of good nights, so that adherence is met often enough to test both outcomes.
+        (0i64..50, 0i64..35),
+    )
+        .prop_map(
+            |(variant, mut usage, reevaluation, pa, gy, retest, (run_start, run_length))| Extras {
+                variant,
+                usage: {
+                    // One night each, except now and then, to exercise the duplicate-night error.
+                    usage.extend((run_start..run_start + run_length).map(|offset| (offset, 300)));
+                    if usage.len() % 9 != 0 {
+                        usage.sort_by_key(|(offset, _)| *offset);
+                        usage.dedup_by_key(|(offset, _)| *offset);
+                    }
+                    usage
+                },
+                reevaluation,
+                pa,
+                statutory_exclusion: gy == 0,
+                retest,
+            },
+        )
+}
+
+impl Extras {
+    fn apply(
+        &self,
+        kind: &str,
+        first: Date,
+        price: i64,
+        item: &mut Value,
+        documentation: &mut Value,
+        value: &mut Value,
+    ) {
+        if self.statutory_exclusion {
+            documentation["statutory_exclusion"] = json!(true);
+        }
+        if kind == "oxygen" {
+            if let Some(offset) = self.retest {
+                documentation["oxygen_retest_date"] = json!(day(first, offset));
+            }
+            return;
+        }
+        match (kind, self.variant) {
+            ("capped_rental", 0..=2) => {
+                item["hcpcs"] = json!(if self.variant == 0 { "E0470" } else { "E0601" });
+                item["power_wheelchair"] = json!(false);
+                let nights: Vec<Value> = self
+                    .usage
+                    .iter()
+                    .map(|&(offset, minutes)| json!({ "date": day(first, offset), "minutes": minutes }))
+                    .collect();
+                value["pap"] = json!({ "nightly_usage": nights,
+                    "reevaluation_date": self.reevaluation.map(|offset| day(first, offset)) });
+            }
+            ("capped_rental", 3..=4) => {
+                *item = json!({ "hcpcs": "K0856", "category": kind, "purchase_price": price,
+                    "power_wheelchair": true, "complex_rehab": true });
+                match self.pa % 3 {
+                    0 => value["purchase"] = json!({ "used": self.variant == 4 }),
+                    1 => value["election"] = json!("rent"),
+                    _ => value["election"] = json!("undecided"),
+                }
+            }
+            ("capped_rental" | "frequent_servicing", 5)
+            | ("inexpensive_routinely_purchased", 5..=6) => {
+                // An upgrade; refused (and so harmless) where it does not apply.
+                documentation["checklist_met"] = json!(true);
+                value["upgrade"] = if kind == "frequent_servicing" {
+                    json!({ "hcpcs": "E0250", "monthly_fee": price / 2 })
+                } else {
+                    json!({ "hcpcs": "E0250", "purchase_price": price / 2 })
+                };
+            }
+            _ => {}
+        }
+        if self.variant >= 7 && self.pa > 0 {
+            item["prior_authorization_required"] = json!(true);
+            let (status, from, to) = match self.pa {
+                1 => ("affirmed", -10, 170),
+                2 => ("non_affirmed", -10, 170),
+                _ => ("affirmed", -200, -20),
+            };
+            documentation["prior_authorization"] = json!({ "hcpcs": item["hcpcs"],
+                "status": status, "utn": "A1B2C3D4E5F6G7",
+                "decision_date": day(first, from), "expiry_date": day(first, to) });
+        } else if self.variant >= 7 {
+            item["prior_authorization_required"] = json!(true);
+        }
+    }
 }
 
 /// Arbitrary JSON built from the input's own vocabulary, so the parser gets deep, not just rejected.
@@ -132,6 +272,24 @@ fn json_value() -> impl Strategy<Value = Value> {
         "used",
         "settings",
         "break_in_need_rest_of_month",
+        "pap",
+        "nightly_usage",
+        "minutes",
+        "reevaluation_date",
+        "upgrade",
+        "election",
+        "complex_rehab",
+        "prior_authorization_required",
+        "prior_authorization",
+        "utn",
+        "status",
+        "decision_date",
+        "expiry_date",
+        "statutory_exclusion",
+        "oxygen_retest_date",
+        "reason",
+        "hcpcs",
+        "pap_late_reevaluation",
         "x",
     ]);
     let strings = prop::sample::select(vec![
@@ -158,6 +316,17 @@ fn json_value() -> impl Strategy<Value = Value> {
         "9999-01-01",
         "2026-13-01",
         "K0823",
+        "E0601",
+        "replacement",
+        "repair",
+        "loss",
+        "useful_lifetime",
+        "rent",
+        "undecided",
+        "affirmed",
+        "non_affirmed",
+        "coverage_from_reevaluation",
+        "A1B2C3D4E5F6G7",
     ]);
     let leaf = prop_oneof![
         Just(Value::Null),
@@ -217,12 +386,21 @@ proptest! {
                 prop_assert!(s.lines.iter().all(|l| l.period == 1));
             }
             // IRP-RENT-CAP: rent never exceeds the purchase price.
+            // Repairs and an upgrade's covered line are paid besides.
             if input.item.category == Category::InexpensiveRoutinelyPurchased {
-                prop_assert!(Some(s.total_allowed) <= input.item.purchase_price);
+                let rent: i64 = s
+                    .lines
+                    .iter()
+                    .filter(|l| l.hcpcs == input.item.hcpcs && !l.modifiers.contains(&Modifier::Rb))
+                    .map(|l| l.allowed.cents())
+                    .sum();
+                prop_assert!(Some(rent) <= input.item.purchase_price.map(|p| p.cents()));
             }
-            // Purchases are one line; supplies bill units x unit price.
-            if input.purchase.is_some() {
-                prop_assert_eq!(s.lines.len(), 1);
+            // Purchases are one line (two for an upgrade) besides repairs; supplies bill units x
+            // unit price.
+            if input.purchase.is_some() && !s.skipped.iter().any(|m| m.reason == SkipReason::NoPriorAuthorization) {
+                let bought = s.lines.iter().filter(|l| !l.modifiers.contains(&Modifier::Rb)).count();
+                prop_assert_eq!(bought, if input.upgrade.is_some() { 2 } else { 1 });
             }
             if let Some(unit) = input.item.unit_price {
                 for line in &s.lines {
@@ -273,6 +451,10 @@ proptest! {
                 prop_assert!(kinds.windows(2).all(|w| w[0] <= w[1]), "{:?}", line.modifiers);
                 let first = line.modifiers.first();
                 match input.item.category {
+                    // A repair part's line starts with RB.
+                    _ if line.modifiers.contains(&Modifier::Rb) => {
+                        prop_assert_eq!(first, Some(&Modifier::Rb));
+                    }
                     Category::Oxygen => {}
                     Category::Supplies => {
                         prop_assert!(!kinds.contains(&ModifierKind::Pricing));
@@ -283,9 +465,23 @@ proptest! {
                     _ => prop_assert_eq!(first, Some(&Modifier::Rr)),
                 }
                 prop_assert!(line.modifiers.len() <= 4);
-                let kx = line.modifiers.contains(&Modifier::Kx);
-                let g = line.modifiers.iter().any(|m| matches!(m, Modifier::Ga | Modifier::Gz));
-                prop_assert!(kx != g, "exactly one of KX or GA/GZ: {:?}", line.modifiers);
+                // Exactly one liability modifier: KX, or one of GA/GZ/GY.
+                let liability = line
+                    .modifiers
+                    .iter()
+                    .filter(|m| matches!(m, Modifier::Kx | Modifier::Ga | Modifier::Gz | Modifier::Gy))
+                    .count();
+                prop_assert_eq!(liability, 1, "{:?}", line.modifiers);
+                prop_assert_eq!(
+                    line.modifiers.contains(&Modifier::Gy),
+                    input.documentation.statutory_exclusion
+                );
+                // The claim-line checks find nothing blocking on any line the engine makes.
+                let findings = check_line(&ClaimLine::from(line));
+                prop_assert!(
+                    findings.iter().all(|f| f.severity != Severity::Blocking),
+                    "{:?} {:?}", line.modifiers, findings
+                );
             }
         }
     }
@@ -303,11 +499,69 @@ proptest! {
             prop_assert!(s.skipped.iter().all(|m| !m.rules.is_empty() && m.from <= m.to));
             let stationary: Vec<_> = s.lines.iter().filter(|l| l.hcpcs == input.item.hcpcs).collect();
             prop_assert!(stationary.windows(2).all(|w| w[0].to < w[1].from));
-            // OX-PORTABLE-LINE: a portable line directly follows its stationary line, same dates.
+            // OX-PORTABLE-LINE (and UPG-GK): a portable or covered line directly follows the
+            // furnished item's line, same dates; repair lines stand alone.
             for pair in s.lines.windows(2) {
-                if pair[1].hcpcs != input.item.hcpcs {
+                if pair[1].hcpcs != input.item.hcpcs && !pair[1].modifiers.contains(&Modifier::Rb) {
                     prop_assert_eq!((pair[0].from, pair[0].to), (pair[1].from, pair[1].to));
                     prop_assert_eq!(&pair[0].hcpcs, &input.item.hcpcs);
+                }
+            }
+        }
+    }
+
+    /// PAP-ADHERENCE: the calculator agrees with counting every 30-day window by brute force,
+    /// and PAP months 4+ carry KX only under continued coverage (PAP-CONTINUED-KX).
+    #[test]
+    fn pap_adherence_matches_brute_force(value in rental()) {
+        let input: RentalInput = serde_json::from_value(value).unwrap();
+        let first = input.first_date_of_service;
+        let usage: Vec<NightlyUsage> = input.pap.as_ref().map(|p| p.nightly_usage.clone()).unwrap_or_default();
+        let used = |d: Date| usage.iter().any(|n| n.date == d && n.minutes >= 240);
+        let brute: Vec<usize> = (0..61)
+            .map(|s| (0..30).filter(|i| used(first + Duration::days(s + i))).count())
+            .collect();
+        let best = *brute.iter().max().unwrap();
+        let best_start = brute.iter().position(|n| *n == best).unwrap();
+        let found = adherence(first, &usage).unwrap();
+        prop_assert_eq!(found.best.nights as usize, best);
+        prop_assert_eq!(found.best.from, first + Duration::days(best_start as i64));
+        prop_assert_eq!(found.met, best >= 21);
+        if let Ok(s) = schedule(&input)
+            && let Some(review) = &s.pap
+        {
+            for line in s.lines.iter().filter(|l| l.rental_month >= 4) {
+                if line.modifiers.contains(&Modifier::Kx) {
+                    prop_assert!(review.adherence.met);
+                    prop_assert!(review.continued_coverage_from.is_some_and(|d| d <= line.from));
+                }
+            }
+        }
+    }
+
+    /// PA-*: with prior authorization required, every billed line carries the UTN, and months
+    /// without it are skipped, never billed; RA only on a replacement period's first line.
+    #[test]
+    fn prior_authorization_and_replacements(value in rental()) {
+        let input: RentalInput = serde_json::from_value(value).unwrap();
+        if let Ok(s) = schedule(&input) {
+            let required = input.item.prior_authorization_required;
+            for line in &s.lines {
+                let repair = line.modifiers.contains(&Modifier::Rb);
+                prop_assert_eq!(line.utn.is_some(), required && !repair);
+                if line.modifiers.contains(&Modifier::Ra) {
+                    prop_assert!(line.period > 1 && line.rental_month == 1, "{:?}", line);
+                }
+            }
+            if s.skipped.iter().any(|m| m.reason == SkipReason::NoPriorAuthorization) {
+                prop_assert!(required);
+                prop_assert!(s.findings.iter().any(|f| f.severity == Severity::Blocking));
+            }
+            // UPG-GA-GZ / UPG-GK: the upgraded line expects nothing, the covered line follows it.
+            for pair in s.lines.windows(2) {
+                if pair[1].modifiers.contains(&Modifier::Gk) {
+                    prop_assert_eq!(pair[0].allowed.cents(), 0);
+                    prop_assert!(pair[0].modifiers.iter().any(|m| matches!(m, Modifier::Ga | Modifier::Gz)));
                 }
             }
         }
@@ -374,11 +628,18 @@ fn generated_rentals_mostly_schedule() {
     let mut new_periods = 0;
     let mut portables = 0;
     let mut flow_modified = 0;
+    let mut features = std::collections::BTreeSet::new();
+    let mut errors = std::collections::BTreeMap::<String, u32>::new();
     let mut categories = std::collections::HashSet::new();
     for _ in 0..500 {
         let value = strategy.new_tree(&mut runner).unwrap().current();
         let input: RentalInput = serde_json::from_value(value).unwrap();
-        if let Ok(s) = schedule(&input) {
+        let result = schedule(&input);
+        if let Err(e) = &result {
+            let field: String = e.field.chars().filter(|c| !c.is_ascii_digit()).collect();
+            *errors.entry(field).or_insert(0) += 1;
+        }
+        if let Ok(s) = result {
             ok += 1;
             if s.lines.len() > 1 {
                 with_lines += 1;
@@ -399,18 +660,70 @@ fn generated_rentals_mostly_schedule() {
             if !s.lines.is_empty() {
                 categories.insert((input.item.category, input.purchase.is_some()));
             }
+            for line in &s.lines {
+                for m in [
+                    Modifier::Ra,
+                    Modifier::Rb,
+                    Modifier::Gk,
+                    Modifier::Gy,
+                    Modifier::Bp,
+                    Modifier::Br,
+                    Modifier::Bu,
+                ] {
+                    if line.modifiers.contains(&m) {
+                        features.insert(m.code());
+                    }
+                }
+                if s.pap.is_some() && line.rental_month >= 4 {
+                    features.insert(if line.modifiers.contains(&Modifier::Kx) {
+                        "PAP-KX"
+                    } else {
+                        "PAP-DENIED"
+                    });
+                }
+                if line.utn.is_some() {
+                    features.insert("UTN");
+                }
+            }
+            if s.skipped
+                .iter()
+                .any(|m| m.reason == SkipReason::NoPriorAuthorization)
+            {
+                features.insert("NO-PA");
+            }
         }
     }
-    assert!(ok > 250, "only {ok} of 500 generated rentals scheduled");
+    assert!(
+        ok > 250,
+        "only {ok} of 500 generated rentals scheduled: {errors:?}"
+    );
     assert!(
         with_lines > 150,
         "only {with_lines} of 500 had more than one line"
     );
     // Every category, IRP purchase included, and some new periods are exercised.
-    assert_eq!(categories.len(), 6, "{categories:?}");
+    assert_eq!(categories.len(), 7, "{categories:?}");
     assert!(new_periods > 0, "no generated rental started a new period");
     assert!(
         portables > 5 && flow_modified > 5,
         "{portables} portables, {flow_modified} Q"
+    );
+    // The inputs added with PAP, replacements, repairs, upgrades, GY, complex rehab and prior
+    // authorization are all exercised.
+    assert_eq!(
+        features.iter().copied().collect::<Vec<_>>(),
+        [
+            "BP",
+            "BR",
+            "BU",
+            "GK",
+            "GY",
+            "NO-PA",
+            "PAP-DENIED",
+            "PAP-KX",
+            "RA",
+            "RB",
+            "UTN"
+        ],
     );
 }

@@ -1,10 +1,12 @@
 //! What a billing specialist tells the engine about one rental: plain serde data, no behaviour.
 //!
 //! Only Medicare fee-for-service is modelled in this slice; other payers come later.
+//! Every field added after the first slice has a default, so older inputs still read.
 
 use serde::{Deserialize, Serialize};
 use time::Date;
 
+use crate::documentation::PriorAuthFacts;
 use crate::money::Money;
 
 // Dates travel as `YYYY-MM-DD` in JSON.
@@ -37,9 +39,71 @@ pub struct RentalInput {
     /// (one NU or UE line); absent when they rent.
     #[serde(default)]
     pub purchase: Option<Purchase>,
+    /// Complex rehab power wheelchairs rented rather than bought: what the beneficiary answered
+    /// to the rent/purchase offer (BR or BU on the first month, medicare-rules.md §2 BP/BR/BU rows).
+    #[serde(default)]
+    pub election: Option<Election>,
+    /// PAP devices (E0601, E0470): nightly usage and the practitioner's re-evaluation
+    /// (medicare-rules.md §3).
+    #[serde(default)]
+    pub pap: Option<PapTherapy>,
+    /// The beneficiary chose an upgrade: `item` is what was furnished, this is the covered item
+    /// that was ordered (medicare-rules.md §2 GK row, §6.2 upgrades).
+    #[serde(default)]
+    pub upgrade: Option<Upgrade>,
     /// Readings Durable must choose where medicare-rules.md is open.
     #[serde(default)]
     pub settings: Settings,
+}
+
+/// A complex rehab power wheelchair's rent/purchase answer when it is rented.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Election {
+    /// Told of the options and chose rental: BR.
+    Rent,
+    /// Told of the options and had not decided after 30 days: BU.
+    Undecided,
+}
+
+/// PAP therapy facts (medicare-rules.md §3).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PapTherapy {
+    /// Minutes of use per night, from a device download or a reading of the device's display
+    /// (blower-hour meters alone are not acceptable evidence). Nights not listed count as unused.
+    #[serde(default)]
+    pub nightly_usage: Vec<NightlyUsage>,
+    /// Date of the treating practitioner's face-to-face re-evaluation documenting improved
+    /// symptoms and reviewing the objective adherence.
+    #[serde(default, with = "date_format::option")]
+    pub reevaluation_date: Option<Date>,
+}
+
+/// One night of PAP use.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NightlyUsage {
+    /// The night, by the date it began.
+    #[serde(with = "date_format")]
+    pub date: Date,
+    /// Minutes of use, 0 to 1440. Signed so that a negative value is refused by name, not by the
+    /// JSON reader.
+    pub minutes: i64,
+}
+
+/// The covered item that was ordered when the beneficiary chose an upgrade; priced like `item`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Upgrade {
+    /// HCPCS of the item ordered, billed with GK.
+    pub hcpcs: String,
+    /// Its purchase price (capped rental and purchases).
+    #[serde(default)]
+    pub purchase_price: Option<Money>,
+    /// Its monthly fee (frequent servicing).
+    #[serde(default)]
+    pub monthly_fee: Option<Money>,
 }
 
 /// The beneficiary chose to buy an inexpensive/routinely purchased item.
@@ -57,6 +121,21 @@ pub struct Settings {
     /// How to count "the days left in the rental month in which use stopped" (§1.3, §12 item 2).
     #[serde(default)]
     pub break_in_need_rest_of_month: RestOfMonth,
+    /// What a PAP re-evaluation after day 91 does when adherence was shown in time (§3, §12 item 8).
+    #[serde(default)]
+    pub pap_late_reevaluation: LateReevaluation,
+}
+
+/// The two readings of a PAP re-evaluation after day 91 (medicare-rules.md §3, §12 item 8).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LateReevaluation {
+    /// Continued coverage is not shown: months 4+ carry GA or GZ. Durable's default, because
+    /// KX is an attestation and the other reading is UNCONFIRMED.
+    #[default]
+    NoContinuedCoverage,
+    /// Continued coverage starts on the late re-evaluation's date: months from then carry KX.
+    CoverageFromReevaluation,
 }
 
 /// The two readings of "60 days plus the rest of the rental month" (§1.3, §12 item 2), one day
@@ -94,6 +173,14 @@ pub struct Item {
     /// A power wheelchair, paid 15 % then 6 % (capped rental only).
     #[serde(default)]
     pub power_wheelchair: bool,
+    /// A complex rehab power wheelchair (K0835–K0843, K0848–K0864): may be bought up front
+    /// (`purchase`, BP) or rented (`election`, BR/BU). Requires `power_wheelchair`.
+    #[serde(default)]
+    pub complex_rehab: bool,
+    /// The item is on the Required Prior Authorization List (medicare-rules.md §5.3) for the
+    /// date of service; the caller looks it up, since that list is data.
+    #[serde(default)]
+    pub prior_authorization_required: bool,
     /// Oxygen qualifying group, shown with N1–N3 (oxygen only).
     #[serde(default)]
     pub oxygen_group: Option<OxygenGroup>,
@@ -174,6 +261,18 @@ pub struct Documentation {
     /// The signed Advance Beneficiary Notice, if any.
     #[serde(default)]
     pub abn: Option<Abn>,
+    /// The item is statutorily excluded (not a Medicare benefit): every line carries GY, no ABN
+    /// needed (medicare-rules.md §2 GY row, §6.2).
+    #[serde(default)]
+    pub statutory_exclusion: bool,
+    /// Oxygen Groups II and III: date of the repeat qualifying test the practitioner evaluated,
+    /// due between day 61 and day 90 of therapy (medicare-rules.md §4.2).
+    #[serde(default, with = "date_format::option")]
+    pub oxygen_retest_date: Option<Date>,
+    /// The prior authorization request and decision, for items that need one (medicare-rules.md
+    /// §5.3). The documentation checks' own model, so both decide coverage the same way.
+    #[serde(default)]
+    pub prior_authorization: Option<PriorAuthFacts>,
 }
 
 /// A signed Advance Beneficiary Notice (CMS-R-131).
@@ -220,6 +319,27 @@ pub enum Event {
         #[serde(with = "date_format")]
         date: Date,
     },
+    /// New equipment replaces the item (medicare-rules.md §1.4, §1.5): a new period from this
+    /// date (capped rental and oxygen only).
+    Replacement {
+        /// Date the replacement is furnished: the new period's first date of service.
+        #[serde(with = "date_format")]
+        date: Date,
+        /// Why it is replaced.
+        reason: ReplacementReason,
+    },
+    /// A repair of beneficiary-owned equipment: the replaced part, billed with RB.
+    Repair {
+        /// Date of the repair: the date of service.
+        #[serde(with = "date_format")]
+        date: Date,
+        /// HCPCS of the part.
+        hcpcs: String,
+        /// Units of the part, at least 1.
+        units: u32,
+        /// Price of one unit of the part.
+        unit_price: Money,
+    },
     /// Hospital or facility stay: a break in billing, not in need.
     Stay {
         /// First day in the facility.
@@ -229,4 +349,15 @@ pub enum Event {
         #[serde(with = "date_format")]
         end: Date,
     },
+}
+
+/// Why equipment is replaced (medicare-rules.md §1.4, §1.5). Wear, malfunction or repair never
+/// start a new period, so they are not reasons here.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ReplacementReason {
+    /// Lost, stolen or irreparably damaged.
+    Loss,
+    /// The reasonable useful lifetime (5 years) has ended and the beneficiary elected new equipment.
+    UsefulLifetime,
 }

@@ -105,4 +105,68 @@ rules! {
         "Whether the return day counts among the days left in the rental month is a setting (UNCONFIRMED; default: it counts).";
     END_MONTH_PAID = "END-MONTH-PAID", "medicare-rules.md §1.2",
         "The month of death or return is paid in full; nothing is billed after it.";
+    PAP_TRIAL = "PAP-TRIAL-1-3", "medicare-rules.md §3 (KX rule)",
+        "PAP rental months 1-3 carry KX when the initial coverage checklist is met.";
+    PAP_ADHERENCE = "PAP-ADHERENCE", "medicare-rules.md §3 (adherence definition)",
+        "Adherence shown: at least 4 hours on at least 21 nights of some 30 consecutive days within the first 90 days.";
+    PAP_NOT_ADHERENT = "PAP-NOT-ADHERENT", "medicare-rules.md §3 (adherence definition, failure)",
+        "Adherence not shown: no 30 consecutive days within the first 90 have 21 nights of 4 hours or more.";
+    PAP_REEVAL = "PAP-REEVAL", "medicare-rules.md §3 (continued coverage)",
+        "Face-to-face re-evaluation between day 31 and day 91, on or after the day adherence was shown.";
+    PAP_NO_REEVAL = "PAP-NO-REEVAL", "medicare-rules.md §3 (continued coverage)",
+        "No re-evaluation between day 31 and day 91 on or after the day adherence was shown.";
+    PAP_LATE_REEVAL = "PAP-LATE-REEVAL-SETTING", "medicare-rules.md §3 (late re-evaluation), §12 item 8",
+        "A re-evaluation after day 91 with adherence shown: KX from its date only under the setting coverage_from_reevaluation (UNCONFIRMED; default: no KX).";
+    PAP_CONTINUED_KX = "PAP-CONTINUED-KX", "medicare-rules.md §3 (KX rule)",
+        "PAP months 4 and later carry KX: the checklist, adherence and the re-evaluation all hold.";
+    PAP_CONTINUED_DENIED = "PAP-CONTINUED-DENIED", "medicare-rules.md §3 (KX rule, failure)",
+        "PAP months 4 and later without adherence and a timely re-evaluation carry GA (ABN signed) or GZ, never KX.";
+    OX_REPLACE = "OX-REPLACE-NEW-PERIOD", "medicare-rules.md §1.4 (replacement), §2 (RA row), §11 example 2",
+        "Oxygen equipment replaced after its 5-year lifetime or after loss starts a new 36-month period and lifetime; the first claim carries RA.";
+    CR_REPLACE_LOSS = "CR-REPLACE-LOSS", "medicare-rules.md §1.5 (loss/theft), §2 (RA row)",
+        "A capped-rental item replaced after loss, theft or irreparable damage starts a new 13-month period; the first claim carries RA.";
+    CR_REPLACE_RUL = "CR-REPLACE-RUL", "medicare-rules.md §1.5 (wear-out replacement), §2 (RA row)",
+        "A capped-rental item replaced after its 5-year lifetime starts a new 13-month period, without RA.";
+    MOD_RA = "MOD-RA", "medicare-rules.md §2 (RA row)",
+        "RA on the first claim of replacement equipment, after the KX/GA/GZ modifier.";
+    OX_RETEST_WINDOW = "OX-RETEST-WINDOW", "medicare-rules.md §4.2 (Group II/III continued coverage)",
+        "Oxygen Groups II and III need a repeat qualifying test between day 61 and day 90; lines after day 90 are flagged when it is missing or outside the window.";
+    MOD_GY = "MOD-GY", "medicare-rules.md §2 (GY row), §6.2",
+        "GY on every line of a statutorily excluded item: no ABN needed, never with KX, GA or GZ.";
+    UPG_GA_GZ = "UPG-GA-GZ", "medicare-rules.md §2 (GK row), §6.2 (upgrades)",
+        "An upgrade bills the furnished item with GA (ABN signed) or GZ, expecting nothing allowed for it.";
+    UPG_GK = "UPG-GK", "medicare-rules.md §2 (GK row), §6.2 (upgrades)",
+        "An upgrade also bills, on the same claim, the covered item that was ordered, with GK, at its own amount.";
+    CRPWC_PURCHASE_BP = "CRPWC-PURCHASE-BP", "medicare-rules.md §1.2 (purchase option), §2.1",
+        "A complex rehab power wheelchair bought up front is one NU/UE line with BP at the purchase price, without KH.";
+    CRPWC_RENT_BR = "CRPWC-RENT-BR", "medicare-rules.md §2 (BR row), §2.1",
+        "A rented complex rehab power wheelchair whose beneficiary chose rental carries BR on its initial claim.";
+    CRPWC_RENT_BU = "CRPWC-RENT-BU", "medicare-rules.md §2 (BU row), §2.1",
+        "A rented complex rehab power wheelchair whose beneficiary had not decided after 30 days carries BU on its initial claim.";
+    REPAIR_RB = "REPAIR-RB", "medicare-rules.md §1.5 (repairs), §2 (RB row)",
+        "Parts replaced in a repair of beneficiary-owned equipment: one line with RB, amount = units x unit price.";
+    PA_BILLABLE = "PA-BILLABLE", "medicare-rules.md §5.3",
+        "An item on the Required Prior Authorization List is billed when an affirmed, unexpired decision covers the date it was furnished; every line carries the UTN.";
+    PA_NOT_BILLABLE = "PA-NOT-BILLABLE", "medicare-rules.md §5.3",
+        "An item on the Required Prior Authorization List without an affirmed, unexpired decision covering the date it was furnished is not billed; a blocking finding names the documentation requirement left unmet.";
+    CHK_KX_WITH_G = "CHK-KX-WITH-G", "medicare-rules.md §2 (placement), §6.1",
+        "Claim check: KX never goes with GA, GY or GZ on one line (the line is unprocessable).";
+    CHK_GA_WITH_GZ = "CHK-GA-WITH-GZ", "medicare-rules.md §2 (GA, GZ rows), §6.2",
+        "Claim check: GA (ABN on file) and GZ (no ABN) contradict each other.";
+    CHK_MONTH_MODIFIER = "CHK-MONTH-MODIFIER", "medicare-rules.md §2.1",
+        "Claim check: KH only on rental month 1, KI on months 2-3, KJ on months 4-13; no capped rental month after 13.";
+    CHK_MODIFIER_COUNT = "CHK-MODIFIER-COUNT", "medicare-rules.md §2 (placement)",
+        "Claim check: a line holds at most 4 modifiers.";
+    CHK_PRICING_FIRST = "CHK-PRICING-FIRST", "medicare-rules.md §2 (placement)",
+        "Claim check: pricing modifiers first, then KX, then informational modifiers.";
+    CHK_DUPLICATE_MODIFIER = "CHK-DUPLICATE-MODIFIER", "medicare-rules.md §2 (placement)",
+        "Claim check: a modifier appears once on a line.";
+    CHK_TIMELY_FILING = "CHK-TIMELY-FILING", "medicare-rules.md §6.1 (timely filing)",
+        "Claim check: the MAC must receive the claim within 12 months of the date of service (Feb 29 -> Feb 28).";
+    CHK_REDETERMINATION = "CHK-REDETERMINATION", "medicare-rules.md §6.3",
+        "Claim check: a redetermination is due 120 days after receipt of the remittance, presumed 5 days after its date.";
+    CHK_NPI = "CHK-NPI", "medicare-rules.md §5.1 (practitioner NPI); CMS NPI check-digit rule",
+        "Claim check: an NPI is 10 digits with a valid check digit.";
+    CHK_MBI = "CHK-MBI", "medicare-rules.md §5.1 (MBI); CMS MBI format",
+        "Claim check: an MBI has the CMS 11-character format.";
 }

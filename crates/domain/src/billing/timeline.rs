@@ -1,0 +1,326 @@
+//! Checks every dated event once and sorts it into what the month loop needs: interruptions,
+//! the end of need, supply deliveries, replacements and repairs.
+
+use time::Date;
+
+use super::input::{Event, RentalInput, ReplacementReason};
+use super::months::anniversary;
+use super::output::InputError;
+use super::plan::{Plan, check_hcpcs, non_negative, too_late};
+use crate::money::Money;
+
+/// Useful lifetime of oxygen equipment (§1.4) and the floor for other DME (§1.5), in months.
+pub(super) const USEFUL_LIFETIME_MONTHS: u32 = 60;
+
+/// A checked interruption: first and last day not billed for.
+#[derive(Clone, Copy)]
+pub(super) struct Stay {
+    pub start: Date,
+    pub end: Date,
+    pub kind: StayKind,
+}
+
+/// Why the item was not in use.
+#[derive(Clone, Copy)]
+pub(super) enum StayKind {
+    /// Hospital or facility stay.
+    Facility,
+    /// Between a return and a resume.
+    NotInUse {
+        returned: Date,
+        new_order: bool,
+        /// Index of the resume event, for errors.
+        index: usize,
+    },
+}
+
+/// A checked replacement: the first day of a new period.
+#[derive(Clone, Copy)]
+pub(super) struct Replacement {
+    pub date: Date,
+    pub reason: ReplacementReason,
+}
+
+/// A checked repair of beneficiary-owned equipment.
+pub(super) struct Repair<'a> {
+    pub date: Date,
+    pub hcpcs: &'a str,
+    pub units: u32,
+    pub amount: Money,
+    /// Index of the event, for errors found after scheduling (e.g. before title passed).
+    pub index: usize,
+}
+
+/// Every event checked once: interruptions sorted by start, the final end of need, deliveries,
+/// replacements and repairs in date order.
+pub(super) struct Timeline<'a> {
+    pub stays: Vec<Stay>,
+    pub end_of_need: Option<Date>,
+    /// Delivery date and units, sorted by date.
+    pub deliveries: Vec<(Date, u32)>,
+    pub replacements: Vec<Replacement>,
+    pub repairs: Vec<Repair<'a>>,
+}
+
+/// Checks every event: dates on or after the first date of service, stays that end after they
+/// start and do not overlap, each resume after an open return, deliveries for supplies only,
+/// replacements for capped rental and oxygen, repairs of owned equipment. The end of need is the
+/// earliest death or a return never followed by a resume.
+pub(super) fn timeline(input: &RentalInput, plan: Plan) -> Result<Timeline<'_>, InputError> {
+    let first = input.first_date_of_service;
+    let supplies = matches!(plan, Plan::Supplies { .. });
+    let mut stays: Vec<(usize, Stay)> = Vec::new();
+    let mut deliveries: Vec<(Date, usize, u32)> = Vec::new();
+    let mut replacements: Vec<(usize, Replacement)> = Vec::new();
+    let mut repairs: Vec<Repair<'_>> = Vec::new();
+    // (date, index, event) for returns, resumes and deaths, walked in date order.
+    let mut needs: Vec<(Date, usize, &Event)> = Vec::new();
+    for (index, event) in input.events.iter().enumerate() {
+        match event {
+            Event::Return { date } | Event::Death { date } | Event::Resume { date, .. } => {
+                if *date < first {
+                    return Err(before_first(index, "date"));
+                }
+                needs.push((*date, index, event));
+            }
+            Event::Delivery { date, units } => {
+                if *date < first {
+                    return Err(before_first(index, "date"));
+                }
+                if !supplies {
+                    return Err(InputError::new(
+                        format!("events[{index}].kind"),
+                        "Deliveries apply to supplies only.",
+                    ));
+                }
+                if *units == 0 {
+                    return Err(InputError::new(
+                        format!("events[{index}].units"),
+                        "At least one unit must be delivered.",
+                    ));
+                }
+                deliveries.push((*date, index, *units));
+            }
+            Event::Stay { start, end } => {
+                if *start < first {
+                    return Err(before_first(index, "start"));
+                }
+                if end < start {
+                    return Err(InputError::new(
+                        format!("events[{index}].end"),
+                        "A stay cannot end before it starts.",
+                    ));
+                }
+                stays.push((
+                    index,
+                    Stay {
+                        start: *start,
+                        end: *end,
+                        kind: StayKind::Facility,
+                    },
+                ));
+            }
+            Event::Replacement { date, reason } => {
+                if *date <= first {
+                    return Err(InputError::new(
+                        format!("events[{index}].date"),
+                        "A replacement comes after the first date of service.",
+                    ));
+                }
+                if !matches!(plan, Plan::Capped { .. } | Plan::Oxygen { .. }) {
+                    return Err(InputError::new(
+                        format!("events[{index}].kind"),
+                        "A replacement starts a new period for rented capped-rental and oxygen equipment only; schedule other replacements as their own rental or purchase.",
+                    ));
+                }
+                replacements.push((
+                    index,
+                    Replacement {
+                        date: *date,
+                        reason: *reason,
+                    },
+                ));
+            }
+            Event::Repair {
+                date,
+                hcpcs,
+                units,
+                unit_price,
+            } => {
+                if *date < first {
+                    return Err(before_first(index, "date"));
+                }
+                if !matches!(plan, Plan::Capped { .. } | Plan::Purchase { .. }) {
+                    return Err(InputError::new(
+                        format!("events[{index}].kind"),
+                        "Repairs (RB) are billed for beneficiary-owned equipment: a bought item, or a capped-rental item after title passed. Oxygen, frequent-servicing and rented items stay the supplier's.",
+                    ));
+                }
+                check_hcpcs(&format!("events[{index}].hcpcs"), hcpcs)?;
+                if *units == 0 {
+                    return Err(InputError::new(
+                        format!("events[{index}].units"),
+                        "At least one part must be replaced.",
+                    ));
+                }
+                let price =
+                    non_negative(&format!("events[{index}].unit_price"), Some(*unit_price))?;
+                let amount = price.checked_mul(*units).ok_or_else(|| {
+                    InputError::new(
+                        format!("events[{index}].unit_price"),
+                        "Amounts are too large to compute in cents.",
+                    )
+                })?;
+                repairs.push(Repair {
+                    date: *date,
+                    hcpcs,
+                    units: *units,
+                    amount,
+                    index,
+                });
+            }
+        }
+    }
+    needs.sort_by_key(|(date, index, _)| (*date, *index));
+    let mut returned: Option<Date> = None;
+    let mut death: Option<Date> = None;
+    for &(date, index, event) in &needs {
+        match *event {
+            Event::Return { .. } => {
+                // A second return while already returned changes nothing.
+                returned.get_or_insert(date);
+            }
+            Event::Death { .. } => {
+                death.get_or_insert(date);
+            }
+            Event::Resume { new_order, .. } => {
+                let Some(since) = returned.filter(|since| *since < date && death.is_none()) else {
+                    return Err(InputError::new(
+                        format!("events[{index}].date"),
+                        "A resume must come after a return (on a later day) and before any death.",
+                    ));
+                };
+                returned = None;
+                if let (Some(start), Some(end)) = (since.next_day(), date.previous_day())
+                    && start <= end
+                {
+                    stays.push((
+                        index,
+                        Stay {
+                            start,
+                            end,
+                            kind: StayKind::NotInUse {
+                                returned: since,
+                                new_order,
+                                index,
+                            },
+                        },
+                    ));
+                }
+            }
+            _ => {}
+        }
+    }
+    stays.sort_by_key(|(index, stay)| (stay.start, *index));
+    for pair in stays.windows(2) {
+        if let [(_, earlier), (index, later)] = pair
+            && later.start <= earlier.end
+        {
+            let field = match later.kind {
+                StayKind::Facility => "start",
+                StayKind::NotInUse { .. } => "date",
+            };
+            return Err(InputError::new(
+                format!("events[{index}].{field}"),
+                "This stay or time out of use overlaps another.",
+            ));
+        }
+    }
+    let end_of_need = match (returned, death) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, b) => a.or(b),
+    };
+    deliveries.sort_by_key(|(date, index, _)| (*date, *index));
+    if let Some(end) = end_of_need
+        && let Some((_, index, _)) = deliveries.iter().find(|(date, _, _)| *date > end)
+    {
+        return Err(InputError::new(
+            format!("events[{index}].date"),
+            "A delivery after the return or death cannot be billed.",
+        ));
+    }
+    repairs.sort_by_key(|r| (r.date, r.index));
+    if let Some(end) = end_of_need
+        && let Some(repair) = repairs.iter().find(|r| r.date > end)
+    {
+        return Err(InputError::new(
+            format!("events[{}].date", repair.index),
+            "A repair after the return or death cannot be billed.",
+        ));
+    }
+    let stays: Vec<Stay> = stays.into_iter().map(|(_, stay)| stay).collect();
+    let replacements = check_replacements(input, replacements, &stays, end_of_need)?;
+    Ok(Timeline {
+        stays,
+        end_of_need,
+        deliveries: deliveries
+            .into_iter()
+            .map(|(date, _, units)| (date, units))
+            .collect(),
+        replacements,
+        repairs,
+    })
+}
+
+/// Replacements in date order, one a day, none during a stay or after the end of need; one for
+/// the end of the useful lifetime only once the lifetime of the equipment it replaces is over
+/// (medicare-rules.md §1.4, §1.5: 5 years from the date that equipment was furnished).
+fn check_replacements(
+    input: &RentalInput,
+    mut replacements: Vec<(usize, Replacement)>,
+    stays: &[Stay],
+    end_of_need: Option<Date>,
+) -> Result<Vec<Replacement>, InputError> {
+    replacements.sort_by_key(|(index, r)| (r.date, *index));
+    let mut furnished = input.first_date_of_service;
+    let mut previous: Option<Date> = None;
+    for (index, replacement) in &replacements {
+        let field = format!("events[{index}].date");
+        let date = replacement.date;
+        if previous == Some(date) {
+            return Err(InputError::new(field, "Only one replacement a day."));
+        }
+        if end_of_need.is_some_and(|end| date > end) {
+            return Err(InputError::new(
+                field,
+                "A replacement after the return or death cannot be billed.",
+            ));
+        }
+        if stays.iter().any(|s| s.start <= date && date <= s.end) {
+            return Err(InputError::new(
+                field,
+                "A replacement during a stay or time out of use is not encoded; date it when use resumes.",
+            ));
+        }
+        let (lifetime_end, _) =
+            anniversary(furnished, USEFUL_LIFETIME_MONTHS).ok_or_else(too_late)?;
+        if replacement.reason == ReplacementReason::UsefulLifetime && date < lifetime_end {
+            return Err(InputError::new(
+                field,
+                format!(
+                    "The useful lifetime of the equipment replaced ends on {lifetime_end}; before then only a loss (lost, stolen or irreparably damaged) allows a replacement."
+                ),
+            ));
+        }
+        furnished = date;
+        previous = Some(date);
+    }
+    Ok(replacements.into_iter().map(|(_, r)| r).collect())
+}
+
+fn before_first(index: usize, field: &str) -> InputError {
+    InputError::new(
+        format!("events[{index}].{field}"),
+        "Must be on or after first_date_of_service.",
+    )
+}
