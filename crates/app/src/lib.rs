@@ -11,6 +11,7 @@ pub mod demo;
 pub mod directory;
 pub mod error;
 mod forms;
+pub mod orders;
 pub mod patients;
 pub mod permissions;
 

@@ -40,11 +40,17 @@ pub enum Permission {
     CatalogWrite,
     /// Add and change products.
     ProductWrite,
+    /// Read orders and the intake queue (patient data, diagnoses included).
+    OrderRead,
+    /// Take and change orders.
+    OrderWrite,
+    /// Release a held order over its unmet requirements, with a written reason.
+    OrderOverride,
 }
 
 impl Permission {
     /// Every permission, for the matrix test and the documentation.
-    pub const ALL: [Permission; 16] = [
+    pub const ALL: [Permission; 19] = [
         Permission::PatientRead,
         Permission::PatientWrite,
         Permission::ClinicalRead,
@@ -61,6 +67,9 @@ impl Permission {
         Permission::CatalogRead,
         Permission::CatalogWrite,
         Permission::ProductWrite,
+        Permission::OrderRead,
+        Permission::OrderWrite,
+        Permission::OrderOverride,
     ];
 
     /// What the permission covers, in words.
@@ -82,6 +91,9 @@ impl Permission {
             Permission::CatalogRead => "reading HCPCS codes and products",
             Permission::CatalogWrite => "importing HCPCS codes",
             Permission::ProductWrite => "changing products",
+            Permission::OrderRead => "reading orders",
+            Permission::OrderWrite => "taking and changing orders",
+            Permission::OrderOverride => "releasing held orders",
         }
     }
 }
@@ -118,6 +130,9 @@ const TABLE: &[(Permission, &[Role])] = {
         ),
         (Permission::CatalogWrite, &[Admin, Billing]),
         (Permission::ProductWrite, &[Admin, Intake, Billing]),
+        (Permission::OrderRead, &[Intake, Billing, Compliance]),
+        (Permission::OrderWrite, &[Intake, Billing]),
+        (Permission::OrderOverride, &[Intake, Billing]),
     ]
 };
 

@@ -69,6 +69,8 @@ entity_id!(
     ApiTokenId,
     /// A product in the supplier's catalog.
     ProductId,
+    /// A physician's order for a patient.
+    OrderId,
 );
 
 #[cfg(test)]

@@ -6,6 +6,7 @@ pub mod catalog;
 pub mod directory;
 pub mod entity;
 pub mod migration;
+pub mod orders;
 pub mod patients;
 #[cfg(any(test, feature = "test-support"))]
 pub mod testing;

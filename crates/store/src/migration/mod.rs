@@ -7,6 +7,7 @@ use sea_orm_migration::schema::*;
 
 mod m0001_foundation;
 mod m0002_catalog;
+mod m0003_orders;
 
 /// Every migration, oldest first.
 pub struct Migrator;
@@ -17,6 +18,7 @@ impl MigratorTrait for Migrator {
         vec![
             Box::new(m0001_foundation::Migration),
             Box::new(m0002_catalog::Migration),
+            Box::new(m0003_orders::Migration),
         ]
     }
 }

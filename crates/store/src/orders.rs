@@ -1,0 +1,149 @@
+//! Orders with their diagnoses, lines and append-only status history.
+
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use uuid::Uuid;
+
+use crate::entity::{order, order_diagnosis, order_event, order_line};
+use crate::{Db, StoreResult};
+
+pub use crate::entity::order::Model as Order;
+pub use crate::entity::order_diagnosis::Model as OrderDiagnosis;
+pub use crate::entity::order_event::Model as OrderEvent;
+pub use crate::entity::order_line::Model as OrderLine;
+
+/// An order with everything that belongs to it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OrderRecord {
+    /// The order row.
+    pub order: Order,
+    /// ICD-10-CM codes, primary first.
+    pub diagnoses: Vec<OrderDiagnosis>,
+    /// What was ordered, in order.
+    pub lines: Vec<OrderLine>,
+}
+
+/// Adds an order with its diagnoses and lines, and its first history entry.
+pub async fn insert_order(db: &impl Db, record: OrderRecord, event: OrderEvent) -> StoreResult<()> {
+    order::Entity::insert(order::ActiveModel::from(record.order))
+        .exec_without_returning(db)
+        .await?;
+    insert_children(db, record.diagnoses, record.lines).await?;
+    insert_event(db, event).await
+}
+
+/// Replaces an order's fields, diagnoses and lines.
+pub async fn update_order(db: &impl Db, record: OrderRecord) -> StoreResult<()> {
+    let id = record.order.id;
+    crate::replace(db, record.order).await?;
+    order_diagnosis::Entity::delete_many()
+        .filter(order_diagnosis::Column::OrderId.eq(id))
+        .exec(db)
+        .await?;
+    order_line::Entity::delete_many()
+        .filter(order_line::Column::OrderId.eq(id))
+        .exec(db)
+        .await?;
+    insert_children(db, record.diagnoses, record.lines).await
+}
+
+async fn insert_children(
+    db: &impl Db,
+    diagnoses: Vec<OrderDiagnosis>,
+    lines: Vec<OrderLine>,
+) -> StoreResult<()> {
+    if !diagnoses.is_empty() {
+        order_diagnosis::Entity::insert_many(
+            diagnoses
+                .into_iter()
+                .map(order_diagnosis::ActiveModel::from),
+        )
+        .exec_without_returning(db)
+        .await?;
+    }
+    if !lines.is_empty() {
+        order_line::Entity::insert_many(lines.into_iter().map(order_line::ActiveModel::from))
+            .exec_without_returning(db)
+            .await?;
+    }
+    Ok(())
+}
+
+/// Appends a status change to an order's history.
+pub async fn insert_event(db: &impl Db, event: OrderEvent) -> StoreResult<()> {
+    order_event::Entity::insert(order_event::ActiveModel::from(event))
+        .exec_without_returning(db)
+        .await?;
+    Ok(())
+}
+
+/// One order with its diagnoses and lines.
+pub async fn order(db: &impl Db, id: Uuid) -> StoreResult<Option<OrderRecord>> {
+    let Some(row) = order::Entity::find_by_id(id).one(db).await? else {
+        return Ok(None);
+    };
+    let diagnoses = order_diagnosis::Entity::find()
+        .filter(order_diagnosis::Column::OrderId.eq(id))
+        .order_by_asc(order_diagnosis::Column::Position)
+        .all(db)
+        .await?;
+    let lines = order_line::Entity::find()
+        .filter(order_line::Column::OrderId.eq(id))
+        .order_by_asc(order_line::Column::Position)
+        .all(db)
+        .await?;
+    Ok(Some(OrderRecord {
+        order: row,
+        diagnoses,
+        lines,
+    }))
+}
+
+/// An order's history, oldest first (ids are UUIDv7, so they break ties in time).
+pub async fn events(db: &impl Db, order_id: Uuid) -> StoreResult<Vec<OrderEvent>> {
+    Ok(order_event::Entity::find()
+        .filter(order_event::Column::OrderId.eq(order_id))
+        .order_by_asc(order_event::Column::At)
+        .order_by_asc(order_event::Column::Id)
+        .all(db)
+        .await?)
+}
+
+/// Orders in any of `statuses`, the longest-waiting first.
+pub async fn by_status(
+    db: &impl Db,
+    statuses: &[&str],
+    offset: u64,
+    limit: u64,
+) -> StoreResult<Vec<Order>> {
+    Ok(order::Entity::find()
+        .filter(order::Column::Status.is_in(statuses.iter().copied()))
+        .order_by_asc(order::Column::UpdatedAt)
+        .order_by_asc(order::Column::Id)
+        .offset(offset)
+        .limit(limit)
+        .all(db)
+        .await?)
+}
+
+/// A patient's orders, newest first.
+pub async fn for_patient(db: &impl Db, patient_id: Uuid) -> StoreResult<Vec<Order>> {
+    Ok(order::Entity::find()
+        .filter(order::Column::PatientId.eq(patient_id))
+        .order_by_desc(order::Column::OrderDate)
+        .order_by_desc(order::Column::Id)
+        .all(db)
+        .await?)
+}
+
+/// The latest history entry of each of several orders (for the reasons shown in a queue).
+pub async fn latest_events(db: &impl Db, order_ids: Vec<Uuid>) -> StoreResult<Vec<OrderEvent>> {
+    let mut rows = order_event::Entity::find()
+        .filter(order_event::Column::OrderId.is_in(order_ids))
+        .order_by_desc(order_event::Column::At)
+        .order_by_desc(order_event::Column::Id)
+        .all(db)
+        .await?;
+    let mut seen = std::collections::HashSet::new();
+    rows.retain(|row| seen.insert(row.order_id));
+    Ok(rows)
+}
