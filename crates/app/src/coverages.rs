@@ -353,3 +353,125 @@ mod tests {
         ));
     }
 }
+
+/// An eligibility result as typed in from a payer portal or phone call (the electronic 270/271
+/// comes with the EDI work).
+#[derive(Clone, Debug, Default, Deserialize, Serialize, utoipa::ToSchema)]
+#[serde(default)]
+pub struct EligibilityForm {
+    /// The date the payer answered.
+    pub checked_on: String,
+    /// "true" when the payer reported active coverage.
+    pub active: Option<String>,
+    /// portal, phone, 271 or other.
+    pub source: String,
+    /// What the payer said.
+    pub note: Option<String>,
+}
+
+/// An eligibility result as shown.
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
+pub struct EligibilityView {
+    /// The date the payer answered.
+    pub checked_on: Date,
+    /// Active coverage reported.
+    pub active: bool,
+    /// Where the answer came from.
+    pub source: String,
+    /// What the payer said.
+    pub note: String,
+    /// Who recorded it.
+    pub recorded_by: String,
+}
+
+/// Records an eligibility result for a coverage and checks the patient's open orders again.
+/// Returns the patient.
+pub async fn record_eligibility(
+    app: &App,
+    actor: &Actor,
+    id: CoverageId,
+    form: &EligibilityForm,
+) -> AppResult<PatientId> {
+    actor.require(Permission::CoverageWrite)?;
+    let mut errors = FieldErrors::new();
+    let checked_on = errors.check("checked_on", parse_date(&form.checked_on));
+    if checked_on.is_some_and(|d| d > app.clock.today()) {
+        errors.add("checked_on", "The check date cannot be in the future.");
+    }
+    let source = form.source.trim();
+    if !["portal", "phone", "271", "other"].contains(&source) {
+        errors.add("source", "Choose portal, phone, 271 or other.");
+    }
+    let note = errors
+        .optional("note", form.note.as_deref(), 1_000)
+        .unwrap_or_default();
+    let checked_on = errors.finish(|| checked_on)?;
+    let tx = app.store.begin_write().await?;
+    let coverage = store::coverage(tx.conn(), id.as_uuid())
+        .await?
+        .ok_or(AppError::NotFound("coverage"))?;
+    let row_id = uuid::Uuid::now_v7();
+    store::insert_eligibility(
+        tx.conn(),
+        store::EligibilityCheck {
+            id: row_id,
+            coverage_id: coverage.id,
+            checked_on,
+            active: crate::forms::flag(form.active.as_deref()),
+            source: source.to_owned(),
+            note,
+            recorded_by: actor.username.clone(),
+            recorded_at: app.clock.now(),
+        },
+    )
+    .await?;
+    record(
+        tx.conn(),
+        &app.clock,
+        actor,
+        Audit::new("coverage.eligibility", "coverage", coverage.id)
+            .patients([PatientId::from_uuid(coverage.patient_id)]),
+    )
+    .await?;
+    for order in durable_store::orders::for_patient(tx.conn(), coverage.patient_id).await? {
+        crate::orders::recheck(
+            app,
+            actor,
+            tx.conn(),
+            durable_domain::ids::OrderId::from_uuid(order.id),
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(PatientId::from_uuid(coverage.patient_id))
+}
+
+/// A coverage's eligibility results, newest first.
+pub async fn eligibility(
+    app: &App,
+    actor: &Actor,
+    id: CoverageId,
+) -> AppResult<Vec<EligibilityView>> {
+    actor.require(Permission::CoverageRead)?;
+    let coverage = store::coverage(app.store.conn(), id.as_uuid())
+        .await?
+        .ok_or(AppError::NotFound("coverage"))?;
+    let rows = store::eligibility_of(app.store.conn(), vec![coverage.id]).await?;
+    record_read(
+        app,
+        actor,
+        Audit::new("coverage.eligibility_read", "coverage", coverage.id)
+            .patients([PatientId::from_uuid(coverage.patient_id)]),
+    )
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|e| EligibilityView {
+            checked_on: e.checked_on,
+            active: e.active,
+            source: e.source,
+            note: e.note,
+            recorded_by: e.recorded_by,
+        })
+        .collect())
+}

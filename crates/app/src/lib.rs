@@ -9,6 +9,7 @@ pub mod catalog;
 pub mod coverages;
 pub mod demo;
 pub mod directory;
+pub mod documents;
 pub mod error;
 mod forms;
 pub mod orders;
@@ -32,6 +33,7 @@ pub struct App {
     pub clock: Clock,
     audit: audit::AuditWriter,
     secrets: std::sync::Arc<auth::SecretCache>,
+    documents: documents::DocumentStore,
 }
 
 /// Who is acting, as established by a session, an API token or the operator's shell.
@@ -93,6 +95,17 @@ impl App {
             clock,
             audit,
             secrets: std::sync::Arc::default(),
+            // Tests and tools that store no documents share one scratch directory; `serve` and
+            // every other command put documents in the data directory (`with_document_root`).
+            documents: documents::DocumentStore::new(
+                std::env::temp_dir().join("durable-documents"),
+            ),
         }
+    }
+
+    /// Keeps uploaded documents under `root` (content-addressed).
+    pub fn with_document_root(mut self, root: impl Into<std::path::PathBuf>) -> App {
+        self.documents = documents::DocumentStore::new(root);
+        self
     }
 }

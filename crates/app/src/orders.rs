@@ -5,7 +5,8 @@
 use durable_domain::catalog::Hcpcs;
 use durable_domain::codes::{Icd10Cm, Mbi, Npi};
 use durable_domain::documentation::{
-    self, DocumentationRules, Finding, LineFacts, OrderFacts, RentOrBuy, Report,
+    self, DocumentFacts, DocumentKind, DocumentationRules, EligibilityFacts, Finding, LineFacts,
+    OrderFacts, RentOrBuy, Report,
 };
 use durable_domain::ids::{OrderId, PatientId, PrescriberId, ProductId};
 use durable_domain::validation::{FieldErrors, parse_date};
@@ -189,6 +190,11 @@ pub struct OrderView {
     pub notes: String,
     /// Every requirement the order does not meet today.
     pub reasons: Vec<Reason>,
+    /// Documents on file for the order.
+    pub documents: Vec<crate::documents::DocumentView>,
+    /// The primary coverage in force on the date of service, whose eligibility the order needs.
+    #[schema(value_type = Option<String>, format = Uuid)]
+    pub primary_coverage_id: Option<durable_domain::ids::CoverageId>,
     /// The history, oldest first.
     pub history: Vec<EventView>,
 }
@@ -508,6 +514,120 @@ impl OrderForm {
     }
 }
 
+/// Adds what is on file beside the order to its facts: documents with their marks (a signed
+/// written order on file counts as the signature) and the eligibility results of the patient's
+/// primary coverage in force on the date of service.
+async fn complete_facts(
+    app: &App,
+    db: &impl Db,
+    order: &OrderRecord,
+    facts: &mut OrderFacts,
+) -> AppResult<()> {
+    let documents = crate::documents::for_order(db, order).await?;
+    for document in &documents {
+        let Some(kind) = DocumentKind::ALL
+            .iter()
+            .copied()
+            .find(|k| k.as_str() == document.kind)
+        else {
+            continue;
+        };
+        if kind == DocumentKind::Order
+            && document
+                .marks
+                .iter()
+                .any(|m| m == crate::documents::SIGNED_ORDER)
+        {
+            facts.signed = true;
+            facts.signature_date = facts.signature_date.or(document.document_date);
+        }
+        facts.documents.push(DocumentFacts {
+            kind,
+            date: document.document_date,
+            line: None,
+            satisfies: document.marks.clone(),
+        });
+    }
+    let coverages = primary_coverages(app, db, order).await?;
+    if !coverages.is_empty() {
+        facts.eligibility = patients::eligibility_of(db, coverages)
+            .await?
+            .into_iter()
+            .map(|e| EligibilityFacts {
+                checked_on: e.checked_on,
+                active: e.active,
+            })
+            .collect();
+    }
+    Ok(())
+}
+
+/// The patient's primary coverages in force on the order's date of service.
+async fn primary_coverages(app: &App, db: &impl Db, order: &OrderRecord) -> AppResult<Vec<Uuid>> {
+    let service = order.order.planned_delivery.unwrap_or(app.clock.today());
+    Ok(patients::coverages_of(db, order.order.patient_id)
+        .await?
+        .into_iter()
+        .filter(|c| {
+            c.priority == "primary"
+                && c.effective_date <= service
+                && c.termination_date.is_none_or(|end| service <= end)
+        })
+        .map(|c| c.id)
+        .collect())
+}
+
+/// Runs the checker over an order as saved, with everything on file beside it.
+async fn evaluate(app: &App, db: &impl Db, order: &OrderRecord) -> AppResult<Option<Report>> {
+    let form = OrderForm::from_record(order);
+    // A saved order whose codes were since terminated no longer parses; it keeps its status
+    // until someone edits it, which shows them why.
+    let Ok(mut parsed) = form.parse(app, db, order.order.id).await else {
+        return Ok(None);
+    };
+    complete_facts(app, db, order, &mut parsed.facts).await?;
+    Ok(Some(documentation::check(
+        &parsed.facts,
+        rules()?,
+        app.clock.today(),
+    )))
+}
+
+/// Checks a held order again after something beside it changed (a document, a mark, an
+/// eligibility result): it becomes Ready when nothing blocks it any more, and its history records
+/// the reasons whenever they change. Ready, scheduled and closed orders are left alone.
+pub(crate) async fn recheck(app: &App, actor: &Actor, db: &impl Db, id: OrderId) -> AppResult<()> {
+    let Some(mut order) = store::order(db, id.as_uuid()).await? else {
+        return Ok(());
+    };
+    if !OPEN.contains(&order.order.status.as_str()) {
+        return Ok(());
+    }
+    let Some(report) = evaluate(app, db, &order).await? else {
+        return Ok(());
+    };
+    let (status, reasons) = verdict(&report);
+    let last: Vec<Reason> = store::latest_events(db, vec![id.as_uuid()])
+        .await?
+        .first()
+        .and_then(|e| serde_json::from_str(&e.reasons).ok())
+        .unwrap_or_default();
+    let same = last.len() == reasons.len()
+        && last
+            .iter()
+            .zip(&reasons)
+            .all(|(a, b)| a.id == b.id && a.line == b.line);
+    if status == order.order.status && same {
+        return Ok(());
+    }
+    order.order.status = status.to_owned();
+    order.order.updated_at = app.clock.now();
+    store::update_order(db, order).await?;
+    store::insert_event(db, event(app, actor, id.as_uuid(), status, &reasons, None))
+        .await
+        .map_err(AppError::from)
+}
+
 /// The status the checker's report puts an order in, and the reasons to record.
 fn verdict(report: &Report) -> (&'static str, Vec<Reason>) {
     let status = if report.is_ready() { "ready" } else { "hold" };
@@ -690,19 +810,17 @@ pub async fn order(app: &App, actor: &Actor, id: OrderId) -> AppResult<OrderView
             note: e.note,
         })
         .collect();
-    let form = OrderForm::from_record(&record);
     // The live checklist: the same checker over what is on file now.
-    let reasons = match form.parse(app, db, id.as_uuid()).await {
-        Ok(parsed) => {
-            verdict(&documentation::check(
-                &parsed.facts,
-                rules()?,
-                app.clock.today(),
-            ))
-            .1
-        }
-        Err(_) => Vec::new(),
+    let reasons = match evaluate(app, db, &record).await? {
+        Some(report) => verdict(&report).1,
+        None => Vec::new(),
     };
+    let documents = crate::documents::for_order(db, &record).await?;
+    let primary_coverage_id = primary_coverages(app, db, &record)
+        .await?
+        .first()
+        .copied()
+        .map(durable_domain::ids::CoverageId::from_uuid);
     drop(tx);
     record_read(
         app,
@@ -751,6 +869,8 @@ pub async fn order(app: &App, actor: &Actor, id: OrderId) -> AppResult<OrderView
             .collect(),
         notes: o.notes,
         reasons,
+        documents,
+        primary_coverage_id,
         history,
     })
 }
@@ -839,4 +959,66 @@ pub async fn queue(
         .await?;
     }
     Ok((items, next))
+}
+
+/// An order as saved, to edit; an audited read of the patient's record.
+pub async fn edit_form(app: &App, actor: &Actor, id: OrderId) -> AppResult<OrderForm> {
+    actor.require(Permission::OrderWrite)?;
+    let record = store::order(app.store.conn(), id.as_uuid())
+        .await?
+        .ok_or(AppError::NotFound("order"))?;
+    record_read(
+        app,
+        actor,
+        Audit::new("order.read", "order", id.as_uuid())
+            .patients([PatientId::from_uuid(record.order.patient_id)]),
+    )
+    .await?;
+    Ok(OrderForm::from_record(&record))
+}
+
+/// What the checker would say about an order being typed: the live checklist of the order
+/// entry page. Nothing is written; a field that does not parse yet is reported as a field error.
+pub async fn preview(app: &App, actor: &Actor, form: &OrderForm) -> AppResult<Vec<Reason>> {
+    actor.require(Permission::OrderWrite)?;
+    let tx = app.store.begin_read().await?;
+    let Parsed { record, mut facts } = form.parse(app, tx.conn(), Uuid::nil()).await?;
+    complete_facts(app, tx.conn(), &record, &mut facts).await?;
+    Ok(verdict(&documentation::check(&facts, rules()?, app.clock.today())).1)
+}
+
+/// One of a patient's orders, for the chart.
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
+pub struct OrderSummary {
+    /// The order's id.
+    #[schema(value_type = String, format = Uuid)]
+    pub id: OrderId,
+    /// Order date.
+    pub order_date: Date,
+    /// Status.
+    pub status: String,
+}
+
+/// A patient's orders, newest first.
+pub async fn for_patient(
+    app: &App,
+    actor: &Actor,
+    patient: PatientId,
+) -> AppResult<Vec<OrderSummary>> {
+    actor.require(Permission::OrderRead)?;
+    let rows = store::for_patient(app.store.conn(), patient.as_uuid()).await?;
+    record_read(
+        app,
+        actor,
+        Audit::about("order.list", "patient", Some(patient.as_uuid())).patients([patient]),
+    )
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|o| OrderSummary {
+            id: OrderId::from_uuid(o.id),
+            order_date: o.order_date,
+            status: o.status,
+        })
+        .collect())
 }

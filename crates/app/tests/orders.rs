@@ -5,7 +5,7 @@
 use durable_app::directory::{self, PrescriberForm};
 use durable_app::orders::{self, LineForm, OrderForm};
 use durable_app::patients::{self, Created, PatientForm};
-use durable_app::{Actor, App, AppError, catalog};
+use durable_app::{Actor, App, AppError, catalog, documents};
 use durable_domain::clock::Clock;
 use durable_domain::role::Role;
 use durable_store::testing::{TestDb, every_backend};
@@ -289,6 +289,166 @@ async fn bad_orders_get_a_message_per_field_and_write_nothing() {
         .await
         .unwrap_err();
         assert!(matches!(err, AppError::Forbidden(_)));
+        db.finish().await;
+    }
+}
+
+#[tokio::test]
+async fn documents_marked_on_the_order_and_eligibility_make_it_ready() {
+    for db in every_backend().await {
+        let (app, patient, prescriber) = setup(&db).await;
+        let dir = tempfile::tempdir().unwrap();
+        let app = app.with_document_root(dir.path());
+        let intake = actor(Role::Intake);
+        let patient_id: durable_domain::ids::PatientId = patient.parse().unwrap();
+        let payer = durable_app::directory::payers(&app, &intake).await;
+        // The setup has no payers; a coverage needs one, so add Medicare directly.
+        assert!(payer.unwrap().is_empty());
+        let payer_id = uuid::Uuid::now_v7();
+        let tx = app.store.begin_write().await.unwrap();
+        durable_store::directory::insert_payers(
+            tx.conn(),
+            vec![durable_store::directory::Payer {
+                id: payer_id,
+                name: "Medicare DME MAC Jurisdiction B".into(),
+                kind: "medicare".into(),
+                edi_payer_id: "17003".into(),
+                created_at: app.clock.now(),
+            }],
+            vec![],
+        )
+        .await
+        .unwrap();
+        tx.commit().await.unwrap();
+        let coverage = durable_app::coverages::add(
+            &app,
+            &intake,
+            patient_id,
+            &durable_app::coverages::CoverageForm {
+                payer_id: payer_id.to_string(),
+                member_id: "1EG4TE5MK73".into(),
+                priority: "primary".into(),
+                effective_date: "2020-01-01".into(),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+
+        let id = orders::place(&app, &intake, &cpap_order(&patient, &prescriber))
+            .await
+            .unwrap();
+        let reasons = |view: &orders::OrderView| -> Vec<String> {
+            view.reasons
+                .iter()
+                .filter(|r| r.severity == "blocking")
+                .map(|r| r.id.clone())
+                .collect()
+        };
+        let view = orders::order(&app, &intake, id).await.unwrap();
+        assert_eq!(
+            reasons(&view),
+            [
+                "SWO-SIGNATURE",
+                "ELIGIBILITY-MONTH",
+                "PAP-F2F-EVALUATION",
+                "PAP-SLEEP-TEST"
+            ]
+        );
+
+        durable_app::coverages::record_eligibility(
+            &app,
+            &intake,
+            coverage,
+            &durable_app::coverages::EligibilityForm {
+                checked_on: "2026-11-25".into(),
+                active: Some("true".into()),
+                source: "portal".into(),
+                note: None,
+            },
+        )
+        .await
+        .unwrap();
+
+        let pdf = b"%PDF-1.4\n% signed order\n".to_vec();
+        let upload = |kind: &str, date: &str| documents::UploadForm {
+            kind: kind.into(),
+            document_date: Some(date.into()),
+            file_name: Some(format!("{kind}.pdf")),
+        };
+        let mislabelled = documents::upload(
+            &app,
+            &intake,
+            id,
+            &upload("order", "2026-11-21"),
+            b"MZ\x90 not a pdf",
+        )
+        .await
+        .unwrap_err();
+        let AppError::Invalid(errors) = mislabelled else {
+            panic!()
+        };
+        assert!(errors.for_field("file").unwrap().contains("not a PDF"));
+        let huge = vec![b'%'; documents::MAX_DOCUMENT_BYTES + 1];
+        assert!(
+            documents::upload(&app, &intake, id, &upload("order", "2026-11-21"), &huge)
+                .await
+                .is_err()
+        );
+
+        let signed = documents::upload(&app, &intake, id, &upload("order", "2026-11-21"), &pdf)
+            .await
+            .unwrap();
+        let study = documents::upload(
+            &app,
+            &intake,
+            id,
+            &upload("sleep_study", "2026-10-02"),
+            b"%PDF-1.4 study",
+        )
+        .await
+        .unwrap();
+        let note = documents::upload(
+            &app,
+            &intake,
+            id,
+            &upload("f2f_note", "2026-09-15"),
+            b"\x89PNG\r\n\x1a\nnote",
+        )
+        .await
+        .unwrap();
+        let err = documents::mark(&app, &intake, study, "SWO-SIGNATURE")
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(err, AppError::Invalid(_)),
+            "a sleep study is not a signed order"
+        );
+        documents::mark(&app, &intake, signed, "SWO-SIGNATURE")
+            .await
+            .unwrap();
+        documents::mark(&app, &intake, study, "PAP-SLEEP-TEST")
+            .await
+            .unwrap();
+        let view = orders::order(&app, &intake, id).await.unwrap();
+        assert_eq!(view.status, "hold");
+        assert_eq!(reasons(&view), ["PAP-F2F-EVALUATION"]);
+        documents::mark(&app, &intake, note, "PAP-F2F-EVALUATION")
+            .await
+            .unwrap();
+
+        let view = orders::order(&app, &intake, id).await.unwrap();
+        assert_eq!(view.status, "ready", "{:?}", view.reasons);
+        assert_eq!(view.documents.len(), 3);
+        assert_eq!(view.history.last().unwrap().status, "ready");
+        let content = documents::content(&app, &intake, signed).await.unwrap();
+        assert_eq!(content.bytes, pdf);
+        assert_eq!(content.content_type, "application/pdf");
+        assert!(
+            documents::content(&app, &actor(Role::Technician), signed)
+                .await
+                .is_err()
+        );
         db.finish().await;
     }
 }

@@ -180,9 +180,10 @@ impl DataArgs {
 
     async fn open(&self) -> Result<App, String> {
         let url = self.url()?;
-        App::open(&url, Clock::system(time::UtcOffset::UTC))
+        let app = App::open(&url, Clock::system(time::UtcOffset::UTC))
             .await
-            .map_err(|e| describe(&e))
+            .map_err(|e| describe(&e))?;
+        Ok(app.with_document_root(self.data.join("documents")))
     }
 }
 

@@ -71,6 +71,8 @@ entity_id!(
     ProductId,
     /// A physician's order for a patient.
     OrderId,
+    /// A stored document (order, notes, study, decision letter).
+    DocumentId,
 );
 
 #[cfg(test)]

@@ -4,6 +4,7 @@
 pub mod audit;
 pub mod catalog;
 pub mod directory;
+pub mod documents;
 pub mod entity;
 pub mod migration;
 pub mod orders;

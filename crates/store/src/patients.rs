@@ -318,3 +318,29 @@ pub async fn coverages_of(db: &impl Db, patient_id: Uuid) -> StoreResult<Vec<Cov
         .all(db)
         .await?)
 }
+
+pub use crate::entity::eligibility_check::Model as EligibilityCheck;
+
+/// Records an eligibility result for a coverage.
+pub async fn insert_eligibility(db: &impl Db, row: EligibilityCheck) -> StoreResult<()> {
+    crate::entity::eligibility_check::Entity::insert(
+        crate::entity::eligibility_check::ActiveModel::from(row),
+    )
+    .exec_without_returning(db)
+    .await?;
+    Ok(())
+}
+
+/// Eligibility results of several coverages, newest first.
+pub async fn eligibility_of(
+    db: &impl Db,
+    coverage_ids: Vec<Uuid>,
+) -> StoreResult<Vec<EligibilityCheck>> {
+    use crate::entity::eligibility_check::{Column, Entity};
+    Ok(Entity::find()
+        .filter(Column::CoverageId.is_in(coverage_ids))
+        .order_by_desc(Column::CheckedOn)
+        .order_by_desc(Column::RecordedAt)
+        .all(db)
+        .await?)
+}

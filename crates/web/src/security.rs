@@ -75,7 +75,25 @@ pub(crate) async fn csrf_and_headers(
     let static_asset = request.uri().path().starts_with("/static/");
 
     let (parts, body) = request.into_parts();
+    let multipart = parts
+        .headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("multipart/form-data"));
     let request = if is_safe(&parts.method) || is_api {
+        Request::from_parts(parts, body)
+    } else if multipart {
+        // Uploads are too large to buffer here; their form carries the token in its action URL.
+        let sent = parts
+            .headers
+            .get("x-csrf-token")
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned)
+            .or_else(|| parts.uri.query().and_then(|q| form_token(q.as_bytes())));
+        let valid = matches!((&existing, &sent), (Some(cookie), Some(sent)) if same(cookie, sent));
+        if !valid {
+            return csrf_refused();
+        }
         Request::from_parts(parts, body)
     } else {
         let Ok(bytes) = to_bytes(body, BODY_LIMIT).await else {
@@ -89,12 +107,7 @@ pub(crate) async fn csrf_and_headers(
             .or_else(|| form_token(&bytes));
         let valid = matches!((&existing, &sent), (Some(cookie), Some(sent)) if same(cookie, sent));
         if !valid {
-            return (
-                StatusCode::FORBIDDEN,
-                [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
-                "This form has expired or did not come from Durable. Go back, reload the page and try again.",
-            )
-                .into_response();
+            return csrf_refused();
         }
         Request::from_parts(parts, Body::from(bytes))
     };
@@ -112,6 +125,15 @@ pub(crate) async fn csrf_and_headers(
         headers.append(header::SET_COOKIE, value);
     }
     response
+}
+
+fn csrf_refused() -> Response {
+    (
+        StatusCode::FORBIDDEN,
+        [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+        "This form has expired or did not come from Durable. Go back, reload the page and try again.",
+    )
+        .into_response()
 }
 
 /// Strict headers: only our own scripts and styles, no framing, no referrer, no caching of

@@ -261,7 +261,11 @@ async fn chart_views_and_searches_are_audited_with_their_patients() {
         };
         let events = audit::search(&h.app, &compliance, &query).await.unwrap();
         let actions: Vec<&str> = events.iter().map(|e| e.action.as_str()).collect();
-        assert_eq!(actions, ["patient.search", "patient.view"], "newest first");
+        assert_eq!(
+            actions,
+            ["patient.search", "order.list", "patient.view"],
+            "newest first"
+        );
         assert!(events.iter().all(|e| e.patients == [h.patient.as_uuid()]));
         let verified = audit::verify(&h.app, &Actor::operator()).await.unwrap();
         assert!(verified.first_break.is_none() && verified.checked > 5);

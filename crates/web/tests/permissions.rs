@@ -5,7 +5,10 @@
 mod common;
 
 use axum::http::StatusCode;
-use common::{Harness, api, harness, login, page, send, token};
+use common::{Harness, api, harness, login, page, send, token, upload};
+
+/// Marks a page route whose body is a multipart upload.
+const UPLOAD: &str = "<multipart upload>";
 use durable_app::{Permission, permissions};
 use durable_domain::role::Role;
 use durable_store::testing::every_backend;
@@ -34,6 +37,7 @@ fn route(
 fn page_routes(h: &Harness) -> Vec<Route> {
     use Permission::*;
     let (p, c, pr, s, d) = (h.patient, h.coverage, h.prescriber, h.source, h.product);
+    let (o, doc) = (h.order, h.document);
     vec![
         route("GET", "/".into(), None, ""),
         route("GET", "/healthz".into(), None, ""),
@@ -169,12 +173,60 @@ fn page_routes(h: &Harness) -> Vec<Route> {
             Some(ProductWrite),
             "name=",
         ),
+        route("GET", "/orders".into(), Some(OrderRead), ""),
+        route(
+            "GET",
+            format!("/orders/new?patient_id={p}"),
+            Some(OrderWrite),
+            "",
+        ),
+        route("POST", "/orders".into(), Some(OrderWrite), "patient_id="),
+        route(
+            "POST",
+            "/orders/check".into(),
+            Some(OrderWrite),
+            "patient_id=",
+        ),
+        route("GET", format!("/orders/{o}"), Some(OrderRead), ""),
+        route("GET", format!("/orders/{o}/edit"), Some(OrderWrite), ""),
+        route(
+            "POST",
+            format!("/orders/{o}"),
+            Some(OrderWrite),
+            "patient_id=",
+        ),
+        route(
+            "POST",
+            format!("/orders/{o}/override"),
+            Some(OrderOverride),
+            "reason=short",
+        ),
+        route(
+            "POST",
+            format!("/orders/{o}/documents"),
+            Some(OrderWrite),
+            UPLOAD,
+        ),
+        route("GET", format!("/documents/{doc}"), Some(OrderRead), ""),
+        route(
+            "POST",
+            format!("/documents/{doc}/marks"),
+            Some(OrderWrite),
+            "requirement=SWO-SIGNATURE",
+        ),
+        route(
+            "POST",
+            format!("/coverages/{c}/eligibility"),
+            Some(CoverageWrite),
+            "checked_on=",
+        ),
     ]
 }
 
 fn api_routes(h: &Harness) -> Vec<Route> {
     use Permission::*;
     let (p, c, pr, s, d) = (h.patient, h.coverage, h.prescriber, h.source, h.product);
+    let (o, doc) = (h.order, h.document);
     vec![
         route("GET", "/api/v1/openapi.json".into(), None, ""),
         route(
@@ -309,6 +361,46 @@ fn api_routes(h: &Harness) -> Vec<Route> {
             Some(ProductWrite),
             "{}",
         ),
+        route("GET", "/api/v1/orders".into(), Some(OrderRead), ""),
+        route("POST", "/api/v1/orders".into(), Some(OrderWrite), "{}"),
+        route("GET", format!("/api/v1/orders/{o}"), Some(OrderRead), ""),
+        route("PUT", format!("/api/v1/orders/{o}"), Some(OrderWrite), "{}"),
+        route(
+            "POST",
+            format!("/api/v1/orders/{o}/override"),
+            Some(OrderOverride),
+            r#"{"reason": "short"}"#,
+        ),
+        route(
+            "POST",
+            format!("/api/v1/orders/{o}/documents?kind=other"),
+            Some(OrderWrite),
+            "not a document",
+        ),
+        route(
+            "GET",
+            format!("/api/v1/documents/{doc}"),
+            Some(OrderRead),
+            "",
+        ),
+        route(
+            "POST",
+            format!("/api/v1/documents/{doc}/marks"),
+            Some(OrderWrite),
+            r#"{"requirement": "SWO-SIGNATURE"}"#,
+        ),
+        route(
+            "GET",
+            format!("/api/v1/coverages/{c}/eligibility"),
+            Some(CoverageRead),
+            "",
+        ),
+        route(
+            "POST",
+            format!("/api/v1/coverages/{c}/eligibility"),
+            Some(CoverageWrite),
+            "{}",
+        ),
     ]
 }
 
@@ -341,11 +433,12 @@ async fn every_page_route_for_every_role() {
         for role in Role::ALL {
             let cookies = login(&h.router, role).await;
             for route in page_routes(&h) {
-                let reply = send(
-                    &h.router,
-                    page(route.method, &route.path, &cookies, route.body),
-                )
-                .await;
+                let request = if route.body == UPLOAD {
+                    upload(&route.path, &cookies, "other", b"%PDF-1.4 scan")
+                } else {
+                    page(route.method, &route.path, &cookies, route.body)
+                };
+                let reply = send(&h.router, request).await;
                 check(role, &route, reply.status, &reply.body);
             }
         }
@@ -400,6 +493,8 @@ async fn the_openapi_document_lists_exactly_the_tested_api_routes() {
                 h.prescriber.to_string(),
                 h.source.to_string(),
                 h.product.to_string(),
+                h.order.to_string(),
+                h.document.to_string(),
             ]
             .iter()
             .fold(path, |p, id| p.replace(id.as_str(), "{id}"))

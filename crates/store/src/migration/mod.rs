@@ -8,6 +8,7 @@ use sea_orm_migration::schema::*;
 mod m0001_foundation;
 mod m0002_catalog;
 mod m0003_orders;
+mod m0004_order_documents;
 
 /// Every migration, oldest first.
 pub struct Migrator;
@@ -19,6 +20,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0001_foundation::Migration),
             Box::new(m0002_catalog::Migration),
             Box::new(m0003_orders::Migration),
+            Box::new(m0004_order_documents::Migration),
         ]
     }
 }

@@ -6,6 +6,7 @@ mod audit;
 mod billing;
 mod catalog;
 mod directory;
+mod orders;
 mod patients;
 
 use axum::extract::rejection::JsonRejection;
@@ -30,6 +31,7 @@ pub(crate) fn routes() -> Router<AppState> {
         .merge(audit::routes())
         .merge(billing::routes())
         .merge(catalog::routes())
+        .merge(orders::routes())
         .fallback(|| async {
             json_error(
                 StatusCode::NOT_FOUND,
@@ -153,7 +155,7 @@ impl Modify for BearerAuth {
 
 #[derive(OpenApi)]
 #[openapi(
-    info(title = "Durable API", description = "Patients, coverages, prescribers, referral sources, payers, the HCPCS catalog and products, and the audit trail of a DME supplier."),
+    info(title = "Durable API", description = "Patients, coverages, prescribers, referral sources, payers, the HCPCS catalog and products, orders with their documents and eligibility results, and the audit trail of a DME supplier."),
     paths(
         patients::list, patients::create, patients::show, patients::update,
         patients::list_coverages, patients::add_coverage, patients::show_coverage, patients::update_coverage,
@@ -164,6 +166,8 @@ impl Modify for BearerAuth {
         billing::simulate,
         catalog::list_hcpcs, catalog::show_hcpcs, catalog::import_hcpcs, catalog::set_category,
         catalog::list_products, catalog::create_product, catalog::show_product, catalog::update_product,
+        orders::queue, orders::place, orders::show, orders::update, orders::override_hold,
+        orders::upload, orders::document, orders::mark, orders::eligibility, orders::record_eligibility,
     ),
     components(schemas(ErrorBody)),
     modifiers(&BearerAuth),

@@ -8,6 +8,7 @@ pub(crate) use audit::AuditParams;
 mod auth;
 mod directory;
 mod home;
+mod orders;
 mod patients;
 
 use askama::Template;
@@ -34,6 +35,7 @@ pub(crate) fn routes() -> Router<AppState> {
         .merge(audit::routes())
         .merge(billing::routes())
         .merge(catalog::routes())
+        .merge(orders::routes())
         .fallback(|| async { (StatusCode::NOT_FOUND, Html("<!doctype html><title>Not found</title><p>There is no such page. <a href=\"/\">Home</a></p>")) })
 }
 
@@ -80,9 +82,10 @@ pub(crate) struct Layout {
 impl Layout {
     /// The layout for a logged-in page; `section` marks the current navigation item.
     pub(crate) fn new(page: &PageActor, title: impl Into<String>, section: &str) -> Layout {
-        let items: [(&'static str, &'static str, Option<Permission>); 8] = [
+        let items: [(&'static str, &'static str, Option<Permission>); 9] = [
             ("/", "Home", None),
             ("/patients", "Patients", Some(Permission::PatientRead)),
+            ("/orders", "Orders", Some(Permission::OrderRead)),
             (
                 "/prescribers",
                 "Prescribers",

@@ -298,6 +298,8 @@ struct ChartPage {
     tab: String,
     can_edit: bool,
     can_add_coverage: bool,
+    can_order: bool,
+    orders: Vec<durable_app::orders::OrderSummary>,
 }
 
 async fn chart(
@@ -311,9 +313,19 @@ async fn chart(
     };
     match patients::chart(&state.app, &page.actor, id).await {
         Ok(patient) => {
+            // Only roles that may read orders see them; reading them is its own audited read.
+            let orders = if page.actor.can(Permission::OrderRead) {
+                match durable_app::orders::for_patient(&state.app, &page.actor, id).await {
+                    Ok(orders) => orders,
+                    Err(err) => return error_page(err, None),
+                }
+            } else {
+                Vec::new()
+            };
             let tab = match params.tab.as_str() {
                 "insurance" if patient.coverages.is_some() => "insurance",
                 "diagnoses" if patient.diagnoses.is_some() => "diagnoses",
+                "orders" if page.actor.can(Permission::OrderRead) => "orders",
                 _ => "overview",
             };
             render(
@@ -327,6 +339,8 @@ async fn chart(
                     tab: tab.to_owned(),
                     can_edit: page.actor.can(Permission::PatientWrite),
                     can_add_coverage: page.actor.can(Permission::CoverageWrite),
+                    can_order: page.actor.can(Permission::OrderWrite),
+                    orders,
                 },
                 StatusCode::OK,
             )

@@ -12,7 +12,8 @@ use durable_app::patients::{Created, PatientForm};
 use durable_app::{Actor, App, auth, directory, patients};
 use durable_domain::clock::Clock;
 use durable_domain::ids::{
-    CoverageId, PatientId, PayerId, PlanId, PrescriberId, ProductId, ReferralSourceId,
+    CoverageId, DocumentId, OrderId, PatientId, PayerId, PlanId, PrescriberId, ProductId,
+    ReferralSourceId,
 };
 use durable_domain::role::Role;
 use durable_store::directory::{Payer, Plan};
@@ -34,6 +35,8 @@ pub struct Harness {
     pub prescriber: PrescriberId,
     pub source: ReferralSourceId,
     pub product: ProductId,
+    pub order: OrderId,
+    pub document: DocumentId,
 }
 
 pub fn username(role: Role) -> &'static str {
@@ -167,6 +170,37 @@ pub async fn harness(db: TestDb) -> Harness {
     )
     .await
     .unwrap();
+    let order = durable_app::orders::place(
+        &app,
+        &intake,
+        &durable_app::orders::OrderForm {
+            patient_id: patient.to_string(),
+            prescriber_id: prescriber.to_string(),
+            order_date: app.clock.today().to_string(),
+            diagnoses: "G47.33".into(),
+            lines: vec![durable_app::orders::LineForm {
+                hcpcs: Some("E0601".into()),
+                rent_or_buy: "rental".into(),
+                ..Default::default()
+            }],
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    let document = durable_app::documents::upload(
+        &app,
+        &intake,
+        order,
+        &durable_app::documents::UploadForm {
+            kind: "sleep_study".into(),
+            document_date: None,
+            file_name: Some("study.pdf".into()),
+        },
+        b"%PDF-1.4 sleep study",
+    )
+    .await
+    .unwrap();
     let router = durable_web::router(app.clone(), durable_web::WebConfig::default());
     Harness {
         db,
@@ -179,6 +213,8 @@ pub async fn harness(db: TestDb) -> Harness {
         prescriber,
         source,
         product,
+        order,
+        document,
     }
 }
 
@@ -237,6 +273,25 @@ pub async fn login(router: &Router, role: Role) -> String {
         .unwrap()
         .to_owned();
     format!("{session}; durable_csrf={CSRF}")
+}
+
+/// An upload form post: multipart, with the CSRF token in the action URL as the page sends it.
+pub fn upload(path: &str, cookies: &str, kind: &str, file: &[u8]) -> Request<Body> {
+    let boundary = "durable-test-boundary";
+    let mut body = format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"kind\"\r\n\r\n{kind}\r\n--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"scan.pdf\"\r\nContent-Type: application/pdf\r\n\r\n"
+    )
+    .into_bytes();
+    body.extend_from_slice(file);
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    Request::post(format!("{path}?csrf={CSRF}"))
+        .header(header::COOKIE, cookies)
+        .header(
+            header::CONTENT_TYPE,
+            format!("multipart/form-data; boundary={boundary}"),
+        )
+        .body(Body::from(body))
+        .unwrap()
 }
 
 /// A page request with the session cookie; POSTs carry the CSRF token and `form`.
