@@ -4,7 +4,9 @@
 //
 // intake logs in (after one wrong password), creates a patient with Medicare coverage and two
 // diagnoses, finds them by search, opens the chart and checks the Insurance and Diagnoses tabs;
-// then tech logs in and must see the home address but neither the coverage (payer, member id,
+// enters a CPAP order with no signature and no sleep study, sees both reasons (live while typing,
+// then on the held order), records eligibility, has a mislabelled file refused, uploads the signed
+// order, the sleep study and the evaluation, marks them, and the order turns Ready; then tech logs in and must see the home address but neither the coverage (payer, member id,
 // MBI) nor the diagnoses, on any of the three tab URLs.
 //
 // Plain Node (no test runner): each step prints as it passes; the first failure prints what
@@ -299,6 +301,97 @@ async function journey() {
     assert.ok(text.includes('J44.9'), `the Diagnoses tab does not show J44.9:\n${text}`);
   });
 
+  // --- the CPAP order: held for a missing signature and sleep study, then made Ready ---------
+  const isoDay = (daysAgo) => new Date(Date.now() - daysAgo * 86_400_000).toISOString().slice(0, 10);
+  const today = isoDay(0);
+  const pdf = (what) => ({ name: `${what}.pdf`, mimeType: 'application/pdf', buffer: Buffer.from(`%PDF-1.4\n% ${what} for ${family}\n%%EOF\n`) });
+  let orderPath = '';
+
+  await step('intake starts an order from the chart and sees the checklist live', async () => {
+    await open(chartPath);
+    await Promise.all([
+      page.waitForURL((u) => u.pathname === '/orders/new'),
+      page.getByRole('link', { name: 'New order' }).click(),
+    ]);
+    const prescribers = await page.locator('#prescriber_id option').evaluateAll((options) =>
+      options.map((o) => o.value).filter((v) => v !== ''));
+    assert.ok(prescribers.length > 0, 'no prescriber to choose');
+    await page.locator('#prescriber_id').selectOption(prescribers[0]);
+    await page.locator('#planned_delivery').fill(today);
+    await page.locator('#diagnoses').fill('G47.33');
+    await page.locator('#line_0_hcpcs').fill('E0601');
+    await page.locator('#line_0_hcpcs').press('Tab');
+    await page.locator('#checklist li[data-rule="SWO-SIGNATURE"]').waitFor();
+    await page.locator('#checklist li[data-rule="PAP-SLEEP-TEST"]').waitFor();
+  });
+
+  await step('the saved order is on hold for the signature and the sleep study', async () => {
+    await Promise.all([
+      page.waitForURL((u) => /^\/orders\/[0-9a-f-]{36}$/.test(u.pathname)),
+      page.getByRole('button', { name: 'Save order' }).click(),
+    ]);
+    orderPath = new URL(page.url()).pathname;
+    assert.match(await page.locator('h1 .status').innerText(), /hold/);
+    for (const rule of ['SWO-SIGNATURE', 'PAP-SLEEP-TEST']) {
+      assert.equal(await page.locator(`ul.checklist li[data-rule="${rule}"]`).count(), 1, `no ${rule} reason`);
+    }
+  });
+
+  await step('intake records this month\'s eligibility check', async () => {
+    await Promise.all([
+      page.waitForURL((u) => u.pathname === orderPath),
+      page.getByRole('button', { name: 'Record eligibility' }).click(),
+    ]);
+    assert.equal(await page.locator('ul.checklist li[data-rule^="ELIGIBILITY"]').count(), 0, 'eligibility is still a reason');
+  });
+
+  const uploadAndMark = async (kind, date, rule) => {
+    await page.locator('#file').setInputFiles(pdf(kind));
+    await page.locator('#kind').selectOption(kind);
+    await page.locator('#document_date').fill(date);
+    await Promise.all([
+      page.waitForURL((u) => u.pathname === orderPath),
+      page.getByRole('button', { name: 'Upload' }).click(),
+    ]);
+    assert.equal(await page.locator('#file-error').count(), 0, 'the upload was refused');
+    await Promise.all([
+      page.waitForURL((u) => u.pathname === orderPath),
+      page.getByRole('button', { name: `Mark as ${rule}` }).click(),
+    ]);
+    assert.equal(await page.locator(`ul.checklist li[data-rule="${rule}"]`).count(), 0, `${rule} is still a reason`);
+  };
+
+  await step('a file that is not a document is refused with a clear message', async () => {
+    await page.locator('#file').setInputFiles({ name: 'order.pdf', mimeType: 'application/pdf', buffer: Buffer.from('MZ this is a program') });
+    await page.locator('#kind').selectOption('order');
+    await page.getByRole('button', { name: 'Upload' }).click();
+    await page.locator('#file-error').waitFor();
+    assert.match(await page.locator('#file-error').innerText(), /not a PDF, PNG, JPEG or TIFF/);
+    assert.equal(await page.locator('table.documents').count(), 0, 'the refused file was stored');
+  });
+
+  await step('intake uploads the signed order and marks it', async () => {
+    await open(orderPath);
+    await uploadAndMark('order', today, 'SWO-SIGNATURE');
+  });
+
+  await step('intake uploads the sleep study and the evaluation before it, and marks them', async () => {
+    await uploadAndMark('sleep_study', isoDay(10), 'PAP-SLEEP-TEST');
+    await uploadAndMark('f2f_note', isoDay(30), 'PAP-F2F-EVALUATION');
+  });
+
+  await step('the order is Ready and its documents open inline', async () => {
+    assert.match(await page.locator('h1 .status').innerText(), /ready/, 'the order did not turn Ready');
+    assert.equal(await page.locator('ul.checklist li.reason-blocking').count(), 0);
+    const history = await page.locator('table').last().innerText();
+    assert.match(history, /hold[\s\S]*ready/, `the history does not show hold then ready:\n${history}`);
+    const href = await page.locator('table.documents a[href^="/documents/"]').first().getAttribute('href');
+    const response = await page.request.get(url(href));
+    assert.equal(response.status(), 200);
+    assert.equal(response.headers()['content-type'], 'application/pdf');
+    assert.match(response.headers()['content-disposition'], /^inline/);
+  });
+
   await step('intake logs out', async () => {
     await logout();
     const response = await page.goto(url(chartPath));
@@ -309,6 +402,13 @@ async function journey() {
     await login('tech', PASSWORD);
     assert.equal(new URL(page.url()).pathname, '/', `tech landed on ${page.url()}`);
     assert.match(await page.locator('header.top').innerText(), /tech/);
+  });
+
+  await step('tech cannot open the order', async () => {
+    const response = await page.goto(url(orderPath));
+    assert.equal(response.status(), 403, `tech got ${response.status()} for the order`);
+    const nav = await page.locator('header.top nav a').allInnerTexts();
+    assert.ok(!nav.includes('Orders'), `tech sees an Orders link: ${JSON.stringify(nav)}`);
   });
 
   for (const tab of ['', '?tab=insurance', '?tab=diagnoses']) {
