@@ -1022,3 +1022,84 @@ pub async fn for_patient(
         })
         .collect())
 }
+
+/// Cancels an order that has not been delivered, with a written reason.
+pub async fn cancel(app: &App, actor: &Actor, id: OrderId, reason: &str) -> AppResult<()> {
+    actor.require(Permission::OrderWrite)?;
+    let reason = reason.trim();
+    if reason.chars().count() < 5 {
+        return Err(FieldErrors::single(
+            "reason",
+            "Write why the order is cancelled (at least 5 characters).",
+        )
+        .into());
+    }
+    let tx = app.store.begin_write().await?;
+    let mut existing = store::order(tx.conn(), id.as_uuid())
+        .await?
+        .ok_or(AppError::NotFound("order"))?;
+    if matches!(existing.order.status.as_str(), "delivered" | "cancelled") {
+        return Err(AppError::Conflict(format!(
+            "This order is {}; it can no longer be cancelled.",
+            existing.order.status
+        )));
+    }
+    existing.order.status = "cancelled".into();
+    existing.order.updated_at = app.clock.now();
+    let patient = PatientId::from_uuid(existing.order.patient_id);
+    store::update_order(tx.conn(), existing).await?;
+    store::insert_event(
+        tx.conn(),
+        event(
+            app,
+            actor,
+            id.as_uuid(),
+            "cancelled",
+            &[],
+            Some(reason.to_owned()),
+        ),
+    )
+    .await?;
+    record(
+        tx.conn(),
+        &app.clock,
+        actor,
+        Audit::new("order.cancel", "order", id.as_uuid())
+            .patients([patient])
+            .detail(serde_json::json!({ "reason": reason })),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Puts a demo order in a status that scheduling and delivery will reach once they exist, with a
+/// history entry that says who set it.
+pub(crate) async fn demo_set_status(
+    app: &App,
+    actor: &Actor,
+    id: OrderId,
+    status: &str,
+) -> AppResult<()> {
+    let tx = app.store.begin_write().await?;
+    let mut existing = store::order(tx.conn(), id.as_uuid())
+        .await?
+        .ok_or(AppError::NotFound("order"))?;
+    existing.order.status = status.to_owned();
+    existing.order.updated_at = app.clock.now();
+    store::update_order(tx.conn(), existing).await?;
+    store::insert_event(
+        tx.conn(),
+        event(
+            app,
+            actor,
+            id.as_uuid(),
+            status,
+            &[],
+            Some("Set by the demo loader.".into()),
+        ),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}

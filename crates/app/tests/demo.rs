@@ -224,6 +224,40 @@ async fn demo_fills_an_empty_database_with_valid_data_on_every_backend() {
             loads[0].patients.is_empty(),
             "{label}: the load event lists no patients"
         );
+
+        // Orders in every status, several held for different reasons.
+        let mut statuses = BTreeSet::new();
+        let mut hold_reasons = BTreeSet::new();
+        for status in durable_app::orders::STATUSES {
+            let rows = durable_store::orders::by_status(conn, &[status], 0, 1_000)
+                .await
+                .unwrap();
+            if !rows.is_empty() {
+                statuses.insert(status);
+            }
+            if status == "hold" {
+                let events =
+                    durable_store::orders::latest_events(conn, rows.iter().map(|o| o.id).collect())
+                        .await
+                        .unwrap();
+                for event in events {
+                    let reasons: Vec<serde_json::Value> =
+                        serde_json::from_str(&event.reasons).unwrap();
+                    if let Some(first) = reasons.first() {
+                        hold_reasons.insert(first["id"].as_str().unwrap().to_owned());
+                    }
+                }
+            }
+        }
+        assert_eq!(
+            statuses.len(),
+            durable_app::orders::STATUSES.len(),
+            "{label}: orders in {statuses:?}"
+        );
+        assert!(
+            hold_reasons.len() >= 2,
+            "{label}: held for {hold_reasons:?}"
+        );
         db.finish().await;
     }
 }

@@ -83,11 +83,14 @@ async fn audit_verify_passes_untouched_and_names_the_row_after_tampering() {
 
     let intact = durable(data, &["audit", "verify"], None);
     assert!(intact.status.success(), "{}", stdout(&intact));
-    assert!(
-        stdout(&intact).contains("5 events checked"),
-        "{}",
-        stdout(&intact)
-    );
+    // The demo's orders, eligibility checks and the user and token changes are all audited.
+    let checked: u64 = stdout(&intact)
+        .split_whitespace()
+        .rev()
+        .nth(2)
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("{}", stdout(&intact)));
+    assert!(checked > 20, "{}", stdout(&intact));
 
     tamper(
         data,

@@ -207,6 +207,12 @@ fn page_routes(h: &Harness) -> Vec<Route> {
             Some(OrderWrite),
             UPLOAD,
         ),
+        route(
+            "POST",
+            format!("/orders/{o}/cancel"),
+            Some(OrderWrite),
+            "reason=x",
+        ),
         route("GET", format!("/documents/{doc}"), Some(OrderRead), ""),
         route(
             "POST",
@@ -376,6 +382,12 @@ fn api_routes(h: &Harness) -> Vec<Route> {
             format!("/api/v1/orders/{o}/documents?kind=other"),
             Some(OrderWrite),
             "not a document",
+        ),
+        route(
+            "POST",
+            format!("/api/v1/orders/{o}/cancel"),
+            Some(OrderWrite),
+            r#"{"reason": "x"}"#,
         ),
         route(
             "GET",

@@ -37,8 +37,9 @@ use uuid::Uuid;
 
 use crate::audit::{Audit, record};
 use crate::auth::hash_password;
-use crate::{Actor, App, AppError, AppResult, Permission};
+use crate::{Actor, App, AppError, AppResult, Permission, catalog};
 
+mod orders;
 mod people;
 mod tables;
 
@@ -152,6 +153,8 @@ pub async fn load(app: &App, actor: &Actor, scale: u32) -> AppResult<DemoSummary
         insert_batch(tx.conn(), batch).await?;
         tx.commit().await?;
     }
+    catalog::ensure_bundled_hcpcs(app).await?;
+    orders::load(app, summary.patients).await?;
     Ok(summary)
 }
 

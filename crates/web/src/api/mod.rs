@@ -166,7 +166,7 @@ impl Modify for BearerAuth {
         billing::simulate,
         catalog::list_hcpcs, catalog::show_hcpcs, catalog::import_hcpcs, catalog::set_category,
         catalog::list_products, catalog::create_product, catalog::show_product, catalog::update_product,
-        orders::queue, orders::place, orders::show, orders::update, orders::override_hold,
+        orders::queue, orders::place, orders::show, orders::update, orders::override_hold, orders::cancel,
         orders::upload, orders::document, orders::mark, orders::eligibility, orders::record_eligibility,
     ),
     components(schemas(ErrorBody)),

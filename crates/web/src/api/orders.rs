@@ -22,6 +22,7 @@ pub(super) fn routes() -> Router<AppState> {
         .route("/orders", get(queue).post(place))
         .route("/orders/{id}", get(show).put(update))
         .route("/orders/{id}/override", post(override_hold))
+        .route("/orders/{id}/cancel", post(cancel))
         .route(
             "/orders/{id}/documents",
             post(upload).layer(DefaultBodyLimit::max(MAX_DOCUMENT_BYTES)),
@@ -97,10 +98,11 @@ pub(super) async fn update(
     Ok(Json(orders::order(&state.app, &actor, id).await?))
 }
 
-/// Why a held order may go ahead.
+/// Why a held order may go ahead, or why an order is cancelled.
 #[derive(Deserialize, Serialize, utoipa::ToSchema)]
 pub(super) struct OverrideBody {
-    /// At least 10 characters; kept in the history and the audit trail.
+    /// Kept in the history and the audit trail (at least 10 characters to release a hold, 5 to
+    /// cancel).
     reason: String,
 }
 
@@ -115,6 +117,20 @@ pub(super) async fn override_hold(
 ) -> Result<Json<OrderView>, ApiError> {
     let id = parse_id(&id, "order")?;
     orders::override_hold(&state.app, &actor, id, &body.reason).await?;
+    Ok(Json(orders::order(&state.app, &actor, id).await?))
+}
+
+/// Cancels an order that has not been delivered.
+#[utoipa::path(post, path = "/api/v1/orders/{id}/cancel", request_body = OverrideBody, tag = "orders",
+    responses((status = 200, body = OrderView), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub(super) async fn cancel(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<OverrideBody>,
+) -> Result<Json<OrderView>, ApiError> {
+    let id = parse_id(&id, "order")?;
+    orders::cancel(&state.app, &actor, id, &body.reason).await?;
     Ok(Json(orders::order(&state.app, &actor, id).await?))
 }
 

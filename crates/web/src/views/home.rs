@@ -26,6 +26,7 @@ struct HomePage {
     can_search_patients: bool,
     can_add_patients: bool,
     recent_patients: Vec<PatientSummary>,
+    order_queue: Vec<durable_app::orders::QueueItem>,
     payers: Vec<PayerView>,
     referral_sources: Vec<ReferralSourceView>,
     audit_events: Vec<EventView>,
@@ -51,6 +52,13 @@ async fn home_page(state: &AppState, page: &PageActor) -> AppResult<HomePage> {
         can_add_patients: actor.can(Permission::PatientWrite),
         recent_patients: if actor.can(Permission::PatientWrite) {
             patients::recently_added(app, actor, 10).await?
+        } else {
+            Vec::new()
+        },
+        order_queue: if actor.can(Permission::OrderWrite) {
+            let mut items = durable_app::orders::queue(app, actor, 0).await?.0;
+            items.truncate(10);
+            items
         } else {
             Vec::new()
         },

@@ -32,6 +32,7 @@ pub(super) fn routes() -> Router<AppState> {
         .route("/orders/{id}", get(show).post(update))
         .route("/orders/{id}/edit", get(edit))
         .route("/orders/{id}/override", post(override_hold))
+        .route("/orders/{id}/cancel", post(cancel))
         .route(
             "/orders/{id}/documents",
             // Room for the multipart framing around the largest document.
@@ -392,6 +393,21 @@ async fn override_hold(
         return not_found("order", &page);
     };
     match orders::override_hold(&state.app, &page.actor, id, &form.reason).await {
+        Ok(()) => Redirect::to(&format!("/orders/{id}")).into_response(),
+        Err(err) => error_page(err, Some(Layout::new(&page, "Order", "/orders"))),
+    }
+}
+
+async fn cancel(
+    State(state): State<AppState>,
+    page: PageActor,
+    Path(id): Path<String>,
+    Form(form): Form<OverrideForm>,
+) -> Response {
+    let Ok(id) = id.parse::<OrderId>() else {
+        return not_found("order", &page);
+    };
+    match orders::cancel(&state.app, &page.actor, id, &form.reason).await {
         Ok(()) => Redirect::to(&format!("/orders/{id}")).into_response(),
         Err(err) => error_page(err, Some(Layout::new(&page, "Order", "/orders"))),
     }
