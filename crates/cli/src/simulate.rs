@@ -47,18 +47,20 @@ fn as_text(input: &RentalInput, schedule: &Schedule) -> String {
     let mut rows: Vec<(time::Date, String)> = Vec::new();
     for line in &schedule.lines {
         let modifiers: Vec<&str> = line.modifiers.iter().map(|m| m.code()).collect();
-        rows.push((
+        let mut row = format!(
+            "{:>5}  {}  {}  {:<12}  {:>10}  {}",
+            line.rental_month,
             line.from,
-            format!(
-                "{:>5}  {}  {}  {:<12}  {:>10}  {}",
-                line.rental_month,
-                line.from,
-                line.to,
-                modifiers.join(" "),
-                line.allowed.to_string(),
-                ids(&line.rules)
-            ),
-        ));
+            line.to,
+            modifiers.join(" "),
+            line.allowed.to_string(),
+            ids(&line.rules)
+        );
+        // The claim narrative (e.g. the previous supplier) goes on the claim with the line.
+        if let Some(narrative) = &line.narrative {
+            let _ = write!(row, "\n       narrative: {narrative}");
+        }
+        rows.push((line.from, row));
         fired.extend(line.rules.iter().map(|r| (r.id, r)));
     }
     for skipped in &schedule.skipped {

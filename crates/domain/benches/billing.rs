@@ -22,6 +22,12 @@ fn engine(c: &mut Criterion) {
             rental(include_str!("../../../docs/examples/cpap-adherence.json")),
         ),
         (
+            "commercial_price_option_13_months",
+            rental(include_str!(
+                "../../../docs/examples/commercial-capped-rental.json"
+            )),
+        ),
+        (
             "oxygen_5_years",
             rental(include_str!(
                 "../../../docs/examples/oxygen-concentrator.json"

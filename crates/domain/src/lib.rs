@@ -6,6 +6,7 @@ pub mod clock;
 pub mod codes;
 pub mod documentation;
 pub mod ids;
+pub mod inventory;
 pub mod money;
 pub mod people;
 pub mod role;

@@ -3,7 +3,7 @@
 //! in tests/scenarios/ (run by billing_scenarios.rs).
 
 // The helpers below build fixed, known-good inputs; a failure there is a test failure.
-#![allow(clippy::unwrap_used)]
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use durable_domain::billing::{
     InputError, Line, Modifier, RentalInput, Schedule, SkipReason, rules, schedule,
@@ -36,7 +36,7 @@ fn bed(first: &str, through: &str, events: Value) -> Value {
     })
 }
 
-fn codes(line: &Line) -> Vec<&'static str> {
+fn codes(line: &Line) -> Vec<&str> {
     line.modifiers.iter().map(|m| m.code()).collect()
 }
 
@@ -720,7 +720,7 @@ fn oxygen(flow: Value) -> Value {
     })
 }
 
-fn amounts(schedule: &Schedule) -> Vec<(&str, Vec<&'static str>, i64)> {
+fn amounts(schedule: &Schedule) -> Vec<(&str, Vec<&str>, i64)> {
     schedule
         .lines
         .iter()
@@ -926,4 +926,83 @@ fn cpap_without_reevaluation_is_gz_from_month_4_with_a_warning() {
     assert_eq!(s.findings[0].code, "PAP-CONTINUED-DENIED");
     assert!(s.findings[0].message.contains("2026-03-03"));
     assert!(fired(&s.lines[3].rules).contains(&"PAP-NO-REEVAL"));
+}
+
+/// SUP-NARRATIVE: the first claim after taking a rental over names the previous supplier, and
+/// only that claim; the other supplier's months count toward the 13 (SUP-OTHER-SUPPLIER).
+#[test]
+fn taking_a_rental_over_names_the_previous_supplier_once() {
+    let s = run(bed(
+        "2026-01-15",
+        "2027-12-31",
+        json!([{ "kind": "supplier_change", "date": "2026-05-20", "to": "us",
+                 "other_supplier": " Acme Medical " }]),
+    ));
+    assert_eq!(s.skipped.len(), 5);
+    assert!(
+        s.skipped
+            .iter()
+            .all(|m| m.reason == SkipReason::OtherSupplier
+                && fired(&m.rules).contains(&"SUP-OTHER-SUPPLIER"))
+    );
+    assert_eq!(s.lines[0].rental_month, 6);
+    assert_eq!(
+        s.lines[0].narrative.as_deref(),
+        Some("Change of supplier with no break in need; previous supplier: Acme Medical.")
+    );
+    assert!(fired(&s.lines[0].rules).contains(&"SUP-NARRATIVE"));
+    assert!(s.lines[1..].iter().all(|l| l.narrative.is_none()));
+    assert!(fired(&s.lines[7].rules).contains(&"SUP-TITLE-MONTH-13"));
+    assert_eq!(s.title_transfer, Some(date!(2027 - 02 - 15)));
+}
+
+/// PO-BAND: a payer's own modifier (U1) is kept as configured and written as its code; Medicare
+/// rules are cited nowhere.
+#[test]
+fn price_option_modifiers_are_kept_and_written_as_codes() {
+    let s = run(json!({
+        "item": { "hcpcs": "E0570", "category": "capped_rental" },
+        "payer": "medicaid",
+        "price_option": { "kind": "rental", "bands": [
+            { "from_month": 1, "modifiers": ["rr", "u1"], "amount": 4_000 } ] },
+        "first_date_of_service": "2026-03-01",
+        "through": "2026-04-30",
+        "documentation": { "checklist_met": true },
+    }));
+    assert_eq!(codes(&s.lines[0]), ["RR", "U1"]);
+    let json = serde_json::to_value(&s.lines[0]).unwrap();
+    assert_eq!(json["modifiers"], json!(["RR", "U1"]));
+    assert_eq!(fired(&s.lines[0].rules), ["MONTH-ANNIVERSARY", "PO-BAND"]);
+    assert_eq!(s.total_allowed, Money::from_cents(8_000));
+}
+
+/// IRP-PURCHASE-AFTER-RENT: the purchase line cites its rule and KX; rent stops before it and
+/// nothing is allowed when the rent already reached the price.
+#[test]
+fn purchase_after_the_rent_reached_the_price_allows_nothing() {
+    let s = run(json!({
+        "item": { "hcpcs": "E0143", "category": "inexpensive_routinely_purchased",
+                  "purchase_price": 3_000, "monthly_fee": 1_500 },
+        "payer": "medicare",
+        "first_date_of_service": "2026-01-15",
+        "through": "2026-12-31",
+        "documentation": { "checklist_met": true },
+        "events": [{ "kind": "purchase", "date": "2026-06-01", "used": false }],
+    }));
+    let bought = s.lines.last().unwrap();
+    assert_eq!(codes(bought), ["NU", "KX"]);
+    assert_eq!(bought.allowed, Money::ZERO);
+    assert_eq!(bought.charge, Money::from_cents(3_000));
+    assert!(fired(&bought.rules).contains(&"IRP-PURCHASE-AFTER-RENT"));
+    assert_eq!(s.lines.len(), 3);
+}
+
+/// OX-MAINTENANCE-MS: MS is a pricing modifier (it sets the payment), so it goes first.
+#[test]
+fn ms_is_a_pricing_modifier() {
+    assert_eq!(
+        Modifier::Ms.kind(),
+        durable_domain::billing::ModifierKind::Pricing
+    );
+    assert_eq!(Modifier::from_code("ms"), Some(Modifier::Ms));
 }

@@ -1,4 +1,6 @@
-//! Properties of the billing rules engine over generated rentals and arbitrary JSON.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+//! Properties of the billing rules engine over generated rentals (Medicare, and commercial or
+//! Medicaid price options with month bands) and arbitrary JSON.
 
 use durable_domain::billing::checks::{ClaimLine, check_line};
 use durable_domain::billing::{
@@ -33,7 +35,7 @@ fn rental() -> impl Strategy<Value = Value> {
             any::<bool>(),
             any::<bool>(),
             proptest::option::of(-60i64..400),
-            proptest::collection::vec((0u8..7, 0i64..2000, 0i64..120), 0..5),
+            proptest::collection::vec((0u8..9, 0i64..2000, 0i64..120), 0..5),
             0i64..10_000_000,
             (0u8..3, any::<bool>()),
             (0u32..80, proptest::option::of(0u32..80), any::<bool>()),
@@ -79,7 +81,15 @@ fn rental() -> impl Strategy<Value = Value> {
                     // Mostly after a capped rental's title passes (~day 396).
                     6 if kind == "capped_rental" || (kind == "inexpensive_routinely_purchased" && choice > 0) => json!({ "kind": "repair", "date": day(first, 380 + offset % 600),
                         "hcpcs": "E0305", "units": 1 + length % 3, "unit_price": price / 50 }),
-                    5 | 6 => json!({ "kind": "stay", "start": day(first, offset), "end": day(first, offset + length % 20) }),
+                    // A change of supplier, either way, at any time.
+                    7 if matches!(kind, "capped_rental" | "oxygen") => json!({ "kind": "supplier_change",
+                        "date": day(first, 1 + offset % 900), "to": if length % 2 == 0 { "us" } else { "other" },
+                        "other_supplier": "Acme Medical" }),
+                    // A rented IRP item bought partway through, sometimes with a lower charge.
+                    8 if kind == "inexpensive_routinely_purchased" && choice == 0 => json!({ "kind": "purchase",
+                        "date": day(first, 1 + offset % 400), "used": length % 2 == 1,
+                        "charge": if length % 3 == 0 { json!(price / 3) } else { Value::Null } }),
+                    5..=8 => json!({ "kind": "stay", "start": day(first, offset), "end": day(first, offset + length % 20) }),
                     _ => json!({ "kind": "delivery", "date": day(first, offset),
                         "units": 1 + length % 10 }),
                 })
@@ -184,6 +194,18 @@ impl Extras {
         if kind == "oxygen" {
             if let Some(offset) = self.retest {
                 documentation["oxygen_retest_date"] = json!(day(first, offset));
+            }
+            // OX-CONTENTS-AFTER-36 / OX-MAINTENANCE-MS: a liquid system, or a concentrator
+            // under the MS setting.
+            match self.variant % 3 {
+                0 => {
+                    item["oxygen_contents"] = json!({ "hcpcs": "E0442", "monthly_fee": price / 3 })
+                }
+                1 => {
+                    item["oxygen_maintenance_fee"] = json!(price / 5);
+                    value["settings"] = json!({ "oxygen_maintenance": "every_six_months" });
+                }
+                _ => {}
             }
             return;
         }
@@ -290,6 +312,20 @@ fn json_value() -> impl Strategy<Value = Value> {
         "reason",
         "hcpcs",
         "pap_late_reevaluation",
+        "price_option",
+        "bands",
+        "from_month",
+        "to_month",
+        "modifiers",
+        "amount",
+        "cap_months",
+        "supplier_change",
+        "to",
+        "other_supplier",
+        "charge",
+        "oxygen_contents",
+        "oxygen_maintenance_fee",
+        "oxygen_maintenance",
         "x",
     ]);
     let strings = prop::sample::select(vec![
@@ -327,6 +363,16 @@ fn json_value() -> impl Strategy<Value = Value> {
         "non_affirmed",
         "coverage_from_reevaluation",
         "A1B2C3D4E5F6G7",
+        "commercial",
+        "medicaid",
+        "rental",
+        "capped_rental",
+        "purchase",
+        "us",
+        "other",
+        "RR",
+        "KX",
+        "every_six_months",
     ]);
     let leaf = prop_oneof![
         Just(Value::Null),
@@ -351,11 +397,101 @@ fn json_value() -> impl Strategy<Value = Value> {
 }
 
 fn cap(input: &RentalInput) -> usize {
+    if let Some(option) = &input.price_option {
+        return option.cap_months.map_or(usize::MAX, |c| c as usize);
+    }
     match input.item.category {
         Category::CappedRental => 13,
         Category::Oxygen => 36,
         _ => usize::MAX,
     }
+}
+
+/// Commercial and Medicaid price options: valid most of the time, with bands of 1-14 months,
+/// up to 5 modifiers (now and then a bad one), amounts now and then negative, a cap or not, and
+/// stays, returns, resumes and deaths.
+fn priced() -> impl Strategy<Value = Value> {
+    let modifier = prop_oneof![
+        40 => prop::sample::select(vec!["RR", "U1", "U2", "KX", "SC", "TW", "rr", "NU", "MS"]),
+        1 => prop::sample::select(vec!["R-", "", "RRR", "GA", "KH"]),
+    ];
+    (
+        (0usize..4, any::<bool>(), 0i64..4000, 0i64..3600),
+        proptest::collection::vec(
+            (
+                1u32..15,
+                proptest::collection::vec(modifier, 0..5),
+                prop_oneof![40 => 0i64..1_000_000, 1 => -100i64..0],
+            ),
+            1..5,
+        ),
+        (any::<bool>(), proptest::option::of(1u32..40)),
+        proptest::collection::vec((0u8..4, 0i64..1500, 0i64..90), 0..4),
+    )
+        .prop_map(|((kind, medicaid, start, through), mut bands, (open, cap), events)| {
+            let kind = ["purchase", "rental", "capped_rental", "oxygen"][kind];
+            let first = time::macros::date!(2020 - 01 - 01) + Duration::days(start);
+            // Capped rentals need a cap; the others have one now and then; a purchase one band.
+            let cap = if kind == "capped_rental" { Some(cap.unwrap_or(13)) } else { cap.filter(|_| kind != "purchase") };
+            if kind == "purchase" {
+                bands.truncate(1);
+            }
+            // No band past the cap (now and then one is left, to exercise the error).
+            let mut from = 1;
+            let mut count = 0;
+            for (length, _, _) in &bands {
+                count += 1;
+                if cap.is_some_and(|cap| from + length > cap) && !open {
+                    break;
+                }
+                from += length;
+            }
+            bands.truncate(count);
+            let mut from = 1;
+            let bands: Vec<Value> = bands
+                .into_iter()
+                .enumerate()
+                .map(|(index, (length, modifiers, amount))| {
+                    let mut band = json!({ "from_month": from, "modifiers": modifiers, "amount": amount });
+                    if index + 1 < count || (!open && cap.is_some()) {
+                        // The last closed band reaches the cap.
+                        let to = if index + 1 == count { (from + length - 1).max(cap.unwrap_or(0)) } else { from + length - 1 };
+                        band["to_month"] = json!(to);
+                    }
+                    from += length;
+                    band
+                })
+                .collect();
+            let events: Vec<Value> = events
+                .into_iter()
+                .map(|(event, offset, length)| match event {
+                    0 => json!({ "kind": "stay", "start": day(first, offset), "end": day(first, offset + length) }),
+                    1 => json!({ "kind": "death", "date": day(first, offset) }),
+                    _ => json!([
+                        { "kind": "return", "date": day(first, offset % 400) },
+                        { "kind": "resume", "date": day(first, offset % 400 + 1 + length * 3), "new_order": false },
+                    ]),
+                })
+                .flat_map(|event| match event {
+                    Value::Array(events) => events,
+                    event => vec![event],
+                })
+                .collect();
+            json!({
+                "item": { "hcpcs": "E0260", "category": "capped_rental" },
+                "payer": if medicaid { "medicaid" } else { "commercial" },
+                "price_option": { "kind": kind, "bands": bands, "cap_months": cap },
+                "first_date_of_service": first.to_string(),
+                "through": day(first, through),
+                "documentation": { "checklist_met": false },
+                "events": events,
+            })
+        })
+}
+
+/// Any generated rental: Medicare or a price option.
+fn any_rental() -> impl Strategy<Value = Value> {
+    prop_oneof![3 => rental(), 1 => priced()]
 }
 
 proptest! {
@@ -364,19 +500,27 @@ proptest! {
     /// CR-CAP-13 / OX-CAP-36: never more paid months than the cap in one period; months count
     /// 1, 2, 3, … within a period and a new period (BIN-NEW-PERIOD) starts again at 1.
     #[test]
-    fn paid_months_never_exceed_the_cap(value in rental()) {
+    fn paid_months_never_exceed_the_cap(value in any_rental()) {
         let input: RentalInput = serde_json::from_value(value).unwrap();
         if let Ok(s) = schedule(&input) {
             // Stationary lines only: a portable oxygen line repeats its stationary month.
             let rentals: Vec<(u32, u32)> = s
                 .lines
                 .iter()
-                .filter(|l| l.rental_month > 0 && l.hcpcs == input.item.hcpcs)
+                .filter(|l| {
+                    l.rental_month > 0
+                        && l.hcpcs == input.item.hcpcs
+                        && !l.rules.iter().any(|r| r.id == "OX-MAINTENANCE-MS")
+                })
                 .map(|l| (l.period, l.rental_month))
                 .collect();
+            // SUP-OTHER-SUPPLIER: another supplier's months count but are not ours to bill.
+            let supplier_changes = s.skipped.iter().any(|m| m.reason == SkipReason::OtherSupplier);
             let mut expected = (1, 1);
             for &(period, month) in &rentals {
-                if (period, month) != expected {
+                if supplier_changes {
+                    prop_assert!(period > expected.0 || month >= expected.1);
+                } else if (period, month) != expected {
                     prop_assert_eq!((period, month), (expected.0 + 1, 1));
                 }
                 prop_assert!(usize::try_from(month).unwrap() <= cap(&input));
@@ -419,8 +563,14 @@ proptest! {
             && input.item.category == Category::Oxygen
         {
             let shares = [5_000, 10_000, 15_000].map(|bp| fee.percent_bp(bp).unwrap());
+            let contents = input.item.oxygen_contents.as_ref().map(|c| c.hcpcs.as_str());
             for line in &s.lines {
                 let q = line.modifiers.iter().copied().find(|m| m.kind() == ModifierKind::Pricing);
+                // OX-CONTENTS-AFTER-36 / OX-MAINTENANCE-MS lines pay their own fees.
+                if Some(line.hcpcs.as_str()) == contents || q == Some(Modifier::Ms) {
+                    prop_assert!(line.rental_month > 36);
+                    continue;
+                }
                 if line.hcpcs == input.item.hcpcs {
                     let expected = match q {
                         Some(Modifier::Qe | Modifier::Qa) => shares[0],
@@ -443,10 +593,21 @@ proptest! {
 
     /// MOD-ORDER: pricing first, then KX, then informational; at most 4; never KX with GA/GZ.
     #[test]
-    fn modifiers_are_in_claim_order(value in rental()) {
+    fn modifiers_are_in_claim_order(value in any_rental()) {
         let input: RentalInput = serde_json::from_value(value).unwrap();
         if let Ok(s) = schedule(&input) {
             for line in &s.lines {
+                prop_assert!(line.modifiers.len() <= 4);
+                // The claim-line checks find nothing blocking on any line the engine makes.
+                let findings = check_line(&ClaimLine::from(line));
+                prop_assert!(
+                    findings.iter().all(|f| f.severity != Severity::Blocking),
+                    "{:?} {:?}", line.modifiers, findings
+                );
+                // PO-BAND: other payers' modifiers are in the order the payer configured.
+                if !input.payer.is_medicare() {
+                    continue;
+                }
                 let kinds: Vec<ModifierKind> = line.modifiers.iter().map(|m| m.kind()).collect();
                 prop_assert!(kinds.windows(2).all(|w| w[0] <= w[1]), "{:?}", line.modifiers);
                 let first = line.modifiers.first();
@@ -459,7 +620,8 @@ proptest! {
                     Category::Supplies => {
                         prop_assert!(!kinds.contains(&ModifierKind::Pricing));
                     }
-                    _ if input.purchase.is_some() => {
+                    _ if input.purchase.is_some() || line.rental_month == 0 => {
+                        // Bought up front, or partway through (IRP-PURCHASE-AFTER-RENT).
                         prop_assert!(matches!(first, Some(Modifier::Nu | Modifier::Ue)));
                     }
                     _ => prop_assert_eq!(first, Some(&Modifier::Rr)),
@@ -488,7 +650,7 @@ proptest! {
 
     /// Totals equal the sum of the lines, and every line and skipped month is explained.
     #[test]
-    fn totals_are_the_sum_of_lines_and_everything_is_explained(value in rental()) {
+    fn totals_are_the_sum_of_lines_and_everything_is_explained(value in any_rental()) {
         let input: RentalInput = serde_json::from_value(value).unwrap();
         if let Ok(s) = schedule(&input) {
             let allowed: i64 = s.lines.iter().map(|l| l.allowed.cents()).sum();
@@ -497,12 +659,17 @@ proptest! {
             prop_assert_eq!(s.total_charge.cents(), charge);
             prop_assert!(s.lines.iter().all(|l| !l.rules.is_empty() && l.from <= l.to));
             prop_assert!(s.skipped.iter().all(|m| !m.rules.is_empty() && m.from <= m.to));
-            let stationary: Vec<_> = s.lines.iter().filter(|l| l.hcpcs == input.item.hcpcs).collect();
+            // Rental months of the item itself (a purchase partway through falls inside one).
+            let stationary: Vec<_> = s.lines.iter().filter(|l| l.hcpcs == input.item.hcpcs && l.rental_month > 0).collect();
             prop_assert!(stationary.windows(2).all(|w| w[0].to < w[1].from));
             // OX-PORTABLE-LINE (and UPG-GK): a portable or covered line directly follows the
-            // furnished item's line, same dates; repair lines stand alone.
+            // furnished item's line, same dates; repair and contents lines stand alone.
+            let contents = input.item.oxygen_contents.as_ref().map(|c| c.hcpcs.as_str());
             for pair in s.lines.windows(2) {
-                if pair[1].hcpcs != input.item.hcpcs && !pair[1].modifiers.contains(&Modifier::Rb) {
+                if pair[1].hcpcs != input.item.hcpcs
+                    && !pair[1].modifiers.contains(&Modifier::Rb)
+                    && Some(pair[1].hcpcs.as_str()) != contents
+                {
                     prop_assert_eq!((pair[0].from, pair[0].to), (pair[1].from, pair[1].to));
                     prop_assert_eq!(&pair[0].hcpcs, &input.item.hcpcs);
                 }
@@ -542,7 +709,7 @@ proptest! {
     /// PA-*: with prior authorization required, every billed line carries the UTN, and months
     /// without it are skipped, never billed; RA only on a replacement period's first line.
     #[test]
-    fn prior_authorization_and_replacements(value in rental()) {
+    fn prior_authorization_and_replacements(value in any_rental()) {
         let input: RentalInput = serde_json::from_value(value).unwrap();
         if let Ok(s) = schedule(&input) {
             let required = input.item.prior_authorization_required;
@@ -569,10 +736,38 @@ proptest! {
 
     /// The same input always gives the same output, also after a JSON round trip.
     #[test]
-    fn same_input_same_output(value in rental()) {
+    fn same_input_same_output(value in any_rental()) {
         let input: RentalInput = serde_json::from_value(value).unwrap();
         let again: RentalInput = serde_json::from_str(&serde_json::to_string(&input).unwrap()).unwrap();
         prop_assert_eq!(schedule(&input), schedule(&again));
+    }
+
+    /// PO-BAND / PO-PURCHASE / PO-CAP*: every line of a price option is billed from the band
+    /// holding its month (month 1 for a purchase), with that band's modifiers and amount, never
+    /// past the cap, and carries no Medicare rule.
+    #[test]
+    fn price_option_lines_follow_their_bands(value in priced()) {
+        let input: RentalInput = serde_json::from_value(value).unwrap();
+        let option = input.price_option.clone().unwrap();
+        if let Ok(s) = schedule(&input) {
+            for line in &s.lines {
+                let month = line.rental_month.max(1);
+                let band = option
+                    .bands
+                    .iter()
+                    .find(|b| b.from_month <= month && b.to_month.is_none_or(|to| month <= to))
+                    .unwrap();
+                prop_assert_eq!(line.allowed, band.amount);
+                prop_assert_eq!(line.charge, band.amount);
+                let codes: Vec<String> = line.modifiers.iter().map(|m| m.code().to_owned()).collect();
+                let configured: Vec<String> = band.modifiers.iter().map(|m| m.to_ascii_uppercase()).collect();
+                prop_assert_eq!(codes, configured);
+                prop_assert!(option.cap_months.is_none_or(|cap| line.rental_month <= cap));
+                prop_assert!(line.rules.iter().all(|r| r.id.starts_with("PO-") || r.id.starts_with("MONTH-")), "{:?}", line.rules);
+            }
+            prop_assert!(s.skipped.iter().all(|m| m.rules.iter().all(|r| r.id.starts_with("PO-"))));
+            prop_assert!(s.findings.is_empty() && s.pap.is_none());
+        }
     }
 
     /// No input, however malformed, makes parsing or scheduling panic.
@@ -614,6 +809,38 @@ proptest! {
             let _ = schedule(&input);
         }
     }
+}
+
+/// The price-option generator is not vacuous either: most schedule, every kind among them.
+#[test]
+fn generated_price_options_mostly_schedule() {
+    use proptest::strategy::ValueTree;
+    use proptest::test_runner::TestRunner;
+    let mut runner = TestRunner::deterministic();
+    let strategy = priced();
+    let mut ok = 0;
+    let mut kinds = std::collections::BTreeSet::new();
+    let mut errors = std::collections::BTreeMap::<String, u32>::new();
+    for _ in 0..300 {
+        let value = strategy.new_tree(&mut runner).unwrap().current();
+        let input: RentalInput = serde_json::from_value(value).unwrap();
+        match schedule(&input) {
+            Ok(s) if !s.lines.is_empty() => {
+                ok += 1;
+                kinds.insert(format!("{:?}", input.price_option.unwrap().kind));
+            }
+            Ok(_) => {}
+            Err(e) => {
+                let field: String = e.field.chars().filter(|c| !c.is_ascii_digit()).collect();
+                *errors.entry(field).or_insert(0) += 1;
+            }
+        }
+    }
+    assert!(
+        ok > 120,
+        "only {ok} of 300 price options scheduled: {errors:?}"
+    );
+    assert_eq!(kinds.len(), 4, "{kinds:?}");
 }
 
 /// The generator is not vacuous: most generated rentals schedule, so the properties above bite.
@@ -669,27 +896,40 @@ fn generated_rentals_mostly_schedule() {
                     Modifier::Bp,
                     Modifier::Br,
                     Modifier::Bu,
+                    Modifier::Ms,
                 ] {
                     if line.modifiers.contains(&m) {
-                        features.insert(m.code());
+                        features.insert(m.code().to_owned());
                     }
                 }
                 if s.pap.is_some() && line.rental_month >= 4 {
-                    features.insert(if line.modifiers.contains(&Modifier::Kx) {
-                        "PAP-KX"
-                    } else {
-                        "PAP-DENIED"
-                    });
+                    features.insert(
+                        if line.modifiers.contains(&Modifier::Kx) {
+                            "PAP-KX"
+                        } else {
+                            "PAP-DENIED"
+                        }
+                        .to_owned(),
+                    );
                 }
                 if line.utn.is_some() {
-                    features.insert("UTN");
+                    features.insert("UTN".to_owned());
+                }
+                if line.narrative.is_some() {
+                    features.insert("NARRATIVE".to_owned());
+                }
+                if line.rules.iter().any(|r| r.id == "OX-CONTENTS-AFTER-36") {
+                    features.insert("CONTENTS".to_owned());
+                }
+                if line.rules.iter().any(|r| r.id == "IRP-PURCHASE-AFTER-RENT") {
+                    features.insert("BOUGHT-LATER".to_owned());
                 }
             }
             if s.skipped
                 .iter()
                 .any(|m| m.reason == SkipReason::NoPriorAuthorization)
             {
-                features.insert("NO-PA");
+                features.insert("NO-PA".to_owned());
             }
         }
     }
@@ -711,13 +951,17 @@ fn generated_rentals_mostly_schedule() {
     // The inputs added with PAP, replacements, repairs, upgrades, GY, complex rehab and prior
     // authorization are all exercised.
     assert_eq!(
-        features.iter().copied().collect::<Vec<_>>(),
+        features.iter().map(String::as_str).collect::<Vec<_>>(),
         [
+            "BOUGHT-LATER",
             "BP",
             "BR",
             "BU",
+            "CONTENTS",
             "GK",
             "GY",
+            "MS",
+            "NARRATIVE",
             "NO-PA",
             "PAP-DENIED",
             "PAP-KX",

@@ -16,6 +16,8 @@ use crate::codes::{Mbi, Npi};
 
 /// A line holds at most this many modifiers (medicare-rules.md §2 placement).
 const MAX_MODIFIERS: usize = 4;
+/// The expected-denial modifiers KX may never sit with.
+static DENIAL: [Modifier; 3] = [Modifier::Ga, Modifier::Gy, Modifier::Gz];
 /// Timely filing: 12 months after the date of service (§6.1).
 const TIMELY_FILING_MONTHS: u32 = 12;
 /// A remittance notice is presumed received 5 days after its date (§6.3) …
@@ -62,9 +64,9 @@ pub fn check_line(line: &ClaimLine) -> Vec<Finding> {
         .collect();
     let has = |m: Modifier| known.contains(&Some(m));
 
-    let denial: Vec<&str> = [Modifier::Ga, Modifier::Gy, Modifier::Gz]
-        .into_iter()
-        .filter(|m| has(*m))
+    let denial: Vec<&str> = DENIAL
+        .iter()
+        .filter(|m| has(**m))
         .map(Modifier::code)
         .collect();
     if has(Modifier::Kx) && !denial.is_empty() {

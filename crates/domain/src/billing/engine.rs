@@ -1,55 +1,63 @@
 //! Turns one [`RentalInput`] into the lines to bill, the months not billed, and the rules behind each.
 //!
-//! The input is checked up front ([`super::plan`], [`super::timeline`], [`super::pap`]); the month
-//! loop here only walks the calendar, so it stays cheap (issue 5: ≥ 1,000,000 months a second).
+//! The input is checked up front ([`super::plan`] for Medicare, [`super::price_option`] for other
+//! payers, [`super::timeline`], [`super::pap`]); the month loop here only walks the calendar, so it
+//! stays cheap (issue 5: ≥ 1,000,000 months a second). [`super::lines`] builds each month's line.
 
 use time::Date;
 
+use super::after_cap::{self, AfterCap};
 use super::coverage::{self, PaVerdict};
-use super::input::{Election, OxygenGroup, RentalInput, ReplacementReason};
-use super::months::{MonthSpan, anniversary, rental_month};
-use super::one_day::{OneDay, one_day, repairs};
-use super::output::{InputError, Line, Modifier, ModifierKind, Schedule, SkipReason, SkippedMonth};
+use super::input::{Election, PriceKind, RentalInput, ReplacementReason};
+use super::lines::{Role, line, portable_line};
+use super::months::{anniversary, rental_month};
+use super::one_day::{OneDay, mid_purchase, one_day, repairs};
+use super::output::{InputError, Modifier, Schedule, SkipReason, SkippedMonth};
 use super::pap::{self, PapReview};
-use super::plan::{MAX_MONTHS, Plan, check_through, plan, too_large, too_late};
+use super::plan::{AtCap, MAX_MONTHS, Plan, check_through, plan, too_large, too_late};
+use super::price_option::{self, Band};
 use super::rules::{self, Rule};
 use super::timeline::{Replacement, StayKind, Timeline, USEFUL_LIFETIME_MONTHS, timeline};
 use crate::documentation::Requirement;
 use crate::money::Money;
 
-/// Paid months in a capped-rental period (medicare-rules.md §1.2).
-const CAPPED_RENTAL_MONTHS: u32 = 13;
-/// Paid months in an oxygen period (medicare-rules.md §1.4).
-const OXYGEN_PAID_MONTHS: u32 = 36;
+pub(super) use super::lines::{Month, month_rules, push};
 
 /// What every line of one rental shares, decided once.
 pub(super) struct Context<'a> {
     pub(super) input: &'a RentalInput,
     /// The covered item's plan when the beneficiary chose an upgrade.
     pub(super) covered: Option<Plan>,
-    pap: Option<&'a PapReview>,
-    end_of_need: Option<Date>,
+    pub(super) pap: Option<&'a PapReview>,
+    pub(super) end_of_need: Option<Date>,
     /// Oxygen lines from this date cite the missing or late retest.
-    retest_flag_from: Option<Date>,
+    pub(super) retest_flag_from: Option<Date>,
+    /// A commercial or Medicaid payer's checked price-option bands; empty for Medicare.
+    pub(super) bands: &'a [Band],
 }
 
-/// Which of an upgrade's two lines (medicare-rules.md §2 GK row), or an ordinary line.
-#[derive(Clone, Copy, PartialEq, Eq)]
-pub(super) enum Role {
-    Ordinary,
-    /// The upgraded item furnished: GA or GZ, nothing allowed.
-    Upgraded,
-    /// The covered item ordered: its own amount, KX/GA/GZ as usual, then GK.
-    Covered,
-}
+/// The first prior-authorization refusal met, for the one blocking finding.
+pub(super) type NotAuthorized = Option<(&'static Requirement, Date)>;
 
 /// Schedules `input` month by month up to `input.through`.
 pub fn schedule(input: &RentalInput) -> Result<Schedule, InputError> {
-    let plan = plan(input)?;
+    // Medicare's rules apply to Medicare only; other payers follow their price option.
+    let priced = if input.payer.is_medicare() {
+        None
+    } else {
+        Some(price_option::check(input)?)
+    };
+    let plan = match &priced {
+        Some(priced) => priced.plan,
+        None => plan(input)?,
+    };
     check_through(input)?;
     let covered = plan.covered(input)?;
     let timeline = timeline(input, plan)?;
-    let review = pap::review(input)?;
+    let review = match priced {
+        Some(_) => None,
+        None => pap::review(input)?,
+    };
     let mut out = Schedule {
         lines: Vec::new(),
         skipped: Vec::new(),
@@ -68,8 +76,9 @@ pub fn schedule(input: &RentalInput) -> Result<Schedule, InputError> {
         pap: review.as_ref(),
         end_of_need: timeline.end_of_need,
         retest_flag_from: retest.as_ref().map(|(_, from)| *from),
+        bands: priced.as_ref().map_or(&[], |p| p.bands.as_slice()),
     };
-    let mut not_authorized: Option<(&'static Requirement, Date)> = None;
+    let mut not_authorized: NotAuthorized = None;
     let owned = match plan {
         Plan::Purchase { price, used } => {
             let first = input.first_date_of_service;
@@ -83,6 +92,7 @@ pub fn schedule(input: &RentalInput) -> Result<Schedule, InputError> {
                 date: first,
                 units: 1,
                 amount: price,
+                charge: price,
                 pricing: Some(modifier),
                 rule,
             };
@@ -99,12 +109,30 @@ pub fn schedule(input: &RentalInput) -> Result<Schedule, InputError> {
                     date,
                     units,
                     amount,
+                    charge: amount,
                     pricing: None,
                     rule: rules::SU_DELIVERY,
                 };
                 one_day(&ctx, &one, &mut out, &mut not_authorized)?;
             }
             Vec::new()
+        }
+        Plan::Priced {
+            kind: PriceKind::Purchase,
+            ..
+        } => {
+            price_option::purchase(ctx.bands, input, &mut out)?;
+            Vec::new()
+        }
+        Plan::Irp { price, .. } => {
+            let mut owned = rentals(&ctx, plan, &timeline, &mut out, &mut not_authorized)?;
+            if let Some(bought) = timeline.purchase
+                && bought.date <= input.through
+            {
+                mid_purchase(&ctx, price, bought, &mut out, &mut not_authorized)?;
+                owned.push((bought.date, None));
+            }
+            owned
         }
         _ => rentals(&ctx, plan, &timeline, &mut out, &mut not_authorized)?,
     };
@@ -123,24 +151,22 @@ pub fn schedule(input: &RentalInput) -> Result<Schedule, InputError> {
     Ok(out)
 }
 
-/// The rental months of capped rental, oxygen, frequent-servicing and rented IRP items. Returns
-/// the spans in which the beneficiary owns the item (from title transfer to any replacement).
+/// The rental months of capped rental, oxygen, frequent-servicing, rented IRP items and other
+/// payers' rental price options. Returns the spans in which the beneficiary owns the item (from
+/// title transfer to any replacement).
 fn rentals(
     ctx: &Context<'_>,
     plan: Plan,
     timeline: &Timeline<'_>,
     out: &mut Schedule,
-    not_authorized: &mut Option<(&'static Requirement, Date)>,
+    not_authorized: &mut NotAuthorized,
 ) -> Result<Vec<(Date, Option<Date>)>, InputError> {
     let input = ctx.input;
     let first = input.first_date_of_service;
+    let medicare = input.payer.is_medicare();
     let capped = matches!(plan, Plan::Capped { .. });
     let oxygen = matches!(plan, Plan::Oxygen { .. });
-    let cap = match plan {
-        Plan::Capped { .. } => CAPPED_RENTAL_MONTHS,
-        Plan::Oxygen { .. } => OXYGEN_PAID_MONTHS,
-        _ => u32::MAX,
-    };
+    let (cap, at_cap) = plan.cap().unwrap_or((u32::MAX, AtCap::Stop));
     let lifetime_end = |from: Date| {
         anniversary(from, USEFUL_LIFETIME_MONTHS)
             .map(|(date, _)| date)
@@ -153,22 +179,27 @@ fn rentals(
     };
     out.useful_lifetime_end = useful_lifetime_end;
     out.lines.reserve(cap.min(MAX_MONTHS) as usize);
+    let bought = timeline.purchase.map(|p| p.date);
 
     let mut owned: Vec<(Date, Option<Date>)> = Vec::new();
     let mut anchor = first;
     let mut month_of_anchor = 1;
     let mut paid = 0;
     let mut period = 1;
+    // Months furnished after the cap in this period (oxygen months 37-60).
+    let mut unpaid = 0;
     let mut resumed: Vec<Rule> = Vec::new();
     // The informational modifier the period's first billed line carries: BR/BU on a rented
     // complex rehab power wheelchair's initial claim, RA on a replacement's.
     let mut first_claim = election(input);
+    // The supplier that billed the month before, named in our next claim's narrative.
+    let mut previous_supplier: Option<&str> = None;
     let mut pa = coverage::prior_authorization(input, first);
     let mut replacements = timeline.replacements.iter().peekable();
     loop {
         let mut span = rental_month(anchor, month_of_anchor).ok_or_else(too_late)?;
-        let finished =
-            useful_lifetime_end.is_some_and(|end| span.from >= end) || (capped && paid >= cap);
+        let finished = useful_lifetime_end.is_some_and(|end| span.from >= end)
+            || (at_cap != AtCap::Furnish && paid >= cap);
         if let Some(replacement) =
             replacements.next_if(|r| r.date <= input.through && (r.date <= span.from || finished))
         {
@@ -181,6 +212,7 @@ fn rentals(
             anchor = replacement.date;
             month_of_anchor = 1;
             paid = 0;
+            unpaid = 0;
             period += 1;
             if oxygen {
                 useful_lifetime_end = Some(lifetime_end(replacement.date)?);
@@ -193,6 +225,7 @@ fn rentals(
         if span.from > input.through
             || ctx.end_of_need.is_some_and(|end| span.from > end)
             || finished
+            || bought.is_some_and(|date| span.from >= date)
         {
             break;
         }
@@ -209,9 +242,18 @@ fn rentals(
         {
             // §1.3: an interruption over an anniversary is not paid; use resumes with a new DOS.
             let (reason, fired) = match stay.kind {
+                StayKind::Facility if !medicare => {
+                    resumed = vec![rules::PO_BREAK];
+                    (SkipReason::FacilityStay, vec![rules::PO_BREAK])
+                }
                 StayKind::Facility => {
                     resumed = vec![rules::BIB_RESUME];
                     (SkipReason::FacilityStay, vec![rules::BIB_STAY])
+                }
+                StayKind::NotInUse { .. } if !medicare => {
+                    // price_option::check refused new orders: the count always continues.
+                    resumed = vec![rules::PO_BREAK];
+                    (SkipReason::NotInUse, resumed.clone())
                 }
                 StayKind::NotInUse {
                     returned,
@@ -253,19 +295,41 @@ fn rentals(
             continue;
         }
         month_of_anchor += 1;
+        let other_supplier = timeline.other_supplier_on(span.from);
         if paid >= cap {
-            // Only oxygen gets here (a finished capped rental stopped above): months 37-60 are
-            // furnished without rental payment.
-            let to = match useful_lifetime_end.and_then(Date::previous_day) {
-                Some(last) => span.to.min(last),
-                None => span.to,
+            // Only oxygen gets here (a finished rental stopped above): furnished without rental
+            // payment; contents or maintenance may still be billed.
+            unpaid += 1;
+            let month = AfterCap {
+                span,
+                period,
+                number: cap.saturating_add(unpaid),
+                unpaid,
+                lifetime_end: useful_lifetime_end,
+                pa,
+                other_supplier: other_supplier.is_some(),
             };
+            after_cap::month(ctx, plan, &month, out, not_authorized)?;
+            continue;
+        }
+        if let Some(other) = other_supplier {
+            // §1.3 (UNCONFIRMED): the other supplier bills this month; it still counts.
+            paid += 1;
+            first_claim = None;
+            previous_supplier = Some(other);
+            let mut fired = vec![rules::SUP_OTHER, rules::SUP_CONTINUES];
+            if at_cap == AtCap::Title && paid == cap {
+                out.title_transfer = span.to.next_day();
+                owned.extend(out.title_transfer.map(|date| (date, None)));
+                fired.extend([rules::SUP_TITLE, rules::CR_TITLE]);
+            }
             out.skipped.push(SkippedMonth {
                 from: span.from,
-                to,
-                reason: SkipReason::OxygenCapReached,
-                rules: vec![rules::OX_CAP_36, rules::OX_RUL],
+                to: span.to,
+                reason: SkipReason::OtherSupplier,
+                rules: fired,
             });
+            resumed.clear();
             continue;
         }
         let utn = match pa {
@@ -308,7 +372,27 @@ fn rentals(
         } else {
             Role::Ordinary
         };
-        let mut line = line(ctx, plan, &month, role)?;
+        let mut line = match plan {
+            Plan::Priced { .. } => {
+                let cap_rule = (paid == cap).then_some(match at_cap {
+                    AtCap::Title => rules::PO_CAP_TITLE,
+                    AtCap::Stop => rules::PO_CAP,
+                    AtCap::Furnish => rules::PO_OXYGEN_CAP,
+                });
+                let ends_need = ctx
+                    .end_of_need
+                    .is_some_and(|end| span.from <= end && end <= span.to);
+                price_option::line(ctx.bands, input, &month, cap_rule, ends_need)?
+            }
+            _ => line(ctx, plan, &month, role)?,
+        };
+        if let Some(previous) = previous_supplier.take() {
+            line.narrative = Some(format!(
+                "Change of supplier with no break in need; previous supplier: {previous}."
+            ));
+            line.rules
+                .extend([rules::SUP_CONTINUES, rules::SUP_NARRATIVE]);
+        }
         if let Some(remaining) = remaining
             && line.allowed >= remaining
         {
@@ -316,10 +400,11 @@ fn rentals(
             line.charge = remaining;
             line.rules.push(rules::IRP_RENT_CAP);
         }
-        if capped && paid == CAPPED_RENTAL_MONTHS {
+        if at_cap == AtCap::Title && paid == cap {
             out.title_transfer = span.to.next_day();
-            if let Some(date) = out.title_transfer {
-                owned.push((date, None));
+            owned.extend(out.title_transfer.map(|date| (date, None)));
+            if !timeline.suppliers.is_empty() {
+                line.rules.push(rules::SUP_TITLE);
             }
         }
         let portable = portable_line(input, plan, &line);
@@ -356,196 +441,6 @@ fn replacement_rules(
         (_, ReplacementReason::Loss) => (vec![rules::CR_REPLACE_LOSS], ra),
         (_, ReplacementReason::UsefulLifetime) => (vec![rules::CR_REPLACE_RUL], None),
     }
-}
-
-/// One billable rental month's facts.
-struct Month<'a> {
-    /// Paid-month number within the period.
-    number: u32,
-    period: u32,
-    span: MonthSpan,
-    /// Rules carried over from a break or replacement just before this month.
-    resumed: &'a [Rule],
-    first_claim: Option<(Modifier, Rule)>,
-    utn: Option<&'a str>,
-}
-
-/// Builds one billable month: amount, modifiers in claim order, and the rules that fired.
-fn line(ctx: &Context<'_>, plan: Plan, month: &Month<'_>, role: Role) -> Result<Line, InputError> {
-    let span = month.span;
-    let mut modifiers = Vec::with_capacity(4);
-    let mut fired = Vec::with_capacity(12);
-    fired.push(rules::MONTH_ANNIVERSARY);
-    if span.clamped {
-        fired.push(rules::MONTH_CLAMP);
-    }
-    fired.extend_from_slice(month.resumed);
-    let number = month.number;
-    let amount = match plan {
-        Plan::Capped {
-            price,
-            power_wheelchair,
-        } => {
-            let (basis_points, rate_rule) = match (power_wheelchair, number <= 3) {
-                (false, true) => (1000, rules::CR_RATE_STD_1_3),
-                (false, false) => (750, rules::CR_RATE_STD_4_13),
-                (true, true) => (1500, rules::CR_RATE_PWC_1_3),
-                (true, false) => (600, rules::CR_RATE_PWC_4_13),
-            };
-            let (month_modifier, month_rule) = match number {
-                1 => (Modifier::Kh, rules::CR_MOD_KH),
-                2 | 3 => (Modifier::Ki, rules::CR_MOD_KI),
-                _ => (Modifier::Kj, rules::CR_MOD_KJ),
-            };
-            modifiers.extend([Modifier::Rr, month_modifier]);
-            fired.extend([rate_rule, rules::MOD_RR, month_rule]);
-            if number == CAPPED_RENTAL_MONTHS {
-                fired.extend([rules::CR_CAP_13, rules::CR_TITLE]);
-            }
-            price.percent_bp(basis_points).ok_or_else(too_large)?
-        }
-        Plan::Oxygen { fee, flow, .. } => {
-            fired.extend([rules::OX_MONTHLY, rules::OX_NO_RR]);
-            if number == OXYGEN_PAID_MONTHS {
-                fired.push(rules::OX_CAP_36);
-            }
-            if let Some((modifier, rule)) = flow.modifier {
-                modifiers.push(modifier);
-                fired.push(rule);
-            }
-            fee.percent_bp(flow.stationary_bp).ok_or_else(too_large)?
-        }
-        Plan::Servicing { fee } => {
-            modifiers.push(Modifier::Rr);
-            fired.extend([rules::FS_RENT, rules::MOD_RR]);
-            fee
-        }
-        Plan::Irp { fee, .. } => {
-            modifiers.push(Modifier::Rr);
-            fired.extend([rules::IRP_RENT, rules::MOD_RR]);
-            fee
-        }
-        // Purchases and supplies never reach the month loop.
-        Plan::Purchase { price, .. } => price,
-        Plan::Supplies { unit_price } => unit_price,
-    };
-    liability(ctx, number, span.from, role, &mut modifiers, &mut fired);
-    if let Some((modifier, rule)) = month.first_claim {
-        modifiers.push(modifier);
-        fired.push(rule);
-    }
-    if let Plan::Oxygen {
-        group: Some(group), ..
-    } = plan
-    {
-        modifiers.push(match group {
-            OxygenGroup::One => Modifier::N1,
-            OxygenGroup::Two => Modifier::N2,
-            OxygenGroup::Three => Modifier::N3,
-        });
-        fired.push(rules::OX_GROUP);
-        if ctx.retest_flag_from.is_some_and(|from| span.from >= from) {
-            fired.push(rules::OX_RETEST_WINDOW);
-        }
-    }
-    if month.utn.is_some() {
-        fired.push(rules::PA_BILLABLE);
-    }
-    finish(&mut modifiers, &mut fired, role);
-    if ctx
-        .end_of_need
-        .is_some_and(|end| span.from <= end && end <= span.to)
-    {
-        fired.push(rules::END_MONTH_PAID);
-    }
-    Ok(Line {
-        period: month.period,
-        rental_month: number,
-        from: span.from,
-        to: span.to,
-        hcpcs: hcpcs(ctx, role),
-        modifiers,
-        units: 1,
-        charge: amount,
-        allowed: if role == Role::Upgraded {
-            Money::ZERO
-        } else {
-            amount
-        },
-        utn: month.utn.map(str::to_owned),
-        rules: fired,
-    })
-}
-
-/// KX / GA / GZ / GY by role: an upgraded item expects denial (GA or GZ), anything else follows
-/// the documentation.
-pub(super) fn liability(
-    ctx: &Context<'_>,
-    month: u32,
-    date: Date,
-    role: Role,
-    modifiers: &mut Vec<Modifier>,
-    fired: &mut Vec<Rule>,
-) {
-    if role == Role::Upgraded {
-        coverage::abn_modifier(ctx.input, date, modifiers, fired);
-    } else {
-        coverage::documentation_modifier(ctx.input, ctx.pap, month, date, modifiers, fired);
-    }
-}
-
-/// GK last on the covered line, the upgrade rule, and the ordering rule every line cites.
-pub(super) fn finish(modifiers: &mut Vec<Modifier>, fired: &mut Vec<Rule>, role: Role) {
-    match role {
-        Role::Ordinary => {}
-        Role::Upgraded => fired.push(rules::UPG_GA_GZ),
-        Role::Covered => {
-            modifiers.push(Modifier::Gk);
-            fired.push(rules::UPG_GK);
-        }
-    }
-    fired.push(rules::MOD_ORDER);
-}
-
-pub(super) fn hcpcs(ctx: &Context<'_>, role: Role) -> String {
-    match (&ctx.input.upgrade, role) {
-        (Some(upgrade), Role::Covered) => upgrade.hcpcs.clone(),
-        _ => ctx.input.item.hcpcs.clone(),
-    }
-}
-
-/// The portable line that goes with an oxygen month's stationary line, if one is prescribed.
-fn portable_line(input: &RentalInput, plan: Plan, stationary: &Line) -> Option<Line> {
-    let Plan::Oxygen { flow, .. } = plan else {
-        return None;
-    };
-    let amount = flow.portable?;
-    let portable = input.item.oxygen_flow.as_ref()?.portable.as_ref()?;
-    let mut line = stationary.clone();
-    line.hcpcs.clone_from(&portable.hcpcs);
-    line.allowed = amount;
-    line.charge = amount;
-    if !flow.on_portable {
-        line.modifiers.retain(|m| m.kind() != ModifierKind::Pricing);
-        line.rules
-            .retain(|r| *r != rules::OX_FLOW_QE && *r != rules::OX_FLOW_QA);
-    }
-    line.rules.push(rules::OX_PORTABLE);
-    Some(line)
-}
-
-/// Adds a line and its amounts to the totals.
-pub(super) fn push(out: &mut Schedule, line: Line) -> Result<(), InputError> {
-    out.total_charge = out
-        .total_charge
-        .checked_add(line.charge)
-        .ok_or_else(too_large)?;
-    out.total_allowed = out
-        .total_allowed
-        .checked_add(line.allowed)
-        .ok_or_else(too_large)?;
-    out.lines.push(line);
-    Ok(())
 }
 
 /// §1.3: whether the days not in use (`start`..=`end`) exceed 60 plus the days left in the rental

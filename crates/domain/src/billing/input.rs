@@ -1,7 +1,9 @@
 //! What a billing specialist tells the engine about one rental: plain serde data, no behaviour.
 //!
-//! Only Medicare fee-for-service is modelled in this slice; other payers come later.
-//! Every field added after the first slice has a default, so older inputs still read.
+//! Medicare fee-for-service is priced from the fee schedule; commercial and Medicaid payers are
+//! priced from the price option the supplier configured for the payer and item (month bands).
+//! Every field added after the first slice has a default, so older inputs still read. The JSON
+//! Schema in docs/billing-input.schema.json describes these types (a test keeps them in step).
 
 use serde::{Deserialize, Serialize};
 use time::Date;
@@ -22,8 +24,12 @@ time::serde::format_description!(
 pub struct RentalInput {
     /// The item furnished.
     pub item: Item,
-    /// Who pays; only Medicare in this slice.
+    /// Who pays: Medicare, or a commercial or Medicaid payer billed from `price_option`.
     pub payer: PayerKind,
+    /// Commercial and Medicaid payers: how this payer prices the item, month band by month band.
+    /// Required for them; refused for Medicare, which is priced from the fee schedule.
+    #[serde(default)]
+    pub price_option: Option<PriceOption>,
     /// Delivery date: the first day of rental month 1 (`YYYY-MM-DD`).
     #[serde(with = "date_format")]
     pub first_date_of_service: Date,
@@ -124,6 +130,21 @@ pub struct Settings {
     /// What a PAP re-evaluation after day 91 does when adherence was shown in time (§3, §12 item 8).
     #[serde(default)]
     pub pap_late_reevaluation: LateReevaluation,
+    /// Whether concentrator maintenance (MS) is billed after the 36 paid months (§1.4, §12 item 3).
+    #[serde(default)]
+    pub oxygen_maintenance: OxygenMaintenance,
+}
+
+/// Whether oxygen concentrator maintenance and servicing (MS) payments are still made
+/// (medicare-rules.md §1.4 "Maintenance after cap", §12 item 3: UNCONFIRMED).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OxygenMaintenance {
+    /// Not billed: Durable's default while the 2016 rule's current status is unconfirmed.
+    #[default]
+    NotBilled,
+    /// One MS line every 6 months, the first 6 months after the 36th paid month ends.
+    EverySixMonths,
 }
 
 /// The two readings of a PAP re-evaluation after day 91 (medicare-rules.md §3, §12 item 8).
@@ -187,6 +208,24 @@ pub struct Item {
     /// Prescribed oxygen flow and portable equipment, which decide the Q modifiers (oxygen only).
     #[serde(default)]
     pub oxygen_flow: Option<OxygenFlow>,
+    /// Gaseous or liquid oxygen systems: the contents billed monthly after month 36
+    /// (medicare-rules.md §1.4; concentrators have none).
+    #[serde(default)]
+    pub oxygen_contents: Option<OxygenContents>,
+    /// Oxygen concentrators: the maintenance and servicing (MS) fee, billed every 6 months after
+    /// the 36 paid months only under `settings.oxygen_maintenance` (§1.4, UNCONFIRMED).
+    #[serde(default)]
+    pub oxygen_maintenance_fee: Option<Money>,
+}
+
+/// Oxygen contents for a gaseous or liquid system (e.g. E0441–E0444).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OxygenContents {
+    /// HCPCS of the contents; must differ from the equipment's.
+    pub hcpcs: String,
+    /// Monthly contents fee-schedule amount.
+    pub monthly_fee: Money,
 }
 
 /// Prescribed oxygen flow in tenths of a litre per minute (0.5 LPM = 5), so that thresholds are
@@ -248,8 +287,67 @@ pub enum OxygenGroup {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum PayerKind {
-    /// Original Medicare (Part B, DME MAC).
+    /// Original Medicare (Part B, DME MAC): every rule of medicare-rules.md.
     Medicare,
+    /// A Medicaid plan, billed from the configured `price_option`.
+    Medicaid,
+    /// A commercial plan, billed from the configured `price_option`.
+    Commercial,
+}
+
+impl PayerKind {
+    /// Medicare's own rules (fee schedule, KX/GA/GZ/GY, §1.3 periods …) apply only to Medicare;
+    /// other payers follow their price option (medicare-rules.md: "Commercial payers and
+    /// Medicare Advantage plans have their own rules — do not assume these apply").
+    pub fn is_medicare(self) -> bool {
+        self == Self::Medicare
+    }
+}
+
+/// How a payer other than Medicare prices one item: what kind of sale it is and, month band by
+/// month band, the modifiers and amount of each claim line (product-notes.md "price options").
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PriceOption {
+    /// Purchase, rental, capped rental or oxygen.
+    pub kind: PriceKind,
+    /// Month bands in order, from month 1, without gaps or overlaps; only the last may be open.
+    pub bands: Vec<MonthBand>,
+    /// The last paid month: a rental stops, a capped rental's title passes, oxygen is furnished
+    /// without payment after it. Required for capped rental; refused for purchases.
+    #[serde(default)]
+    pub cap_months: Option<u32>,
+}
+
+/// What kind of sale a price option describes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PriceKind {
+    /// Bought: one line on the first date of service, from the band holding month 1.
+    Purchase,
+    /// Rented monthly while needed, up to `cap_months` if given.
+    Rental,
+    /// Rented monthly up to `cap_months`; then the beneficiary owns it.
+    CappedRental,
+    /// Rented monthly up to `cap_months`, then furnished without payment; the supplier keeps it.
+    Oxygen,
+}
+
+/// The rental months `from_month` to `to_month` (inclusive; open-ended when absent) and how each
+/// is billed.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MonthBand {
+    /// First rental month of the band, from 1.
+    pub from_month: u32,
+    /// Last rental month of the band; absent on an open-ended last band ("14+").
+    #[serde(default)]
+    pub to_month: Option<u32>,
+    /// Modifier codes in claim order, at most 4 (two letters or digits each).
+    #[serde(default)]
+    pub modifiers: Vec<String>,
+    /// Amount of each month's line (of the purchase line), in cents.
+    pub amount: Money,
 }
 
 /// Documentation facts that decide the KX / GA / GZ modifier.
@@ -340,6 +438,32 @@ pub enum Event {
         /// Price of one unit of the part.
         unit_price: Money,
     },
+    /// The beneficiary changed supplier with no break in need (medicare-rules.md §1.3): the
+    /// rental-month count continues; each month is billed by the supplier furnishing the item on
+    /// its anniversary date (capped rental and oxygen, Medicare only).
+    SupplierChange {
+        /// First day the item is furnished by the supplier named in `to`.
+        #[serde(with = "date_format")]
+        date: Date,
+        /// Who furnishes the item from `date`.
+        to: SupplierSide,
+        /// The other supplier's name, for the claim narrative.
+        other_supplier: String,
+    },
+    /// A rented inexpensive/routinely purchased item is bought partway through its rental
+    /// (medicare-rules.md §1.1): rental stops; one NU/UE line at the purchase price less the rent
+    /// already paid.
+    Purchase {
+        /// Date of the purchase: its date of service.
+        #[serde(with = "date_format")]
+        date: Date,
+        /// A used item (UE) rather than a new one (NU).
+        used: bool,
+        /// The supplier's actual charge, when below the purchase price; the allowed amount never
+        /// exceeds it.
+        #[serde(default)]
+        charge: Option<Money>,
+    },
     /// Hospital or facility stay: a break in billing, not in need.
     Stay {
         /// First day in the facility.
@@ -360,4 +484,14 @@ pub enum ReplacementReason {
     Loss,
     /// The reasonable useful lifetime (5 years) has ended and the beneficiary elected new equipment.
     UsefulLifetime,
+}
+
+/// Which supplier furnishes the item after a change of supplier.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SupplierSide {
+    /// The supplier this schedule is for takes the rental over.
+    Us,
+    /// Another supplier takes it over; its months are billed by it.
+    Other,
 }

@@ -1,31 +1,39 @@
 //! The billing rules engine: what to bill each rental month, with which modifiers and amounts, and why.
 //!
 //! This slice schedules Medicare capped rental (PAP adherence, complex rehab power wheelchair
-//! elections and purchases, replacements, repairs), oxygen (flow, replacement, retest warning),
-//! frequent-servicing and inexpensive/routinely purchased rentals, purchases and supplies, breaks
-//! in billing and in need, upgrades, GY and prior authorization; [`checks`] checks claim lines,
-//! identifiers and deadlines. See docs/billing-rules.md for every rule id it can cite.
+//! elections and purchases, replacements, repairs, changes of supplier), oxygen (flow,
+//! replacement, retest warning, contents and maintenance after month 36), frequent-servicing and
+//! inexpensive/routinely purchased rentals (bought outright or partway through), purchases and
+//! supplies, breaks in billing and in need, upgrades, GY and prior authorization; commercial and
+//! Medicaid payers from their price options with month bands; [`checks`] checks claim lines,
+//! identifiers and deadlines. See docs/billing-rules.md for every rule id it can cite and which
+//! payer kind each applies to.
 
+mod after_cap;
 pub mod checks;
 mod coverage;
 pub mod engine;
 pub mod input;
+mod lines;
 pub mod months;
 mod one_day;
 pub mod output;
 pub mod pap;
 mod plan;
+mod price_option;
 pub mod rules;
 mod timeline;
 
 pub use engine::schedule;
 pub use input::{
-    Abn, Category, Documentation, Election, Event, Item, LateReevaluation, NightlyUsage,
-    OxygenFlow, OxygenGroup, PapTherapy, PayerKind, Portable, Purchase, RentalInput,
-    ReplacementReason, RestOfMonth, Settings, Upgrade,
+    Abn, Category, Documentation, Election, Event, Item, LateReevaluation, MonthBand, NightlyUsage,
+    OxygenContents, OxygenFlow, OxygenGroup, OxygenMaintenance, PapTherapy, PayerKind, Portable,
+    PriceKind, PriceOption, Purchase, RentalInput, ReplacementReason, RestOfMonth, Settings,
+    SupplierSide, Upgrade,
 };
 pub use output::{
-    Finding, InputError, Line, Modifier, ModifierKind, Schedule, Severity, SkipReason, SkippedMonth,
+    Finding, InputError, Line, Modifier, ModifierKind, OtherModifier, Schedule, Severity,
+    SkipReason, SkippedMonth,
 };
 pub use pap::{Adherence, AdherenceWindow, PapReview, adherence};
 pub use rules::Rule;

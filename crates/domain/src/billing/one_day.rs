@@ -4,19 +4,24 @@
 use time::Date;
 
 use super::coverage::{self, PaVerdict};
-use super::engine::{Context, Role, finish, hcpcs, liability, push};
+use super::engine::{Context, NotAuthorized};
+use super::lines::{Role, finish, hcpcs, liability, push};
 use super::output::{InputError, Line, Modifier, Schedule, SkipReason, SkippedMonth};
 use super::plan::Plan;
+use super::plan::too_large;
 use super::rules::{self, Rule};
-use super::timeline::Timeline;
-use crate::documentation::Requirement;
+use super::timeline::{MidPurchase, Timeline};
 use crate::money::Money;
 
 /// A purchase or delivery: what differs between them.
 pub(super) struct OneDay {
     pub date: Date,
     pub units: u32,
+    /// The allowed amount expected.
     pub amount: Money,
+    /// The amount charged: the allowed amount, except when the allowed amount is reduced (a
+    /// purchase after rent was paid).
+    pub charge: Money,
     pub pricing: Option<Modifier>,
     pub rule: Rule,
 }
@@ -28,7 +33,7 @@ pub(super) fn one_day(
     ctx: &Context<'_>,
     one: &OneDay,
     out: &mut Schedule,
-    not_authorized: &mut Option<(&'static Requirement, Date)>,
+    not_authorized: &mut NotAuthorized,
 ) -> Result<(), InputError> {
     let utn = match coverage::prior_authorization(ctx.input, one.date) {
         PaVerdict::NotCovered(requirement) => {
@@ -44,7 +49,7 @@ pub(super) fn one_day(
         PaVerdict::Covered(utn) => Some(utn),
         PaVerdict::NotRequired => None,
     };
-    let build = |amount: Money, role: Role| {
+    let build = |amount: Money, charge: Money, role: Role| {
         let mut modifiers: Vec<Modifier> = one.pricing.into_iter().collect();
         let mut fired = vec![one.rule];
         liability(ctx, 0, one.date, role, &mut modifiers, &mut fired);
@@ -63,25 +68,57 @@ pub(super) fn one_day(
             hcpcs: hcpcs(ctx, role),
             modifiers,
             units: one.units,
-            charge: amount,
+            charge,
             allowed: if role == Role::Upgraded {
                 Money::ZERO
             } else {
                 amount
             },
             utn: utn.map(str::to_owned),
+            narrative: None,
             rules: fired,
         }
     };
     // Plan::covered gives a purchase plan only for a purchase, so deliveries never split.
     match ctx.covered {
         Some(Plan::Purchase { price, .. }) => {
-            push(out, build(one.amount, Role::Upgraded))?;
-            push(out, build(price, Role::Covered))?;
+            push(out, build(one.amount, one.charge, Role::Upgraded))?;
+            push(out, build(price, price, Role::Covered))?;
         }
-        _ => push(out, build(one.amount, Role::Ordinary))?,
+        _ => push(out, build(one.amount, one.charge, Role::Ordinary))?,
     }
     Ok(())
+}
+
+/// An IRP item bought partway through its rental (medicare-rules.md §1.1): one NU/UE line on the
+/// purchase date, allowed = purchase price less the rent already paid (never below zero), never
+/// above the charge (the event's, else the purchase price). Called after the rental months, so
+/// the schedule's allowed total is the rent paid.
+pub(super) fn mid_purchase(
+    ctx: &Context<'_>,
+    price: Money,
+    bought: MidPurchase,
+    out: &mut Schedule,
+    not_authorized: &mut NotAuthorized,
+) -> Result<(), InputError> {
+    let left = price
+        .checked_sub(out.total_allowed)
+        .ok_or_else(too_large)?
+        .max(Money::ZERO);
+    let charge = bought.charge.unwrap_or(price);
+    let one = OneDay {
+        date: bought.date,
+        units: 1,
+        amount: left.min(charge),
+        charge,
+        pricing: Some(if bought.used {
+            Modifier::Ue
+        } else {
+            Modifier::Nu
+        }),
+        rule: rules::IRP_PURCHASE_AFTER_RENT,
+    };
+    one_day(ctx, &one, out, not_authorized)
 }
 
 /// Repair lines (RB, §1.5, §2 RB row) for repairs on or before the through-date, each inside a
@@ -132,6 +169,7 @@ pub(super) fn repairs(
                 charge: repair.amount,
                 allowed: repair.amount,
                 utn: None,
+                narrative: None,
                 rules: fired,
             },
         )?;

@@ -1,12 +1,13 @@
 //! What the engine answers: billable lines, months not billed, findings, and the input errors it
 //! refuses with.
 
-use serde::Serialize;
+use serde::{Serialize, Serializer};
 use time::Date;
 
 use super::input::date_format;
 use super::pap::PapReview;
 use super::rules::Rule;
+use crate::catalog::ModifierCode;
 use crate::money::Money;
 
 /// How much a finding matters: the documentation checks' own scale, so an order and its claim
@@ -32,9 +33,9 @@ impl InputError {
     }
 }
 
-/// A claim-line modifier this engine can emit or the claim checks recognise.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
-#[serde(rename_all = "UPPERCASE")]
+/// A claim-line modifier this engine can emit or the claim checks recognise; serialized as its
+/// two-character code.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Modifier {
     /// Rental.
     Rr,
@@ -86,6 +87,29 @@ pub enum Modifier {
     N2,
     /// Oxygen Group III.
     N3,
+    /// Oxygen concentrator maintenance and servicing, every 6 months after the 36 paid months.
+    Ms,
+    /// A well-formed code the engine has no rule for, as a payer's price option configures it.
+    Other(OtherModifier),
+}
+
+/// A modifier code of two capital letters or digits that is none of [`Modifier`]'s named ones.
+/// Kept as bytes so that [`Modifier`] stays `Copy`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct OtherModifier([u8; 2]);
+
+impl OtherModifier {
+    /// The code as text.
+    pub fn as_str(&self) -> &str {
+        // Only built from a parsed `ModifierCode` (ASCII), so this never falls back.
+        std::str::from_utf8(&self.0).unwrap_or("??")
+    }
+}
+
+impl Serialize for Modifier {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.code())
+    }
 }
 
 /// Where a modifier must sit on a claim line (medicare-rules.md §2).
@@ -101,8 +125,8 @@ pub enum ModifierKind {
     Informational,
 }
 
-/// Every modifier, for parsing codes back.
-const ALL_MODIFIERS: [Modifier; 25] = [
+/// Every named modifier, for parsing codes back.
+const ALL_MODIFIERS: [Modifier; 26] = [
     Modifier::Rr,
     Modifier::Nu,
     Modifier::Ue,
@@ -128,11 +152,12 @@ const ALL_MODIFIERS: [Modifier; 25] = [
     Modifier::N1,
     Modifier::N2,
     Modifier::N3,
+    Modifier::Ms,
 ];
 
 impl Modifier {
     /// The two-character code as it appears on the claim.
-    pub fn code(self) -> &'static str {
+    pub fn code(&self) -> &str {
         match self {
             Self::Rr => "RR",
             Self::Nu => "NU",
@@ -159,6 +184,8 @@ impl Modifier {
             Self::N1 => "N1",
             Self::N2 => "N2",
             Self::N3 => "N3",
+            Self::Ms => "MS",
+            Self::Other(other) => other.as_str(),
         }
     }
 
@@ -167,6 +194,17 @@ impl Modifier {
         ALL_MODIFIERS
             .into_iter()
             .find(|m| m.code().eq_ignore_ascii_case(code.trim()))
+    }
+
+    /// The named modifier for a well-formed code, or [`Modifier::Other`] for any other.
+    pub fn from_catalog(code: &ModifierCode) -> Self {
+        Self::from_code(code.as_str()).unwrap_or_else(|| {
+            let bytes = code.as_str().as_bytes();
+            Self::Other(OtherModifier([
+                bytes.first().copied().unwrap_or(b'?'),
+                bytes.get(1).copied().unwrap_or(b'?'),
+            ]))
+        })
     }
 
     /// Which position group the modifier belongs to.
@@ -184,7 +222,8 @@ impl Modifier {
             | Self::Qg
             | Self::Qr
             | Self::Qf
-            | Self::Qb => ModifierKind::Pricing,
+            | Self::Qb
+            | Self::Ms => ModifierKind::Pricing,
             Self::Kx => ModifierKind::Kx,
             Self::Ga
             | Self::Gz
@@ -196,7 +235,8 @@ impl Modifier {
             | Self::Bu
             | Self::N1
             | Self::N2
-            | Self::N3 => ModifierKind::Informational,
+            | Self::N3
+            | Self::Other(_) => ModifierKind::Informational,
         }
     }
 }
@@ -229,6 +269,9 @@ pub struct Line {
     /// The prior authorization's unique tracking number, reported with the line.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub utn: Option<String>,
+    /// Claim narrative the line needs (e.g. the previous supplier after a change of supplier).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub narrative: Option<String>,
     /// Rules that decided this line.
     pub rules: Vec<Rule>,
 }
@@ -239,12 +282,15 @@ pub struct Line {
 pub enum SkipReason {
     /// The beneficiary was in a hospital or facility on the anniversary date.
     FacilityStay,
-    /// Oxygen after 36 paid months: furnished without rental payment.
+    /// Oxygen after its paid months (36 for Medicare, the price option's cap otherwise):
+    /// furnished without rental payment.
     OxygenCapReached,
     /// Returned and not in use until a later `resume` event.
     NotInUse,
     /// The item needs prior authorization and no affirmed, unexpired decision covers it.
     NoPriorAuthorization,
+    /// Furnished by another supplier on the anniversary date: billed by it, counted toward the cap.
+    OtherSupplier,
 }
 
 /// A month (or stay) in which nothing is billed.

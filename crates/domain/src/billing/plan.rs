@@ -3,7 +3,7 @@
 
 use time::Date;
 
-use super::input::{Category, OxygenGroup, RentalInput};
+use super::input::{Category, OxygenGroup, OxygenMaintenance, PriceKind, RentalInput};
 use super::months::anniversary;
 use super::output::{InputError, Modifier};
 use super::pap;
@@ -12,6 +12,10 @@ use crate::money::{FULL_BASIS_POINTS, Money};
 
 /// Schedules are limited to 10 years so that any input, however odd, stays cheap to evaluate.
 pub(super) const MAX_MONTHS: u32 = 120;
+/// Paid months in a capped-rental period (medicare-rules.md §1.2).
+pub(super) const CAPPED_RENTAL_MONTHS: u32 = 13;
+/// Paid months in an oxygen period (medicare-rules.md §1.4).
+pub(super) const OXYGEN_PAID_MONTHS: u32 = 36;
 
 /// What the prescribed oxygen flow does to each month's lines (medicare-rules.md §1.4, §2).
 #[derive(Clone, Copy)]
@@ -37,6 +41,10 @@ pub(super) enum Plan {
         fee: Money,
         group: Option<OxygenGroup>,
         flow: Flow,
+        /// Gaseous or liquid systems: the monthly contents fee paid after the 36 months.
+        contents: Option<Money>,
+        /// Concentrators under the MS setting: the fee paid every 6 months after the 36 months.
+        maintenance: Option<Money>,
     },
     Servicing {
         fee: Money,
@@ -53,6 +61,44 @@ pub(super) enum Plan {
     Supplies {
         unit_price: Money,
     },
+    /// A commercial or Medicaid payer's price option; its bands are in the schedule's context.
+    Priced {
+        kind: PriceKind,
+        cap: Option<u32>,
+    },
+}
+
+/// What happens once a rental has been paid its cap.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(super) enum AtCap {
+    /// Billing stops.
+    Stop,
+    /// Billing stops and title passes to the beneficiary the next day.
+    Title,
+    /// The supplier keeps furnishing its equipment without rental payment (oxygen).
+    Furnish,
+}
+
+impl Plan {
+    /// Paid months in one period and what follows them; `None` when only need ends the rental.
+    pub(super) fn cap(self) -> Option<(u32, AtCap)> {
+        match self {
+            Plan::Capped { .. } => Some((CAPPED_RENTAL_MONTHS, AtCap::Title)),
+            Plan::Oxygen { .. } => Some((OXYGEN_PAID_MONTHS, AtCap::Furnish)),
+            Plan::Priced {
+                kind,
+                cap: Some(cap),
+            } => Some((
+                cap,
+                match kind {
+                    PriceKind::CappedRental => AtCap::Title,
+                    PriceKind::Oxygen => AtCap::Furnish,
+                    PriceKind::Rental | PriceKind::Purchase => AtCap::Stop,
+                },
+            )),
+            _ => None,
+        }
+    }
 }
 
 impl Plan {
@@ -91,7 +137,10 @@ impl Plan {
                     used,
                 }
             }
-            Plan::Oxygen { .. } | Plan::Irp { .. } | Plan::Supplies { .. } => {
+            Plan::Oxygen { .. }
+            | Plan::Irp { .. }
+            | Plan::Supplies { .. }
+            | Plan::Priced { .. } => {
                 return Err(InputError::new(
                     "upgrade",
                     "Upgrades are encoded for capped rental, frequent-servicing rentals and purchases only.",
@@ -102,10 +151,16 @@ impl Plan {
     }
 }
 
-/// Checks the item fields each category needs and refuses the ones it cannot use.
+/// Checks the item fields each category needs and refuses the ones it cannot use (Medicare).
 pub(super) fn plan(input: &RentalInput) -> Result<Plan, InputError> {
     let item = &input.item;
     check_hcpcs("item.hcpcs", &item.hcpcs)?;
+    if input.price_option.is_some() {
+        return Err(InputError::new(
+            "price_option",
+            "Medicare is priced from the fee schedule (the item's amounts); price options are for commercial and Medicaid payers.",
+        ));
+    }
     let category = item.category;
     if item.power_wheelchair && category != Category::CappedRental {
         return Err(InputError::new(
@@ -137,11 +192,17 @@ pub(super) fn plan(input: &RentalInput) -> Result<Plan, InputError> {
             "Only supplies are priced per unit; use purchase_price or monthly_fee.",
         ));
     }
-    if item.oxygen_flow.is_some() && category != Category::Oxygen {
-        return Err(InputError::new(
-            "item.oxygen_flow",
-            "A flow rate applies only to oxygen items.",
-        ));
+    for (field, given) in [
+        ("item.oxygen_flow", item.oxygen_flow.is_some()),
+        ("item.oxygen_contents", item.oxygen_contents.is_some()),
+        (
+            "item.oxygen_maintenance_fee",
+            item.oxygen_maintenance_fee.is_some(),
+        ),
+    ] {
+        if given && category != Category::Oxygen {
+            return Err(InputError::new(field, "Applies only to oxygen items."));
+        }
     }
     let buyable = category == Category::InexpensiveRoutinelyPurchased || item.complex_rehab;
     if input.purchase.is_some() && !buyable {
@@ -183,10 +244,13 @@ pub(super) fn plan(input: &RentalInput) -> Result<Plan, InputError> {
             }
             let fee = non_negative("item.monthly_fee", item.monthly_fee)?;
             Ok(if category == Category::Oxygen {
+                let (contents, maintenance) = after_cap(input)?;
                 Plan::Oxygen {
                     fee,
                     group: item.oxygen_group,
                     flow: flow(input, fee)?,
+                    contents,
+                    maintenance,
                 }
             } else {
                 Plan::Servicing { fee }
@@ -217,6 +281,51 @@ pub(super) fn plan(input: &RentalInput) -> Result<Plan, InputError> {
             })
         }
     }
+}
+
+/// What oxygen pays after the 36 months (medicare-rules.md §1.4): the contents fee of a gaseous or
+/// liquid system, or, under the MS setting, a concentrator's maintenance fee. MS is for
+/// concentrators, so a system with contents has no maintenance fee.
+fn after_cap(input: &RentalInput) -> Result<(Option<Money>, Option<Money>), InputError> {
+    let item = &input.item;
+    let contents = match &item.oxygen_contents {
+        None => None,
+        Some(contents) => {
+            check_hcpcs("item.oxygen_contents.hcpcs", &contents.hcpcs)?;
+            if contents.hcpcs == item.hcpcs {
+                return Err(InputError::new(
+                    "item.oxygen_contents.hcpcs",
+                    "The contents need their own HCPCS code (e.g. E0441-E0444), different from the equipment's.",
+                ));
+            }
+            if item.oxygen_maintenance_fee.is_some() {
+                return Err(InputError::new(
+                    "item.oxygen_maintenance_fee",
+                    "Maintenance (MS) is paid for concentrators; a gaseous or liquid system bills its contents instead.",
+                ));
+            }
+            Some(non_negative(
+                "item.oxygen_contents.monthly_fee",
+                Some(contents.monthly_fee),
+            )?)
+        }
+    };
+    let maintenance = match input.settings.oxygen_maintenance {
+        OxygenMaintenance::EverySixMonths if contents.is_none() => Some(non_negative(
+            "item.oxygen_maintenance_fee",
+            item.oxygen_maintenance_fee,
+        )?),
+        _ => {
+            if item.oxygen_maintenance_fee.is_some() && contents.is_none() {
+                return Err(InputError::new(
+                    "item.oxygen_maintenance_fee",
+                    "Maintenance (MS) is billed only under settings.oxygen_maintenance = every_six_months; leave the fee out or set it.",
+                ));
+            }
+            None
+        }
+    };
+    Ok((contents, maintenance))
 }
 
 /// BR/BU answer the rent/purchase offer for a rented complex rehab power wheelchair only, and

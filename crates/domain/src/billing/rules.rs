@@ -149,6 +149,34 @@ rules! {
         "An item on the Required Prior Authorization List is billed when an affirmed, unexpired decision covers the date it was furnished; every line carries the UTN.";
     PA_NOT_BILLABLE = "PA-NOT-BILLABLE", "medicare-rules.md §5.3",
         "An item on the Required Prior Authorization List without an affirmed, unexpired decision covering the date it was furnished is not billed; a blocking finding names the documentation requirement left unmet.";
+    PO_BAND = "PO-BAND", "product-notes.md (price options); issue 5 item 1",
+        "Another payer: each rental month is billed with the modifiers (in their configured order) and the amount of the price-option band that contains it; Medicare's fee schedule and KX/GA/GZ/GY rules do not apply.";
+    PO_PURCHASE = "PO-PURCHASE", "product-notes.md (price options); issue 5 item 1",
+        "Another payer, purchase price option: one line on the first date of service with the modifiers and amount of the band holding month 1.";
+    PO_CAP = "PO-CAP", "product-notes.md (price options); issue 5 item 1",
+        "Another payer, rental price option with cap_months: the cap-th paid month is the last one billed.";
+    PO_CAP_TITLE = "PO-CAP-TITLE", "product-notes.md (price options); issue 5 item 1",
+        "Another payer, capped-rental price option: the cap-th paid month is the last one billed; title passes to the beneficiary the next day.";
+    PO_OXYGEN_CAP = "PO-OXYGEN-CAP", "product-notes.md (price options); issue 5 item 1",
+        "Another payer, oxygen price option: after cap_months paid months the supplier keeps furnishing its equipment without rental payment.";
+    PO_BREAK = "PO-BREAK", "product-notes.md (price options); issue 5 item 1",
+        "Another payer: a month whose anniversary falls in a stay or between a return and a resume is not billed nor counted; the count resumes with a new date of service (Durable's choice).";
+    PO_END_MONTH = "PO-END-MONTH", "product-notes.md (price options); issue 5 item 1",
+        "Another payer: the month in which need ends (death, or a return without resume) is billed at its band's amount; nothing after it (Durable's choice: no proration).";
+    SUP_CONTINUES = "SUP-CHANGE-CONTINUES", "medicare-rules.md §1.3 (change of supplier), §1.4 (RUL), §12 item 1",
+        "A change of supplier with no break in need continues the rental-month count and the oxygen lifetime; each month is billed by the supplier furnishing the item on its anniversary date (UNCONFIRMED; Durable's choice).";
+    SUP_NARRATIVE = "SUP-NARRATIVE", "medicare-rules.md §1.3 (change of supplier)",
+        "The first claim after taking a rental over names the previous supplier in the claim narrative.";
+    SUP_OTHER = "SUP-OTHER-SUPPLIER", "medicare-rules.md §1.3 (change of supplier), §12 item 1",
+        "A month another supplier furnishes on its anniversary is billed by that supplier: not billed here, but counted toward the 13- or 36-month cap (UNCONFIRMED).";
+    SUP_TITLE = "SUP-TITLE-MONTH-13", "medicare-rules.md §1.3 (change of supplier), §12 item 1",
+        "Whichever supplier bills the 13th paid capped-rental month transfers title (UNCONFIRMED).";
+    OX_CONTENTS = "OX-CONTENTS-AFTER-36", "medicare-rules.md §1.4 (contents after cap)",
+        "Gaseous or liquid oxygen: after the 36 paid months the contents are billed monthly, one line at the contents fee, to the end of the useful lifetime; concentrators have no contents fee.";
+    OX_MAINTENANCE = "OX-MAINTENANCE-MS", "medicare-rules.md §1.4 (maintenance after cap), §2 (MS row), §12 item 3",
+        "Oxygen concentrators in use in month 36: one MS line every 6 months from 6 months after the 36th paid month, only under the setting oxygen_maintenance (UNCONFIRMED; default: not billed).";
+    IRP_PURCHASE_AFTER_RENT = "IRP-PURCHASE-AFTER-RENT", "medicare-rules.md §1.1 (rented item later bought)",
+        "An IRP item bought partway through its rental: one NU/UE line on the purchase date, allowed = purchase price minus the rent already paid, never above the charge; rental billing stops.";
     CHK_KX_WITH_G = "CHK-KX-WITH-G", "medicare-rules.md §2 (placement), §6.1",
         "Claim check: KX never goes with GA, GY or GZ on one line (the line is unprocessable).";
     CHK_GA_WITH_GZ = "CHK-GA-WITH-GZ", "medicare-rules.md §2 (GA, GZ rows), §6.2",

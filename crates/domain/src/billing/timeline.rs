@@ -3,7 +3,7 @@
 
 use time::Date;
 
-use super::input::{Event, RentalInput, ReplacementReason};
+use super::input::{Event, RentalInput, ReplacementReason, SupplierSide};
 use super::months::anniversary;
 use super::output::InputError;
 use super::plan::{Plan, check_hcpcs, non_negative, too_late};
@@ -51,8 +51,24 @@ pub(super) struct Repair<'a> {
     pub index: usize,
 }
 
+/// A checked change of supplier (medicare-rules.md §1.3).
+pub(super) struct SupplierChange<'a> {
+    pub date: Date,
+    pub to: SupplierSide,
+    /// The other supplier's name: the previous one when `to` is us, the next one otherwise.
+    pub other: &'a str,
+}
+
+/// A checked purchase partway through an IRP rental (medicare-rules.md §1.1).
+#[derive(Clone, Copy)]
+pub(super) struct MidPurchase {
+    pub date: Date,
+    pub used: bool,
+    pub charge: Option<Money>,
+}
+
 /// Every event checked once: interruptions sorted by start, the final end of need, deliveries,
-/// replacements and repairs in date order.
+/// replacements, repairs and supplier changes in date order, and a purchase during the rental.
 pub(super) struct Timeline<'a> {
     pub stays: Vec<Stay>,
     pub end_of_need: Option<Date>,
@@ -60,6 +76,21 @@ pub(super) struct Timeline<'a> {
     pub deliveries: Vec<(Date, u32)>,
     pub replacements: Vec<Replacement>,
     pub repairs: Vec<Repair<'a>>,
+    pub suppliers: Vec<SupplierChange<'a>>,
+    pub purchase: Option<MidPurchase>,
+}
+
+impl<'a> Timeline<'a> {
+    /// The other supplier furnishing the item on `date`, or `None` when this schedule's supplier
+    /// does. Before the first change, the side it changed from.
+    pub(super) fn other_supplier_on(&self, date: Date) -> Option<&'a str> {
+        let first = self.suppliers.first()?;
+        let change = self.suppliers.iter().rev().find(|c| c.date <= date);
+        match change {
+            Some(change) => (change.to == SupplierSide::Other).then_some(change.other),
+            None => (first.to == SupplierSide::Us).then_some(first.other),
+        }
+    }
 }
 
 /// Checks every event: dates on or after the first date of service, stays that end after they
@@ -69,6 +100,14 @@ pub(super) struct Timeline<'a> {
 pub(super) fn timeline(input: &RentalInput, plan: Plan) -> Result<Timeline<'_>, InputError> {
     let first = input.first_date_of_service;
     let supplies = matches!(plan, Plan::Supplies { .. });
+    // A rented IRP item bought during the rental is the beneficiary's from then on, so its
+    // repairs may be billed.
+    let bought_later = input
+        .events
+        .iter()
+        .any(|e| matches!(e, Event::Purchase { .. }));
+    let mut suppliers: Vec<(usize, SupplierChange<'_>)> = Vec::new();
+    let mut purchase: Option<(usize, MidPurchase)> = None;
     let mut stays: Vec<(usize, Stay)> = Vec::new();
     let mut deliveries: Vec<(Date, usize, u32)> = Vec::new();
     let mut replacements: Vec<(usize, Replacement)> = Vec::new();
@@ -150,7 +189,9 @@ pub(super) fn timeline(input: &RentalInput, plan: Plan) -> Result<Timeline<'_>, 
                 if *date < first {
                     return Err(before_first(index, "date"));
                 }
-                if !matches!(plan, Plan::Capped { .. } | Plan::Purchase { .. }) {
+                let owned = matches!(plan, Plan::Capped { .. } | Plan::Purchase { .. })
+                    || (bought_later && matches!(plan, Plan::Irp { .. }));
+                if !owned {
                     return Err(InputError::new(
                         format!("events[{index}].kind"),
                         "Repairs (RB) are billed for beneficiary-owned equipment: a bought item, or a capped-rental item after title passed. Oxygen, frequent-servicing and rented items stay the supplier's.",
@@ -178,6 +219,69 @@ pub(super) fn timeline(input: &RentalInput, plan: Plan) -> Result<Timeline<'_>, 
                     amount,
                     index,
                 });
+            }
+            Event::SupplierChange {
+                date,
+                to,
+                other_supplier,
+            } => {
+                if *date <= first {
+                    return Err(InputError::new(
+                        format!("events[{index}].date"),
+                        "A change of supplier comes after the first date of service.",
+                    ));
+                }
+                if !matches!(plan, Plan::Capped { .. } | Plan::Oxygen { .. }) {
+                    return Err(InputError::new(
+                        format!("events[{index}].kind"),
+                        "A change of supplier that continues the month count is encoded for capped rental and oxygen only.",
+                    ));
+                }
+                if other_supplier.trim().is_empty() {
+                    return Err(InputError::new(
+                        format!("events[{index}].other_supplier"),
+                        "Name the other supplier: the claim narrative names the previous one.",
+                    ));
+                }
+                suppliers.push((
+                    index,
+                    SupplierChange {
+                        date: *date,
+                        to: *to,
+                        other: other_supplier.trim(),
+                    },
+                ));
+            }
+            Event::Purchase { date, used, charge } => {
+                if !matches!(plan, Plan::Irp { .. }) {
+                    return Err(InputError::new(
+                        format!("events[{index}].kind"),
+                        "A purchase during the rental is encoded for rented inexpensive/routinely purchased items only.",
+                    ));
+                }
+                if *date <= first {
+                    return Err(InputError::new(
+                        format!("events[{index}].date"),
+                        "A purchase on the first date of service is a purchase from the start: use `purchase` instead.",
+                    ));
+                }
+                if let Some(charge) = charge {
+                    non_negative(&format!("events[{index}].charge"), Some(*charge))?;
+                }
+                if purchase.is_some() {
+                    return Err(InputError::new(
+                        format!("events[{index}].kind"),
+                        "An item is bought once.",
+                    ));
+                }
+                purchase = Some((
+                    index,
+                    MidPurchase {
+                        date: *date,
+                        used: *used,
+                        charge: *charge,
+                    },
+                ));
             }
         }
     }
@@ -258,6 +362,15 @@ pub(super) fn timeline(input: &RentalInput, plan: Plan) -> Result<Timeline<'_>, 
             "A repair after the return or death cannot be billed.",
         ));
     }
+    if let (Some(end), Some((index, bought))) = (end_of_need, purchase)
+        && bought.date > end
+    {
+        return Err(InputError::new(
+            format!("events[{index}].date"),
+            "A purchase after the return or death cannot be billed.",
+        ));
+    }
+    let suppliers = check_suppliers(suppliers, !replacements.is_empty(), end_of_need)?;
     let stays: Vec<Stay> = stays.into_iter().map(|(_, stay)| stay).collect();
     let replacements = check_replacements(input, replacements, &stays, end_of_need)?;
     Ok(Timeline {
@@ -269,7 +382,51 @@ pub(super) fn timeline(input: &RentalInput, plan: Plan) -> Result<Timeline<'_>, 
             .collect(),
         replacements,
         repairs,
+        suppliers,
+        purchase: purchase.map(|(_, p)| p),
     })
+}
+
+/// Supplier changes in date order, one a day, alternating between this supplier and another,
+/// none after the end of need, and not mixed with replacements (which would need a supplier for
+/// the new equipment's first claim: not encoded).
+fn check_suppliers(
+    mut changes: Vec<(usize, SupplierChange<'_>)>,
+    replaced: bool,
+    end_of_need: Option<Date>,
+) -> Result<Vec<SupplierChange<'_>>, InputError> {
+    changes.sort_by_key(|(index, c)| (c.date, *index));
+    let mut previous: Option<&SupplierChange<'_>> = None;
+    for (index, change) in &changes {
+        if replaced {
+            return Err(InputError::new(
+                format!("events[{index}].kind"),
+                "A change of supplier together with a replacement is not encoded; schedule the replacement as its own rental.",
+            ));
+        }
+        if end_of_need.is_some_and(|end| change.date > end) {
+            return Err(InputError::new(
+                format!("events[{index}].date"),
+                "A change of supplier after the return or death changes nothing to bill.",
+            ));
+        }
+        if let Some(previous) = previous {
+            if previous.date == change.date {
+                return Err(InputError::new(
+                    format!("events[{index}].date"),
+                    "Only one change of supplier a day.",
+                ));
+            }
+            if previous.to == change.to {
+                return Err(InputError::new(
+                    format!("events[{index}].to"),
+                    "The item already goes to this side at the previous change of supplier; changes alternate between us and another supplier.",
+                ));
+            }
+        }
+        previous = Some(change);
+    }
+    Ok(changes.into_iter().map(|(_, c)| c).collect())
 }
 
 /// Replacements in date order, one a day, none during a stay or after the end of need; one for
