@@ -1,5 +1,6 @@
 //! One module per table. Rows are plain structs (`Model`) that the app layer reads directly.
 
+pub mod abn;
 pub mod api_token;
 pub mod audit_event;
 pub mod audit_event_patient;
@@ -23,6 +24,7 @@ pub mod patient_phone;
 pub mod payer;
 pub mod plan;
 pub mod prescriber;
+pub mod prior_authorization;
 pub mod product;
 pub mod product_accessory;
 pub mod product_hcpcs;

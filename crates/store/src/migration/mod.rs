@@ -9,6 +9,7 @@ mod m0001_foundation;
 mod m0002_catalog;
 mod m0003_orders;
 mod m0004_order_documents;
+mod m0005_prior_authorizations;
 
 /// Every migration, oldest first.
 pub struct Migrator;
@@ -21,6 +22,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0002_catalog::Migration),
             Box::new(m0003_orders::Migration),
             Box::new(m0004_order_documents::Migration),
+            Box::new(m0005_prior_authorizations::Migration),
         ]
     }
 }
