@@ -5,7 +5,7 @@
 use durable_app::directory::{self, PrescriberForm};
 use durable_app::orders::{self, LineForm, OrderForm};
 use durable_app::patients::{self, Created, PatientForm};
-use durable_app::{Actor, App, AppError, catalog, documents};
+use durable_app::{Actor, App, AppError, catalog, documents, prior_auth};
 use durable_domain::clock::Clock;
 use durable_domain::role::Role;
 use durable_store::testing::{TestDb, every_backend};
@@ -448,6 +448,226 @@ async fn documents_marked_on_the_order_and_eligibility_make_it_ready() {
             documents::content(&app, &actor(Role::Technician), signed)
                 .await
                 .is_err()
+        );
+        db.finish().await;
+    }
+}
+
+#[tokio::test]
+async fn a_power_wheelchair_needs_an_affirmed_unexpired_prior_authorization() {
+    for db in every_backend().await {
+        let (app, patient, prescriber) = setup(&db).await;
+        let intake = actor(Role::Intake);
+        let payer_id = uuid::Uuid::now_v7();
+        let tx = app.store.begin_write().await.unwrap();
+        durable_store::directory::insert_payers(
+            tx.conn(),
+            vec![durable_store::directory::Payer {
+                id: payer_id,
+                name: "Medicare DME MAC Jurisdiction B".into(),
+                kind: "medicare".into(),
+                edi_payer_id: "17003".into(),
+                created_at: app.clock.now(),
+            }],
+            vec![],
+        )
+        .await
+        .unwrap();
+        tx.commit().await.unwrap();
+        let order = OrderForm {
+            lines: vec![LineForm {
+                hcpcs: Some("K0823".into()),
+                rent_or_buy: "rental".into(),
+                ..LineForm::default()
+            }],
+            diagnoses: "G35".into(),
+            ..cpap_order(&patient, &prescriber)
+        };
+        let id = orders::place(&app, &intake, &order).await.unwrap();
+        let pa_reasons = |view: &orders::OrderView| -> Vec<String> {
+            view.reasons
+                .iter()
+                .filter(|r| r.id.starts_with("PA-"))
+                .map(|r| r.id.clone())
+                .collect()
+        };
+        let view = orders::order(&app, &intake, id).await.unwrap();
+        assert_eq!(pa_reasons(&view), ["PA-MISSING"]);
+
+        let request = |status: &str, decision: Option<&str>, expiry: Option<&str>| {
+            prior_auth::PriorAuthForm {
+                patient_id: patient.clone(),
+                payer_id: payer_id.to_string(),
+                hcpcs: "K0823".into(),
+                rent_or_buy: "rental".into(),
+                status: status.into(),
+                utn: Some("A1B2C3D4E5F6G7".into()),
+                submitted_on: Some("2026-11-01".into()),
+                decision_date: decision.map(str::to_owned),
+                expiry_date: expiry.map(str::to_owned),
+                notes: None,
+            }
+        };
+        // Refused whole: an expiry before the decision, an unknown code.
+        let err = prior_auth::save(
+            &app,
+            &intake,
+            None,
+            &request("affirmed", Some("2026-11-10"), Some("2026-11-05")),
+        )
+        .await
+        .unwrap_err();
+        let AppError::Invalid(errors) = err else {
+            panic!("{err:?}")
+        };
+        assert!(errors.for_field("expiry_date").is_some(), "{errors:?}");
+        let err = prior_auth::save(
+            &app,
+            &intake,
+            None,
+            &prior_auth::PriorAuthForm {
+                hcpcs: "K9999".into(),
+                ..request("draft", None, None)
+            },
+        )
+        .await
+        .unwrap_err();
+        assert!(matches!(err, AppError::Invalid(_)));
+        assert!(
+            prior_auth::queue(&app, &intake, 0)
+                .await
+                .unwrap()
+                .0
+                .is_empty()
+        );
+
+        let pa = prior_auth::save(&app, &intake, None, &request("submitted", None, None))
+            .await
+            .unwrap();
+        assert_eq!(
+            pa_reasons(&orders::order(&app, &intake, id).await.unwrap()),
+            ["PA-PENDING"]
+        );
+
+        prior_auth::save(
+            &app,
+            &intake,
+            Some(pa),
+            &request("affirmed", Some("2026-11-10"), None),
+        )
+        .await
+        .unwrap();
+        let view = orders::order(&app, &intake, id).await.unwrap();
+        assert!(pa_reasons(&view).is_empty(), "{:?}", view.reasons);
+        let shown = prior_auth::get(&app, &intake, pa).await.unwrap();
+        assert_eq!(
+            shown.valid_through,
+            Some(time::macros::date!(2027 - 05 - 10)),
+            "6 months for power mobility"
+        );
+
+        prior_auth::save(
+            &app,
+            &intake,
+            Some(pa),
+            &request("affirmed", Some("2026-11-10"), Some("2026-11-20")),
+        )
+        .await
+        .unwrap();
+        assert_eq!(
+            pa_reasons(&orders::order(&app, &intake, id).await.unwrap()),
+            ["PA-EXPIRED"]
+        );
+
+        let (queue, _) = prior_auth::queue(&app, &intake, 0).await.unwrap();
+        assert_eq!(queue.len(), 1);
+        assert_eq!(queue[0].patient_name, "O'Brien, Margaret");
+        assert!(
+            prior_auth::get(&app, &actor(Role::Technician), pa)
+                .await
+                .is_err()
+        );
+        db.finish().await;
+    }
+}
+
+#[tokio::test]
+async fn an_abn_lets_a_line_missing_coverage_documents_go_ahead() {
+    for db in every_backend().await {
+        let (app, patient, prescriber) = setup(&db).await;
+        let intake = actor(Role::Intake);
+        let id = orders::place(&app, &intake, &cpap_order(&patient, &prescriber))
+            .await
+            .unwrap();
+        let blocking = |view: &orders::OrderView| -> Vec<String> {
+            view.reasons
+                .iter()
+                .filter(|r| r.severity == "blocking")
+                .map(|r| r.id.clone())
+                .collect()
+        };
+        assert!(
+            blocking(&orders::order(&app, &intake, id).await.unwrap())
+                .contains(&"PAP-SLEEP-TEST".to_owned())
+        );
+
+        let abn = |reason: &str, option: &str, line: &str| orders::AbnForm {
+            line: line.into(),
+            reason: reason.into(),
+            option_chosen: option.into(),
+            signed_date: "2026-11-25".into(),
+        };
+        let err = orders::record_abn(&app, &intake, id, &abn("May deny", "1", "1"))
+            .await
+            .unwrap_err();
+        let AppError::Invalid(errors) = err else {
+            panic!("{err:?}")
+        };
+        assert!(errors.for_field("reason").unwrap().contains("blanket"));
+        assert!(
+            orders::record_abn(
+                &app,
+                &intake,
+                id,
+                &abn("No qualifying sleep test on file yet", "1", "2")
+            )
+            .await
+            .is_err()
+        );
+        assert!(
+            orders::record_abn(
+                &app,
+                &intake,
+                id,
+                &abn("No qualifying sleep test on file yet", "4", "1")
+            )
+            .await
+            .is_err()
+        );
+
+        orders::record_abn(
+            &app,
+            &intake,
+            id,
+            &abn("No qualifying sleep test on file yet", "1", "1"),
+        )
+        .await
+        .unwrap();
+        let view = orders::order(&app, &intake, id).await.unwrap();
+        assert_eq!(view.abns.len(), 1);
+        assert!(
+            !blocking(&view).contains(&"PAP-SLEEP-TEST".to_owned()),
+            "{:?}",
+            view.reasons
+        );
+        assert!(
+            view.reasons
+                .iter()
+                .any(|r| r.id == "PAP-SLEEP-TEST" && r.severity == "warning")
+        );
+        assert!(
+            blocking(&view).contains(&"SWO-SIGNATURE".to_owned()),
+            "an ABN never covers the order itself"
         );
         db.finish().await;
     }

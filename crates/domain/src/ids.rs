@@ -73,6 +73,8 @@ entity_id!(
     OrderId,
     /// A stored document (order, notes, study, decision letter).
     DocumentId,
+    /// A prior-authorization request.
+    PriorAuthId,
 );
 
 #[cfg(test)]

@@ -37,7 +37,7 @@ fn route(
 fn page_routes(h: &Harness) -> Vec<Route> {
     use Permission::*;
     let (p, c, pr, s, d) = (h.patient, h.coverage, h.prescriber, h.source, h.product);
-    let (o, doc) = (h.order, h.document);
+    let (o, doc, pa) = (h.order, h.document, h.prior_auth);
     vec![
         route("GET", "/".into(), None, ""),
         route("GET", "/healthz".into(), None, ""),
@@ -213,6 +213,33 @@ fn page_routes(h: &Harness) -> Vec<Route> {
             Some(OrderWrite),
             "reason=x",
         ),
+        route(
+            "POST",
+            format!("/orders/{o}/abns"),
+            Some(OrderWrite),
+            "line=9",
+        ),
+        route("GET", "/prior-auths".into(), Some(OrderRead), ""),
+        route(
+            "GET",
+            format!("/prior-auths/new?patient_id={p}&hcpcs=K0823"),
+            Some(OrderWrite),
+            "",
+        ),
+        route("POST", "/prior-auths".into(), Some(OrderWrite), "hcpcs="),
+        route("GET", format!("/prior-auths/{pa}"), Some(OrderRead), ""),
+        route(
+            "GET",
+            format!("/prior-auths/{pa}/edit"),
+            Some(OrderWrite),
+            "",
+        ),
+        route(
+            "POST",
+            format!("/prior-auths/{pa}"),
+            Some(OrderWrite),
+            "hcpcs=",
+        ),
         route("GET", format!("/documents/{doc}"), Some(OrderRead), ""),
         route(
             "POST",
@@ -232,7 +259,7 @@ fn page_routes(h: &Harness) -> Vec<Route> {
 fn api_routes(h: &Harness) -> Vec<Route> {
     use Permission::*;
     let (p, c, pr, s, d) = (h.patient, h.coverage, h.prescriber, h.source, h.product);
-    let (o, doc) = (h.order, h.document);
+    let (o, doc, pa) = (h.order, h.document, h.prior_auth);
     vec![
         route("GET", "/api/v1/openapi.json".into(), None, ""),
         route(
@@ -390,6 +417,26 @@ fn api_routes(h: &Harness) -> Vec<Route> {
             r#"{"reason": "x"}"#,
         ),
         route(
+            "POST",
+            format!("/api/v1/orders/{o}/abns"),
+            Some(OrderWrite),
+            "{}",
+        ),
+        route("GET", "/api/v1/prior-auths".into(), Some(OrderRead), ""),
+        route("POST", "/api/v1/prior-auths".into(), Some(OrderWrite), "{}"),
+        route(
+            "GET",
+            format!("/api/v1/prior-auths/{pa}"),
+            Some(OrderRead),
+            "",
+        ),
+        route(
+            "PUT",
+            format!("/api/v1/prior-auths/{pa}"),
+            Some(OrderWrite),
+            "{}",
+        ),
+        route(
             "GET",
             format!("/api/v1/documents/{doc}"),
             Some(OrderRead),
@@ -507,6 +554,7 @@ async fn the_openapi_document_lists_exactly_the_tested_api_routes() {
                 h.product.to_string(),
                 h.order.to_string(),
                 h.document.to_string(),
+                h.prior_auth.to_string(),
             ]
             .iter()
             .fold(path, |p, id| p.replace(id.as_str(), "{id}"))

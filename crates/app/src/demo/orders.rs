@@ -14,6 +14,7 @@ use super::internal;
 use crate::catalog::{AccessoryForm, ProductForm};
 use crate::coverages::EligibilityForm;
 use crate::orders::{LineForm, OrderForm};
+use crate::prior_auth::{self, PriorAuthForm};
 use crate::{Actor, App, AppResult, catalog, coverages, orders};
 
 /// The most demo orders, whatever the scale: enough to fill every queue, few enough to load fast.
@@ -279,9 +280,59 @@ pub(super) async fn load(app: &App, patients_loaded: u64) -> AppResult<()> {
         if signed {
             record_eligibility(app, &loader, PatientId::from_uuid(person.id), today).await?;
         }
+        if model == "Jazzy Select 6" {
+            request_prior_auth(app, &loader, person.id, i, today).await?;
+        }
         let id = orders::place(app, &loader, &form).await?;
         settle(app, &loader, id, stage).await?;
     }
+    Ok(())
+}
+
+/// A prior-authorization request for a demo power wheelchair, at one of three stages.
+async fn request_prior_auth(
+    app: &App,
+    actor: &Actor,
+    patient: uuid::Uuid,
+    i: usize,
+    today: time::Date,
+) -> AppResult<()> {
+    let Some(coverage) = patients::coverages_of(app.store.conn(), patient)
+        .await?
+        .into_iter()
+        .find(|c| c.priority == "primary")
+    else {
+        return Ok(());
+    };
+    let sent = today - time::Duration::days(12);
+    let decided = today - time::Duration::days(5);
+    let (status, decision, utn) = match i % 3 {
+        0 => ("draft", None, None),
+        1 => ("submitted", None, None),
+        _ => (
+            "affirmed",
+            Some(decided.to_string()),
+            Some(format!("DEMO{:010}", i)),
+        ),
+    };
+    prior_auth::save(
+        app,
+        actor,
+        None,
+        &PriorAuthForm {
+            patient_id: patient.to_string(),
+            payer_id: coverage.payer_id.to_string(),
+            hcpcs: "K0823".into(),
+            rent_or_buy: "rental".into(),
+            status: status.into(),
+            utn,
+            submitted_on: (status != "draft").then(|| sent.to_string()),
+            decision_date: decision,
+            expiry_date: None,
+            notes: Some("Demo request.".into()),
+        },
+    )
+    .await?;
     Ok(())
 }
 

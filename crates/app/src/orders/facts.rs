@@ -20,8 +20,8 @@ pub(super) fn rules() -> AppResult<&'static DocumentationRules> {
 }
 
 /// Adds what is on file beside the order to its facts: documents with their marks (a signed
-/// written order on file counts as the signature) and the eligibility results of the patient's
-/// primary coverage in force on the date of service.
+/// written order on file counts as the signature), ABNs, the patient's prior authorizations and
+/// the eligibility results of the primary coverage in force on the date of service.
 pub(super) async fn complete_facts(
     app: &App,
     db: &impl Db,
@@ -53,6 +53,10 @@ pub(super) async fn complete_facts(
             satisfies: document.marks.clone(),
         });
     }
+    facts
+        .documents
+        .extend(super::abn::facts(db, order.order.id).await?);
+    facts.prior_auths = crate::prior_auth::facts_for_patient(db, order.order.patient_id).await?;
     let coverages = primary_coverages(app, db, order).await?;
     if !coverages.is_empty() {
         facts.eligibility = patients::eligibility_of(db, coverages)

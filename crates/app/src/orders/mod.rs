@@ -2,9 +2,12 @@
 //! the documentation checker; an order with blocking unmet requirements is on Hold with those
 //! reasons, one without is Ready, and a permitted user may release a Hold with a written reason.
 
+mod abn;
 mod facts;
 mod form;
 mod views;
+
+pub use abn::{AbnForm, AbnView, record_abn};
 
 pub use form::{LineForm, OrderForm};
 pub use views::{EventView, LineView, OrderSummary, OrderView, QueueItem, Reason};
@@ -254,6 +257,7 @@ pub async fn order(app: &App, actor: &Actor, id: OrderId) -> AppResult<OrderView
         None => Vec::new(),
     };
     let documents = crate::documents::for_order(db, &record).await?;
+    let abns = abn::views(db, id.as_uuid()).await?;
     let primary_coverage_id = primary_coverages(app, db, &record)
         .await?
         .first()
@@ -308,6 +312,7 @@ pub async fn order(app: &App, actor: &Actor, id: OrderId) -> AppResult<OrderView
         notes: o.notes,
         reasons,
         documents,
+        abns,
         primary_coverage_id,
         history,
     })

@@ -114,6 +114,8 @@ pub struct OrderView {
     pub reasons: Vec<Reason>,
     /// Documents on file for the order.
     pub documents: Vec<crate::documents::DocumentView>,
+    /// ABNs signed for its lines.
+    pub abns: Vec<super::AbnView>,
     /// The primary coverage in force on the date of service, whose eligibility the order needs.
     #[schema(value_type = Option<String>, format = Uuid)]
     pub primary_coverage_id: Option<durable_domain::ids::CoverageId>,

@@ -8,6 +8,7 @@ mod catalog;
 mod directory;
 mod orders;
 mod patients;
+mod prior_auth;
 
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{FromRequest, Request};
@@ -32,6 +33,7 @@ pub(crate) fn routes() -> Router<AppState> {
         .merge(billing::routes())
         .merge(catalog::routes())
         .merge(orders::routes())
+        .merge(prior_auth::routes())
         .fallback(|| async {
             json_error(
                 StatusCode::NOT_FOUND,
@@ -166,8 +168,9 @@ impl Modify for BearerAuth {
         billing::simulate,
         catalog::list_hcpcs, catalog::show_hcpcs, catalog::import_hcpcs, catalog::set_category,
         catalog::list_products, catalog::create_product, catalog::show_product, catalog::update_product,
-        orders::queue, orders::place, orders::show, orders::update, orders::override_hold, orders::cancel,
+        orders::queue, orders::place, orders::show, orders::update, orders::override_hold, orders::cancel, orders::record_abn,
         orders::upload, orders::document, orders::mark, orders::eligibility, orders::record_eligibility,
+        prior_auth::queue, prior_auth::create, prior_auth::show, prior_auth::update,
     ),
     components(schemas(ErrorBody)),
     modifiers(&BearerAuth),

@@ -23,6 +23,7 @@ pub(super) fn routes() -> Router<AppState> {
         .route("/orders/{id}", get(show).put(update))
         .route("/orders/{id}/override", post(override_hold))
         .route("/orders/{id}/cancel", post(cancel))
+        .route("/orders/{id}/abns", post(record_abn))
         .route(
             "/orders/{id}/documents",
             post(upload).layer(DefaultBodyLimit::max(MAX_DOCUMENT_BYTES)),
@@ -131,6 +132,20 @@ pub(super) async fn cancel(
 ) -> Result<Json<OrderView>, ApiError> {
     let id = parse_id(&id, "order")?;
     orders::cancel(&state.app, &actor, id, &body.reason).await?;
+    Ok(Json(orders::order(&state.app, &actor, id).await?))
+}
+
+/// Records a signed ABN for one of the order's lines; returns the order, checked again.
+#[utoipa::path(post, path = "/api/v1/orders/{id}/abns", request_body = orders::AbnForm, tag = "orders",
+    responses((status = 200, body = OrderView), (status = 422, body = ErrorBody)))]
+pub(super) async fn record_abn(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+    Path(id): Path<String>,
+    ApiJson(form): ApiJson<orders::AbnForm>,
+) -> Result<Json<OrderView>, ApiError> {
+    let id = parse_id(&id, "order")?;
+    orders::record_abn(&state.app, &actor, id, &form).await?;
     Ok(Json(orders::order(&state.app, &actor, id).await?))
 }
 

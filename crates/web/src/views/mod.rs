@@ -10,6 +10,7 @@ mod directory;
 mod home;
 mod orders;
 mod patients;
+mod prior_auth;
 
 use askama::Template;
 use axum::Router;
@@ -36,6 +37,7 @@ pub(crate) fn routes() -> Router<AppState> {
         .merge(billing::routes())
         .merge(catalog::routes())
         .merge(orders::routes())
+        .merge(prior_auth::routes())
         .fallback(|| async { (StatusCode::NOT_FOUND, Html("<!doctype html><title>Not found</title><p>There is no such page. <a href=\"/\">Home</a></p>")) })
 }
 
@@ -82,10 +84,11 @@ pub(crate) struct Layout {
 impl Layout {
     /// The layout for a logged-in page; `section` marks the current navigation item.
     pub(crate) fn new(page: &PageActor, title: impl Into<String>, section: &str) -> Layout {
-        let items: [(&'static str, &'static str, Option<Permission>); 9] = [
+        let items: [(&'static str, &'static str, Option<Permission>); 10] = [
             ("/", "Home", None),
             ("/patients", "Patients", Some(Permission::PatientRead)),
             ("/orders", "Orders", Some(Permission::OrderRead)),
+            ("/prior-auths", "Prior auths", Some(Permission::OrderRead)),
             (
                 "/prescribers",
                 "Prescribers",

@@ -33,6 +33,7 @@ pub(super) fn routes() -> Router<AppState> {
         .route("/orders/{id}/edit", get(edit))
         .route("/orders/{id}/override", post(override_hold))
         .route("/orders/{id}/cancel", post(cancel))
+        .route("/orders/{id}/abns", post(record_abn))
         .route(
             "/orders/{id}/documents",
             // Room for the multipart framing around the largest document.
@@ -288,6 +289,25 @@ struct OrderPage {
 }
 
 impl OrderPage {
+    /// Lines held for prior authorization, with the code and rent-or-buy to request it for.
+    fn prior_auth_lines(&self) -> Vec<(String, String)> {
+        let mut out: Vec<(String, String)> = Vec::new();
+        for reason in self
+            .order
+            .reasons
+            .iter()
+            .filter(|r| r.id.starts_with("PA-"))
+        {
+            if let Some(line) = reason.line.and_then(|n| self.order.lines.get(n - 1)) {
+                let entry = (line.hcpcs.clone(), line.rent_or_buy.clone());
+                if !out.contains(&entry) {
+                    out.push(entry);
+                }
+            }
+        }
+        out
+    }
+
     fn needs_eligibility(&self) -> bool {
         self.order
             .reasons
@@ -394,6 +414,30 @@ async fn override_hold(
     };
     match orders::override_hold(&state.app, &page.actor, id, &form.reason).await {
         Ok(()) => Redirect::to(&format!("/orders/{id}")).into_response(),
+        Err(err) => error_page(err, Some(Layout::new(&page, "Order", "/orders"))),
+    }
+}
+
+async fn record_abn(
+    State(state): State<AppState>,
+    page: PageActor,
+    Path(id): Path<String>,
+    Form(form): Form<orders::AbnForm>,
+) -> Response {
+    let Ok(id) = id.parse::<OrderId>() else {
+        return not_found("order", &page);
+    };
+    match orders::record_abn(&state.app, &page.actor, id, &form).await {
+        Ok(()) => Redirect::to(&format!("/orders/{id}")).into_response(),
+        Err(AppError::Invalid(errors)) => {
+            let message = errors
+                .errors
+                .iter()
+                .map(|e| e.message.clone())
+                .collect::<Vec<_>>()
+                .join(" ");
+            show_order(&state, &page, id, message).await
+        }
         Err(err) => error_page(err, Some(Layout::new(&page, "Order", "/orders"))),
     }
 }

@@ -12,8 +12,8 @@ use durable_app::patients::{Created, PatientForm};
 use durable_app::{Actor, App, auth, directory, patients};
 use durable_domain::clock::Clock;
 use durable_domain::ids::{
-    CoverageId, DocumentId, OrderId, PatientId, PayerId, PlanId, PrescriberId, ProductId,
-    ReferralSourceId,
+    CoverageId, DocumentId, OrderId, PatientId, PayerId, PlanId, PrescriberId, PriorAuthId,
+    ProductId, ReferralSourceId,
 };
 use durable_domain::role::Role;
 use durable_store::directory::{Payer, Plan};
@@ -37,6 +37,7 @@ pub struct Harness {
     pub product: ProductId,
     pub order: OrderId,
     pub document: DocumentId,
+    pub prior_auth: PriorAuthId,
 }
 
 pub fn username(role: Role) -> &'static str {
@@ -201,6 +202,21 @@ pub async fn harness(db: TestDb) -> Harness {
     )
     .await
     .unwrap();
+    let prior_auth = durable_app::prior_auth::save(
+        &app,
+        &intake,
+        None,
+        &durable_app::prior_auth::PriorAuthForm {
+            patient_id: patient.to_string(),
+            payer_id: payer.to_string(),
+            hcpcs: "K0823".into(),
+            rent_or_buy: "rental".into(),
+            status: "draft".into(),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
     let router = durable_web::router(app.clone(), durable_web::WebConfig::default());
     Harness {
         db,
@@ -215,6 +231,7 @@ pub async fn harness(db: TestDb) -> Harness {
         product,
         order,
         document,
+        prior_auth,
     }
 }
 
