@@ -19,6 +19,10 @@ use crate::{Actor, App, AppError, AppResult, Permission};
 /// Every status, in the order the queue shows them: work still to do first.
 pub const STATUSES: [&str; 5] = ["draft", "submitted", "affirmed", "non_affirmed", "expired"];
 
+/// The longest validity of any prior-authorization program (power mobility: six months), in days
+/// with room to spare.
+const LONGEST_VALIDITY_DAYS: i64 = 200;
+
 /// The page size of the queue.
 const PAGE: u64 = 50;
 
@@ -373,6 +377,41 @@ pub async fn queue(
         .await?;
     }
     Ok((items, next))
+}
+
+/// Affirmed requests whose decision ends within `days` (or has just ended), soonest first: the
+/// intake queue's "PA expiring" list.
+pub async fn expiring(app: &App, actor: &Actor, days: i64) -> AppResult<Vec<PriorAuthView>> {
+    actor.require(Permission::OrderRead)?;
+    let today = app.clock.today();
+    let horizon = today + time::Duration::days(days);
+    // No program's decision lasts longer than six months (medicare-rules.md §5.3), so older
+    // decisions without a printed expiry ended long ago.
+    let rows = store::affirmed_recent(
+        app.store.conn(),
+        today - time::Duration::days(LONGEST_VALIDITY_DAYS + days),
+        today - time::Duration::days(days),
+    )
+    .await?;
+    let mut items: Vec<PriorAuthView> = views(app, app.store.conn(), rows)
+        .await?
+        .into_iter()
+        .filter(|pa| {
+            pa.valid_through
+                .is_some_and(|end| end <= horizon && end >= today - time::Duration::days(days))
+        })
+        .collect();
+    items.sort_by_key(|pa| pa.valid_through);
+    if !items.is_empty() {
+        record_read(
+            app,
+            actor,
+            Audit::about("prior_auth.expiring", "prior_authorization", None)
+                .patients(items.iter().map(|pa| pa.patient_id)),
+        )
+        .await?;
+    }
+    Ok(items)
 }
 
 /// A patient's requests, as facts for the documentation checker.

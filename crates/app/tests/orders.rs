@@ -672,3 +672,68 @@ async fn an_abn_lets_a_line_missing_coverage_documents_go_ahead() {
         db.finish().await;
     }
 }
+
+#[tokio::test]
+async fn the_intake_queue_lists_prior_authorizations_ending_soon() {
+    for db in every_backend().await {
+        let (app, patient, _) = setup(&db).await;
+        let intake = actor(Role::Intake);
+        let payer_id = uuid::Uuid::now_v7();
+        let tx = app.store.begin_write().await.unwrap();
+        durable_store::directory::insert_payers(
+            tx.conn(),
+            vec![durable_store::directory::Payer {
+                id: payer_id,
+                name: "Medicare DME MAC Jurisdiction B".into(),
+                kind: "medicare".into(),
+                edi_payer_id: "17003".into(),
+                created_at: app.clock.now(),
+            }],
+            vec![],
+        )
+        .await
+        .unwrap();
+        tx.commit().await.unwrap();
+        let affirmed = |decision: &str, expiry: Option<&str>| prior_auth::PriorAuthForm {
+            patient_id: patient.clone(),
+            payer_id: payer_id.to_string(),
+            hcpcs: "K0823".into(),
+            rent_or_buy: "rental".into(),
+            status: "affirmed".into(),
+            utn: Some("A1B2C3D4E5F6G7".into()),
+            decision_date: Some(decision.into()),
+            expiry_date: expiry.map(str::to_owned),
+            ..Default::default()
+        };
+        // Today is 2026-11-27; power mobility decisions last six months.
+        let soon = prior_auth::save(&app, &intake, None, &affirmed("2026-06-10", None))
+            .await
+            .unwrap();
+        let later = prior_auth::save(&app, &intake, None, &affirmed("2026-11-01", None))
+            .await
+            .unwrap();
+        let printed = prior_auth::save(
+            &app,
+            &intake,
+            None,
+            &affirmed("2026-11-01", Some("2026-12-05")),
+        )
+        .await
+        .unwrap();
+        let long_gone = prior_auth::save(&app, &intake, None, &affirmed("2025-01-10", None))
+            .await
+            .unwrap();
+        let ids: Vec<_> = prior_auth::expiring(&app, &intake, 30)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|pa| pa.id)
+            .collect();
+        assert_eq!(
+            ids,
+            [printed, soon],
+            "soonest first; {later} and {long_gone} are not ending soon"
+        );
+        db.finish().await;
+    }
+}

@@ -71,3 +71,22 @@ pub async fn abns_for_order(db: &impl Db, order_id: Uuid) -> StoreResult<Vec<Abn
         .all(db)
         .await?)
 }
+
+/// Affirmed requests that may still be in force or ended recently: decided on or after
+/// `decided_from`, or with a printed expiry on or after `expiring_from`.
+pub async fn affirmed_recent(
+    db: &impl Db,
+    decided_from: time::Date,
+    expiring_from: time::Date,
+) -> StoreResult<Vec<PriorAuthorization>> {
+    use sea_orm::sea_query::Condition;
+    Ok(prior_authorization::Entity::find()
+        .filter(prior_authorization::Column::Status.eq("affirmed"))
+        .filter(
+            Condition::any()
+                .add(prior_authorization::Column::DecisionDate.gte(decided_from))
+                .add(prior_authorization::Column::ExpiryDate.gte(expiring_from)),
+        )
+        .all(db)
+        .await?)
+}

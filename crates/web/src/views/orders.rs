@@ -50,6 +50,7 @@ struct QueuePage {
     layout: Layout,
     groups: Vec<(String, Vec<QueueItem>)>,
     next: Option<u64>,
+    expiring: Vec<durable_app::prior_auth::PriorAuthView>,
 }
 
 #[derive(Deserialize, Default)]
@@ -57,6 +58,9 @@ struct QueueParams {
     #[serde(default)]
     offset: u64,
 }
+
+/// Affirmed prior authorizations ending within this many days are shown with the queue.
+const EXPIRING_DAYS: i64 = 30;
 
 /// Groups the queue by its first blocking reason, so intake works one kind of problem at a time.
 fn group_by_reason(items: Vec<QueueItem>) -> Vec<(String, Vec<QueueItem>)> {
@@ -77,12 +81,18 @@ async fn queue(
     Query(params): Query<QueueParams>,
 ) -> Response {
     let layout = Layout::new(&page, "Orders", "/orders");
+    let expiring =
+        match durable_app::prior_auth::expiring(&state.app, &page.actor, EXPIRING_DAYS).await {
+            Ok(items) => items,
+            Err(err) => return error_page(err, Some(layout)),
+        };
     match orders::queue(&state.app, &page.actor, params.offset).await {
         Ok((items, next)) => render(
             &QueuePage {
                 layout,
                 groups: group_by_reason(items),
                 next,
+                expiring,
             },
             StatusCode::OK,
         ),
