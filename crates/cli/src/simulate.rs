@@ -104,7 +104,16 @@ fn as_text(input: &RentalInput, schedule: &Schedule) -> String {
             best.nights,
             if pap.adherence.met { "met" } else { "not met" }
         );
+        // Coverage from the first date of service means every month 4+ qualifies.
+        let first = schedule.lines.first().map(|l| l.from);
+        let reevaluated = pap
+            .reevaluation_date
+            .map_or_else(|| "—".to_owned(), |d| d.to_string());
         let _ = match pap.continued_coverage_from {
+            Some(date) if Some(date) == first => writeln!(
+                out,
+                "Months 4 and later may carry KX (re-evaluated {reevaluated})."
+            ),
             Some(date) => writeln!(out, "Months 4 and later may carry KX from {date}."),
             None => writeln!(out, "Months 4 and later carry GA or GZ, not KX."),
         };
