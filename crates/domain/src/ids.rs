@@ -73,6 +73,14 @@ entity_id!(
     OrderId,
     /// A stored document (order, notes, study, decision letter).
     DocumentId,
+    /// A serialized unit of equipment.
+    AssetId,
+    /// A vendor the supplier buys from.
+    VendorId,
+    /// A purchase order to a vendor.
+    PurchaseOrderId,
+    /// A recall campaign.
+    RecallId,
 );
 
 #[cfg(test)]
