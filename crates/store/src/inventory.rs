@@ -2,7 +2,10 @@
 //! append-only ledger, reorder rules, and inventory facts about products.
 
 use sea_orm::sea_query::{Condition, Expr, ExprTrait};
-use sea_orm::{ColumnTrait, EntityTrait, FromQueryResult, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, EntityTrait, FromQueryResult, IntoActiveModel, QueryFilter,
+    QueryOrder, QuerySelect,
+};
 use uuid::Uuid;
 
 use crate::catalog::insert_batched;
@@ -53,8 +56,9 @@ pub async fn asset(db: &impl Db, id: Uuid) -> StoreResult<Option<Asset>> {
 /// `seen_state_detail` was read: two people scanning the same unit cannot both move it.
 pub async fn update_asset(db: &impl Db, row: Asset, seen_state_detail: &str) -> StoreResult<()> {
     let id = row.id;
+    // `reset_all` marks every column as changed, so the UPDATE writes them all.
     let result = asset::Entity::update_many()
-        .set(asset::ActiveModel::from(row))
+        .set(row.into_active_model().reset_all())
         .filter(asset::Column::Id.eq(id))
         .filter(asset::Column::StateDetail.eq(seen_state_detail))
         .exec(db)
@@ -124,6 +128,15 @@ pub async fn search_assets(
         .order_by_asc(asset::Column::Id)
         .offset(offset)
         .limit(limit)
+        .all(db)
+        .await?)
+}
+
+/// The units received on a purchase order, by serial.
+pub async fn assets_of_purchase_order(db: &impl Db, order_id: Uuid) -> StoreResult<Vec<Asset>> {
+    Ok(asset::Entity::find()
+        .filter(asset::Column::PurchaseOrderId.eq(order_id))
+        .order_by_asc(asset::Column::SerialKey)
         .all(db)
         .await?)
 }
