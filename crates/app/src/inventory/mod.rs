@@ -17,7 +17,7 @@ pub use assets::{
     AssetPage, AssetQuery, AssetSummary, CareView, CustodyView, LocationStock, LocationView,
     PatientAssetView, asset, find_by_serial, location_stock, locations, patient_assets, search,
 };
-pub use commands::{AssetCommandForm, run_command};
+pub use commands::{AssetCommandForm, STATES, run_command};
 pub use purchasing::{
     PurchaseOrderForm, PurchaseOrderLineForm, PurchaseOrderSummary, PurchaseOrderView, ReceiptForm,
     ReceiptLineForm, SuggestionView, VendorForm, VendorView, add_vendor, place_order,
@@ -25,7 +25,7 @@ pub use purchasing::{
 };
 pub use recalls::{
     AffectedPatient, RangeForm, RecallForm, RecallSummary, RecallUnitView, RecallView,
-    UnitProgressForm, campaigns, open_campaign, recall, record_progress,
+    UNIT_STATUSES, UnitProgressForm, campaigns, open_campaign, recall, record_progress,
 };
 pub use stock::{MovementForm, ReorderRuleForm, record_movement, set_reorder_rule};
 

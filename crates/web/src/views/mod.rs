@@ -8,6 +8,7 @@ pub(crate) use audit::AuditParams;
 mod auth;
 mod directory;
 mod home;
+mod inventory;
 mod orders;
 mod patients;
 
@@ -36,6 +37,7 @@ pub(crate) fn routes() -> Router<AppState> {
         .merge(billing::routes())
         .merge(catalog::routes())
         .merge(orders::routes())
+        .merge(inventory::routes())
         .fallback(|| async { (StatusCode::NOT_FOUND, Html("<!doctype html><title>Not found</title><p>There is no such page. <a href=\"/\">Home</a></p>")) })
 }
 
@@ -82,7 +84,7 @@ pub(crate) struct Layout {
 impl Layout {
     /// The layout for a logged-in page; `section` marks the current navigation item.
     pub(crate) fn new(page: &PageActor, title: impl Into<String>, section: &str) -> Layout {
-        let items: [(&'static str, &'static str, Option<Permission>); 9] = [
+        let items: [(&'static str, &'static str, Option<Permission>); 11] = [
             ("/", "Home", None),
             ("/patients", "Patients", Some(Permission::PatientRead)),
             ("/orders", "Orders", Some(Permission::OrderRead)),
@@ -96,6 +98,8 @@ impl Layout {
                 "Referral sources",
                 Some(Permission::ReferralSourceRead),
             ),
+            ("/inventory", "Inventory", Some(Permission::InventoryRead)),
+            ("/recalls", "Recalls", Some(Permission::RecallRead)),
             ("/products", "Products", Some(Permission::CatalogRead)),
             ("/catalog/hcpcs", "HCPCS", Some(Permission::CatalogRead)),
             (
