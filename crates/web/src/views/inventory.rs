@@ -496,7 +496,7 @@ async fn open_recall(
         serial_ranges: lines(fields.ranges.as_ref())
             .iter()
             .map(|line| {
-                let mut ends = line.split(|c: char| c == ' ' || c == ',' || c == '–');
+                let mut ends = line.split([' ', ',', '–']);
                 RangeForm {
                     first: ends.next().unwrap_or_default().to_owned(),
                     last: ends.next_back().unwrap_or_default().to_owned(),
