@@ -12,6 +12,7 @@ pub mod directory;
 pub mod documents;
 pub mod error;
 mod forms;
+pub mod inventory;
 pub mod orders;
 pub mod patients;
 pub mod permissions;

@@ -46,11 +46,21 @@ pub enum Permission {
     OrderWrite,
     /// Release a held order over its unmet requirements, with a written reason.
     OrderOverride,
+    /// Read locations, stock, assets and their custody (patients named only with `PatientRead`).
+    InventoryRead,
+    /// Move assets through their life, record cleaning and inspection, post stock movements.
+    InventoryWrite,
+    /// Add vendors, place purchase orders and receive them.
+    PurchasingWrite,
+    /// Read recall campaigns and their follow-up (patients named only with `PatientRead`).
+    RecallRead,
+    /// Open recall campaigns (quarantining units in stock) and record follow-up.
+    RecallManage,
 }
 
 impl Permission {
     /// Every permission, for the matrix test and the documentation.
-    pub const ALL: [Permission; 19] = [
+    pub const ALL: [Permission; 24] = [
         Permission::PatientRead,
         Permission::PatientWrite,
         Permission::ClinicalRead,
@@ -70,6 +80,11 @@ impl Permission {
         Permission::OrderRead,
         Permission::OrderWrite,
         Permission::OrderOverride,
+        Permission::InventoryRead,
+        Permission::InventoryWrite,
+        Permission::PurchasingWrite,
+        Permission::RecallRead,
+        Permission::RecallManage,
     ];
 
     /// What the permission covers, in words.
@@ -94,6 +109,11 @@ impl Permission {
             Permission::OrderRead => "reading orders",
             Permission::OrderWrite => "taking and changing orders",
             Permission::OrderOverride => "releasing held orders",
+            Permission::InventoryRead => "reading inventory and equipment",
+            Permission::InventoryWrite => "moving equipment and stock",
+            Permission::PurchasingWrite => "purchasing and receiving",
+            Permission::RecallRead => "reading recalls",
+            Permission::RecallManage => "running recalls",
         }
     }
 }
@@ -133,6 +153,14 @@ const TABLE: &[(Permission, &[Role])] = {
         (Permission::OrderRead, &[Intake, Billing, Compliance]),
         (Permission::OrderWrite, &[Intake, Billing]),
         (Permission::OrderOverride, &[Intake, Billing]),
+        (
+            Permission::InventoryRead,
+            &[Admin, Intake, Technician, Billing, Compliance],
+        ),
+        (Permission::InventoryWrite, &[Admin, Technician]),
+        (Permission::PurchasingWrite, &[Admin]),
+        (Permission::RecallRead, &[Admin, Intake, Compliance]),
+        (Permission::RecallManage, &[Admin, Compliance]),
     ]
 };
 
@@ -201,5 +229,9 @@ mod tests {
         assert!(allows(Role::Sales, Permission::ReferralSourceWrite));
         assert!(!allows(Role::Admin, Permission::PatientRead));
         assert!(allows(Role::Compliance, Permission::AuditRead));
+        // Equipment without charts: sales never sees where a patient's unit is.
+        assert!(!allows(Role::Sales, Permission::InventoryRead));
+        assert!(!allows(Role::Admin, Permission::PatientRead));
+        assert!(allows(Role::Admin, Permission::RecallManage));
     }
 }

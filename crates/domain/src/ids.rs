@@ -75,6 +75,14 @@ entity_id!(
     DocumentId,
     /// A prior-authorization request.
     PriorAuthId,
+    /// A serialized unit of equipment.
+    AssetId,
+    /// A vendor the supplier buys from.
+    VendorId,
+    /// A purchase order to a vendor.
+    PurchaseOrderId,
+    /// A recall campaign.
+    RecallId,
 );
 
 #[cfg(test)]

@@ -28,6 +28,31 @@ impl Money {
         self.0
     }
 
+    /// Parses a non-negative amount typed in dollars (`425`, `425.5`, `$1,425.00`); more than two
+    /// decimals is refused rather than rounded, since a price is never a fraction of a cent.
+    pub fn parse_dollars(text: &str) -> Result<Money, crate::codes::CodeError> {
+        let bad =
+            || crate::codes::CodeError("Enter an amount in dollars and cents, like 425.00.".into());
+        let cleaned: String = text
+            .trim()
+            .trim_start_matches('$')
+            .chars()
+            .filter(|c| *c != ',')
+            .collect();
+        let (whole, fraction) = cleaned.split_once('.').unwrap_or((&cleaned, ""));
+        let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+        if !digits(whole) || !(fraction.is_empty() || digits(fraction)) || fraction.len() > 2 {
+            return Err(bad());
+        }
+        let whole: i64 = whole.parse().map_err(|_| bad())?;
+        let cents: i64 = format!("{fraction:0<2}").parse().map_err(|_| bad())?;
+        whole
+            .checked_mul(100)
+            .and_then(|c| c.checked_add(cents))
+            .map(Money)
+            .ok_or_else(bad)
+    }
+
     /// The sum, or `None` if it would overflow.
     pub fn checked_add(self, other: Money) -> Option<Money> {
         self.0.checked_add(other.0).map(Money)
@@ -87,6 +112,16 @@ impl fmt::Display for Money {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn dollars_parse_to_cents_exactly() {
+        assert_eq!(Money::parse_dollars("425").unwrap().cents(), 42_500);
+        assert_eq!(Money::parse_dollars("$1,425.5").unwrap().cents(), 142_550);
+        assert_eq!(Money::parse_dollars("0.07").unwrap().cents(), 7);
+        for bad in ["", "-1", "1.234", "abc", "."] {
+            assert!(Money::parse_dollars(bad).is_err(), "{bad}");
+        }
+    }
     use proptest::prelude::*;
 
     #[test]

@@ -20,7 +20,7 @@ pub use crate::entity::product_hcpcs::Model as ProductHcpcs;
 const INSERT_BATCH: usize = 1_000;
 
 /// Inserts rows in batches small enough for either backend.
-async fn insert_batched<A>(db: &impl Db, rows: Vec<A>) -> StoreResult<()>
+pub(crate) async fn insert_batched<A>(db: &impl Db, rows: Vec<A>) -> StoreResult<()>
 where
     A: sea_orm::ActiveModelTrait + Send,
 {

@@ -6,10 +6,13 @@ pub mod catalog;
 pub mod directory;
 pub mod documents;
 pub mod entity;
+pub mod inventory;
 pub mod migration;
 pub mod orders;
 pub mod patients;
 pub mod prior_auth;
+pub mod purchasing;
+pub mod recalls;
 #[cfg(any(test, feature = "test-support"))]
 pub mod testing;
 pub mod users;

@@ -38,6 +38,7 @@ fn page_routes(h: &Harness) -> Vec<Route> {
     use Permission::*;
     let (p, c, pr, s, d) = (h.patient, h.coverage, h.prescriber, h.source, h.product);
     let (o, doc, pa) = (h.order, h.document, h.prior_auth);
+    let (l, a, po, r) = (h.location, h.asset, h.purchase_order, h.recall);
     vec![
         route("GET", "/".into(), None, ""),
         route("GET", "/healthz".into(), None, ""),
@@ -253,6 +254,56 @@ fn page_routes(h: &Harness) -> Vec<Route> {
             Some(CoverageWrite),
             "checked_on=",
         ),
+        route("GET", "/inventory".into(), Some(InventoryRead), ""),
+        route(
+            "GET",
+            format!("/inventory/locations/{l}"),
+            Some(InventoryRead),
+            "",
+        ),
+        route("GET", "/assets?q=HB".into(), Some(InventoryRead), ""),
+        route("GET", format!("/assets/{a}"), Some(InventoryRead), ""),
+        route(
+            "POST",
+            format!("/assets/{a}/commands"),
+            Some(InventoryWrite),
+            "command=",
+        ),
+        route(
+            "GET",
+            format!("/assets/{a}/label.pdf"),
+            Some(InventoryRead),
+            "",
+        ),
+        route("POST", "/vendors".into(), Some(PurchasingWrite), "name="),
+        route("GET", "/purchase-orders".into(), Some(InventoryRead), ""),
+        route(
+            "POST",
+            "/purchase-orders".into(),
+            Some(PurchasingWrite),
+            "vendor_id=",
+        ),
+        route(
+            "GET",
+            format!("/purchase-orders/{po}"),
+            Some(InventoryRead),
+            "",
+        ),
+        route(
+            "POST",
+            format!("/purchase-orders/{po}/receipts"),
+            Some(InventoryWrite),
+            "quantity_0=",
+        ),
+        route("GET", "/recalls".into(), Some(RecallRead), ""),
+        route("POST", "/recalls".into(), Some(RecallManage), "title="),
+        route("GET", format!("/recalls/{r}"), Some(RecallRead), ""),
+        route(
+            "POST",
+            format!("/recalls/{r}/progress"),
+            Some(RecallManage),
+            "status=",
+        ),
     ]
 }
 
@@ -260,6 +311,7 @@ fn api_routes(h: &Harness) -> Vec<Route> {
     use Permission::*;
     let (p, c, pr, s, d) = (h.patient, h.coverage, h.prescriber, h.source, h.product);
     let (o, doc, pa) = (h.order, h.document, h.prior_auth);
+    let (l, a, po, r) = (h.location, h.asset, h.purchase_order, h.recall);
     vec![
         route("GET", "/api/v1/openapi.json".into(), None, ""),
         route(
@@ -460,6 +512,90 @@ fn api_routes(h: &Harness) -> Vec<Route> {
             Some(CoverageWrite),
             "{}",
         ),
+        route("GET", "/api/v1/assets?q=HB".into(), Some(InventoryRead), ""),
+        route(
+            "GET",
+            format!("/api/v1/assets/{a}"),
+            Some(InventoryRead),
+            "",
+        ),
+        route(
+            "POST",
+            format!("/api/v1/assets/{a}/commands"),
+            Some(InventoryWrite),
+            "{}",
+        ),
+        route("GET", "/api/v1/locations".into(), Some(InventoryRead), ""),
+        route(
+            "GET",
+            format!("/api/v1/locations/{l}/stock"),
+            Some(InventoryRead),
+            "",
+        ),
+        route(
+            "POST",
+            "/api/v1/stock/movements".into(),
+            Some(InventoryWrite),
+            "{}",
+        ),
+        route(
+            "GET",
+            "/api/v1/suggested-orders".into(),
+            Some(InventoryRead),
+            "",
+        ),
+        route(
+            "POST",
+            "/api/v1/reorder-rules".into(),
+            Some(PurchasingWrite),
+            "{}",
+        ),
+        route("GET", "/api/v1/vendors".into(), Some(InventoryRead), ""),
+        route(
+            "POST",
+            "/api/v1/vendors".into(),
+            Some(PurchasingWrite),
+            "{}",
+        ),
+        route(
+            "GET",
+            "/api/v1/purchase-orders".into(),
+            Some(InventoryRead),
+            "",
+        ),
+        route(
+            "POST",
+            "/api/v1/purchase-orders".into(),
+            Some(PurchasingWrite),
+            "{}",
+        ),
+        route(
+            "GET",
+            format!("/api/v1/purchase-orders/{po}"),
+            Some(InventoryRead),
+            "",
+        ),
+        route(
+            "POST",
+            format!("/api/v1/purchase-orders/{po}/receipts"),
+            Some(InventoryWrite),
+            "{}",
+        ),
+        route("GET", "/api/v1/recalls".into(), Some(RecallRead), ""),
+        route("POST", "/api/v1/recalls".into(), Some(RecallManage), "{}"),
+        route("GET", format!("/api/v1/recalls/{r}"), Some(RecallRead), ""),
+        route(
+            "POST",
+            format!("/api/v1/recalls/{r}/progress"),
+            Some(RecallManage),
+            "{}",
+        ),
+        route(
+            "GET",
+            format!("/api/v1/patients/{p}/assets"),
+            Some(PatientRead),
+            "",
+        ),
     ]
 }
 
@@ -555,6 +691,10 @@ async fn the_openapi_document_lists_exactly_the_tested_api_routes() {
                 h.order.to_string(),
                 h.document.to_string(),
                 h.prior_auth.to_string(),
+                h.location.to_string(),
+                h.asset.to_string(),
+                h.purchase_order.to_string(),
+                h.recall.to_string(),
             ]
             .iter()
             .fold(path, |p, id| p.replace(id.as_str(), "{id}"))

@@ -232,6 +232,9 @@ fn supplier() -> AppResult<(Supplier, Vec<Location>)> {
             city: city.to_owned(),
             state: "OH".into(),
             postal_code: postal,
+            kind: durable_domain::inventory::LocationKind::Branch
+                .as_str()
+                .to_owned(),
         };
     let locations = vec![
         location(

@@ -11,6 +11,7 @@
 //! - [`label`]: the Code 128 symbol of a serial for asset labels.
 //! - [`keys`]: how serials, lots, manufacturers and models are normalized for comparison.
 //! - [`quantity`]: positive whole-unit quantities.
+//! - [`zone`]: location kinds and the zone a unit's state puts it in.
 
 pub mod asset;
 pub mod keys;
@@ -21,6 +22,7 @@ pub mod receiving;
 pub mod refusals;
 pub mod reorder;
 pub mod stock;
+pub mod zone;
 
 pub use asset::{
     AssetCommand, AssetFacts, AssetState, DeliveryTerms, InspectionResult, NEW_UNIT, Owner,
@@ -39,3 +41,4 @@ pub use reorder::{ReorderRule, Suggestion, suggested_orders};
 pub use stock::{
     AdjustReason, LedgerEntry, LotTracking, Movement, OnHand, Posting, StockKey, StockLedger, post,
 };
+pub use zone::{LocationKind, Zone};

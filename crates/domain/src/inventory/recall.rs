@@ -109,8 +109,9 @@ pub struct SerialRangeInput {
 }
 
 /// One way a campaign selects units; a unit is affected when any selector matches.
+/// Adjacently tagged: an internally tagged enum cannot carry the serial and lot sets.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
+#[serde(tag = "kind", content = "of", rename_all = "snake_case")]
 pub enum Selector {
     /// Every unit of the campaign's model.
     EveryUnit,
@@ -345,6 +346,23 @@ mod tests {
                 .is_some()
         );
         assert!(campaign("", "SN100").is_err());
+    }
+
+    #[test]
+    fn a_campaign_round_trips_through_json_for_storage() {
+        let campaign = Campaign::parse(&CampaignInput {
+            manufacturer: "Acme".into(),
+            serials: vec!["A1".into()],
+            lots: vec!["L1".into()],
+            serial_ranges: vec![SerialRangeInput {
+                first: "SN1".into(),
+                last: "SN9".into(),
+            }],
+            ..CampaignInput::default()
+        })
+        .unwrap();
+        let json = serde_json::to_string(&campaign).unwrap();
+        assert_eq!(serde_json::from_str::<Campaign>(&json).unwrap(), campaign);
     }
 
     #[test]

@@ -37,6 +37,22 @@ pub enum LotTracking {
 }
 
 impl LotTracking {
+    /// The stored code.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::None => "none",
+            Self::Lot => "lot",
+            Self::LotAndExpiry => "lot_and_expiry",
+        }
+    }
+
+    /// The tracking with this stored code.
+    pub fn parse(code: &str) -> Option<Self> {
+        [Self::None, Self::Lot, Self::LotAndExpiry]
+            .into_iter()
+            .find(|t| t.as_str() == code)
+    }
+
     /// Whether movements must name a lot.
     pub const fn has_lots(self) -> bool {
         !matches!(self, Self::None)

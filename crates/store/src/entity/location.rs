@@ -15,6 +15,8 @@ pub struct Model {
     pub city: String,
     pub state: String,
     pub postal_code: String,
+    /// `branch`, `warehouse` or `vehicle`.
+    pub kind: String,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -6,6 +6,7 @@ mod audit;
 mod billing;
 mod catalog;
 mod directory;
+mod inventory;
 mod orders;
 mod patients;
 mod prior_auth;
@@ -34,6 +35,7 @@ pub(crate) fn routes() -> Router<AppState> {
         .merge(catalog::routes())
         .merge(orders::routes())
         .merge(prior_auth::routes())
+        .merge(inventory::routes())
         .fallback(|| async {
             json_error(
                 StatusCode::NOT_FOUND,
@@ -157,7 +159,7 @@ impl Modify for BearerAuth {
 
 #[derive(OpenApi)]
 #[openapi(
-    info(title = "Durable API", description = "Patients, coverages, prescribers, referral sources, payers, the HCPCS catalog and products, orders with their documents and eligibility results, and the audit trail of a DME supplier."),
+    info(title = "Durable API", description = "Patients, coverages, prescribers, referral sources, payers, the HCPCS catalog and products, orders with their documents and eligibility results, inventory, purchasing and recalls, and the audit trail of a DME supplier."),
     paths(
         patients::list, patients::create, patients::show, patients::update,
         patients::list_coverages, patients::add_coverage, patients::show_coverage, patients::update_coverage,
@@ -171,6 +173,13 @@ impl Modify for BearerAuth {
         orders::queue, orders::place, orders::show, orders::update, orders::override_hold, orders::cancel, orders::record_abn,
         orders::upload, orders::document, orders::mark, orders::eligibility, orders::record_eligibility,
         prior_auth::queue, prior_auth::create, prior_auth::show, prior_auth::update,
+        inventory::search_assets, inventory::show_asset, inventory::asset_command,
+        inventory::list_locations, inventory::location_stock, inventory::stock_movement,
+        inventory::suggested_orders, inventory::reorder_rule,
+        inventory::list_vendors, inventory::create_vendor,
+        inventory::list_orders, inventory::place_order, inventory::show_order, inventory::receive,
+        inventory::list_recalls, inventory::open_recall, inventory::show_recall, inventory::recall_progress,
+        inventory::patient_assets,
     ),
     components(schemas(ErrorBody)),
     modifiers(&BearerAuth),

@@ -8,6 +8,7 @@ pub(crate) use audit::AuditParams;
 mod auth;
 mod directory;
 mod home;
+mod inventory;
 mod orders;
 mod patients;
 mod prior_auth;
@@ -38,6 +39,7 @@ pub(crate) fn routes() -> Router<AppState> {
         .merge(catalog::routes())
         .merge(orders::routes())
         .merge(prior_auth::routes())
+        .merge(inventory::routes())
         .fallback(|| async { (StatusCode::NOT_FOUND, Html("<!doctype html><title>Not found</title><p>There is no such page. <a href=\"/\">Home</a></p>")) })
 }
 
@@ -84,7 +86,7 @@ pub(crate) struct Layout {
 impl Layout {
     /// The layout for a logged-in page; `section` marks the current navigation item.
     pub(crate) fn new(page: &PageActor, title: impl Into<String>, section: &str) -> Layout {
-        let items: [(&'static str, &'static str, Option<Permission>); 10] = [
+        let items: [(&'static str, &'static str, Option<Permission>); 12] = [
             ("/", "Home", None),
             ("/patients", "Patients", Some(Permission::PatientRead)),
             ("/orders", "Orders", Some(Permission::OrderRead)),
@@ -99,6 +101,8 @@ impl Layout {
                 "Referral sources",
                 Some(Permission::ReferralSourceRead),
             ),
+            ("/inventory", "Inventory", Some(Permission::InventoryRead)),
+            ("/recalls", "Recalls", Some(Permission::RecallRead)),
             ("/products", "Products", Some(Permission::CatalogRead)),
             ("/catalog/hcpcs", "HCPCS", Some(Permission::CatalogRead)),
             (

@@ -12,8 +12,8 @@ use durable_app::patients::{Created, PatientForm};
 use durable_app::{Actor, App, auth, directory, patients};
 use durable_domain::clock::Clock;
 use durable_domain::ids::{
-    CoverageId, DocumentId, OrderId, PatientId, PayerId, PlanId, PrescriberId, PriorAuthId,
-    ProductId, ReferralSourceId,
+    AssetId, CoverageId, DocumentId, LocationId, OrderId, PatientId, PayerId, PlanId, PrescriberId,
+    PriorAuthId, ProductId, PurchaseOrderId, RecallId, ReferralSourceId,
 };
 use durable_domain::role::Role;
 use durable_store::directory::{Payer, Plan};
@@ -38,6 +38,10 @@ pub struct Harness {
     pub order: OrderId,
     pub document: DocumentId,
     pub prior_auth: PriorAuthId,
+    pub location: LocationId,
+    pub purchase_order: PurchaseOrderId,
+    pub asset: AssetId,
+    pub recall: RecallId,
 }
 
 pub fn username(role: Role) -> &'static str {
@@ -217,6 +221,7 @@ pub async fn harness(db: TestDb) -> Harness {
     )
     .await
     .unwrap();
+    let (location, purchase_order, asset, recall) = inventory(&app, product).await;
     let router = durable_web::router(app.clone(), durable_web::WebConfig::default());
     Harness {
         db,
@@ -232,7 +237,107 @@ pub async fn harness(db: TestDb) -> Harness {
         order,
         document,
         prior_auth,
+        location,
+        purchase_order,
+        asset,
+        recall,
     }
+}
+
+/// A warehouse, a purchase order for two beds with one received (serial HB-0001), and a recall
+/// that affects no unit.
+async fn inventory(
+    app: &App,
+    product: ProductId,
+) -> (LocationId, PurchaseOrderId, AssetId, RecallId) {
+    use durable_app::inventory::{self, *};
+    let operator = Actor::operator();
+    let location = durable_store::directory::Location {
+        id: uuid::Uuid::now_v7(),
+        name: "Main warehouse".into(),
+        phone: "6145550100".into(),
+        line1: "1 Dock Rd".into(),
+        line2: None,
+        city: "Columbus".into(),
+        state: "OH".into(),
+        postal_code: "43215".into(),
+        kind: "warehouse".into(),
+    };
+    let location_id = LocationId::from_uuid(location.id);
+    let tx = app.store.begin_write().await.unwrap();
+    durable_store::directory::insert_supplier(
+        tx.conn(),
+        durable_store::directory::Supplier {
+            id: uuid::Uuid::now_v7(),
+            name: "Test DME".into(),
+            npi: "1234567893".into(),
+            phone: "6145550100".into(),
+        },
+        vec![location],
+    )
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+    let vendor = inventory::add_vendor(
+        app,
+        &operator,
+        &VendorForm {
+            name: "Drive Medical".into(),
+            phone: "6145550199".into(),
+            email: None,
+        },
+    )
+    .await
+    .unwrap();
+    let po = inventory::place_order(
+        app,
+        &operator,
+        &PurchaseOrderForm {
+            vendor_id: vendor.to_string(),
+            location_id: location_id.to_string(),
+            lines: vec![PurchaseOrderLineForm {
+                product_id: product.to_string(),
+                quantity: 2,
+                unit_cost_cents: Some(89_500),
+                ..Default::default()
+            }],
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    inventory::receive(
+        app,
+        &operator,
+        po,
+        &ReceiptForm {
+            lines: vec![ReceiptLineForm {
+                quantity: 1,
+                serials: vec!["HB-0001".into()],
+                ..Default::default()
+            }],
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    let asset = inventory::find_by_serial(app, &operator, "HB-0001")
+        .await
+        .unwrap()
+        .unwrap();
+    let recall = inventory::open_campaign(
+        app,
+        &operator,
+        &RecallForm {
+            title: "Notice 1".into(),
+            manufacturer: "Nobody Inc".into(),
+            serials: vec!["X1".into()],
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    (location_id, po, asset, recall)
 }
 
 pub struct Reply {

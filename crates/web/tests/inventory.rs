@@ -1,0 +1,162 @@
+//! Inventory through the HTTP layer: a scanned serial opens its unit, a refused move shows the
+//! state machine's sentence with 409, and the label is a well-formed one-page PDF.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // Tests fail loudly on purpose.
+
+mod common;
+
+use axum::http::StatusCode;
+use common::{api, harness, login, page, send, token};
+use durable_domain::role::Role;
+use durable_store::testing::every_backend;
+
+/// Checks the PDF's skeleton: header, trailer, and a cross-reference table whose every offset
+/// points at the object it names, so a reader can open it.
+fn assert_well_formed_pdf(bytes: &[u8]) {
+    assert!(bytes.starts_with(b"%PDF-1."), "header");
+    // Offsets count bytes, and the header's binary comment is not UTF-8: index the bytes.
+    // Offsets count bytes, and the header's binary comment is not UTF-8: index the bytes.
+    let text = String::from_utf8_lossy(bytes);
+    assert!(text.trim_end().ends_with("%%EOF"), "trailer");
+    let startxref: usize = text
+        .rsplit("startxref")
+        .next()
+        .unwrap()
+        .split_whitespace()
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!(
+        bytes[startxref..].starts_with(b"xref"),
+        "startxref points at xref"
+    );
+    let table = String::from_utf8_lossy(&bytes[startxref..]);
+    let mut rows = table.lines().skip(1);
+    let header: Vec<usize> = rows
+        .next()
+        .unwrap()
+        .split_whitespace()
+        .map(|n| n.parse().unwrap())
+        .collect();
+    let (first, count) = (header[0], header[1]);
+    for (number, row) in (first..first + count).zip(rows) {
+        let mut parts = row.split_whitespace();
+        let offset: usize = parts.next().unwrap().parse().unwrap();
+        if parts.nth(1) == Some("n") {
+            assert!(
+                bytes[offset..].starts_with(format!("{number} 0 obj").as_bytes()),
+                "object {number} at {offset}"
+            );
+        }
+    }
+    let pages = text.matches("/Type /Page").count() - text.matches("/Type /Pages").count();
+    assert_eq!(pages, 1, "one page");
+}
+
+#[tokio::test]
+async fn scan_to_open_refusals_and_labels() {
+    for db in every_backend().await {
+        let h = harness(db).await;
+        let cookies = login(&h.router, Role::Technician).await;
+
+        // A keyboard-wedge scan (any separators) opens the unit.
+        let reply = send(&h.router, page("GET", "/assets?q=hb%200001", &cookies, "")).await;
+        assert_eq!(reply.status, StatusCode::SEE_OTHER);
+        assert_eq!(reply.headers["location"], format!("/assets/{}", h.asset));
+
+        // Reserve for the harness patient and order, deliver, return: now dirty.
+        let reserve = format!(
+            "command=reserve&patient_id={}&order_id={}",
+            h.patient, h.order
+        );
+        for form in [
+            reserve.as_str(),
+            "command=deliver&terms=rental",
+            "command=return",
+        ] {
+            let reply = send(
+                &h.router,
+                page(
+                    "POST",
+                    &format!("/assets/{}/commands", h.asset),
+                    &cookies,
+                    form,
+                ),
+            )
+            .await;
+            assert_eq!(
+                reply.status,
+                StatusCode::SEE_OTHER,
+                "{form}: {}",
+                reply.body
+            );
+        }
+        let reply = send(
+            &h.router,
+            page(
+                "POST",
+                &format!("/assets/{}/commands", h.asset),
+                &cookies,
+                &reserve,
+            ),
+        )
+        .await;
+        assert_eq!(reply.status, StatusCode::CONFLICT);
+        assert!(
+            reply
+                .body
+                .contains("A dirty unit cannot be reserved: clean and inspect it first.")
+        );
+
+        let token = token(&h.app, Role::Technician).await;
+        let reply = send(
+            &h.router,
+            api(
+                "POST",
+                &format!("/api/v1/assets/{}/commands", h.asset),
+                &token,
+                Some(&format!(
+                    r#"{{"command":"reserve","patient_id":"{}","order_id":"{}"}}"#,
+                    h.patient, h.order
+                )),
+            ),
+        )
+        .await;
+        assert_eq!(reply.status, StatusCode::CONFLICT);
+        assert_eq!(reply.json()["error"]["code"], "conflict");
+        let reply = send(
+            &h.router,
+            api("GET", &format!("/api/v1/assets/{}", h.asset), &token, None),
+        )
+        .await;
+        let steps: Vec<String> = reply.json()["custody"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["command"].as_str().unwrap().to_owned())
+            .collect();
+        assert_eq!(steps, ["receive", "reserve", "deliver", "return"]);
+
+        // The label.
+        let response = tower::ServiceExt::oneshot(
+            h.router.clone(),
+            page(
+                "GET",
+                &format!("/assets/{}/label.pdf", h.asset),
+                &cookies,
+                "",
+            ),
+        )
+        .await
+        .unwrap();
+        assert_eq!(response.status(), StatusCode::OK);
+        assert_eq!(response.headers()["content-type"], "application/pdf");
+        let bytes = http_body_util::BodyExt::collect(response.into_body())
+            .await
+            .unwrap()
+            .to_bytes();
+        assert_well_formed_pdf(&bytes);
+        assert!(String::from_utf8_lossy(&bytes).contains("(SN HB-0001) Tj"));
+        h.db.finish().await;
+    }
+}
