@@ -15,6 +15,7 @@ mod forms;
 pub mod orders;
 pub mod patients;
 pub mod permissions;
+pub mod pricing;
 
 use durable_domain::clock::Clock;
 use durable_domain::ids::UserId;

@@ -46,11 +46,15 @@ pub enum Permission {
     OrderWrite,
     /// Release a held order over its unmet requirements, with a written reason.
     OrderOverride,
+    /// Read price options, fee schedule amounts and allowed amounts (no patient data).
+    PricingRead,
+    /// Configure price options and import fee schedules and rural ZIP codes.
+    PricingWrite,
 }
 
 impl Permission {
     /// Every permission, for the matrix test and the documentation.
-    pub const ALL: [Permission; 19] = [
+    pub const ALL: [Permission; 21] = [
         Permission::PatientRead,
         Permission::PatientWrite,
         Permission::ClinicalRead,
@@ -70,6 +74,8 @@ impl Permission {
         Permission::OrderRead,
         Permission::OrderWrite,
         Permission::OrderOverride,
+        Permission::PricingRead,
+        Permission::PricingWrite,
     ];
 
     /// What the permission covers, in words.
@@ -94,6 +100,8 @@ impl Permission {
             Permission::OrderRead => "reading orders",
             Permission::OrderWrite => "taking and changing orders",
             Permission::OrderOverride => "releasing held orders",
+            Permission::PricingRead => "reading price options and allowed amounts",
+            Permission::PricingWrite => "configuring price options and fee schedules",
         }
     }
 }
@@ -133,6 +141,11 @@ const TABLE: &[(Permission, &[Role])] = {
         (Permission::OrderRead, &[Intake, Billing, Compliance]),
         (Permission::OrderWrite, &[Intake, Billing]),
         (Permission::OrderOverride, &[Intake, Billing]),
+        (
+            Permission::PricingRead,
+            &[Admin, Intake, Billing, Compliance],
+        ),
+        (Permission::PricingWrite, &[Admin, Billing]),
     ]
 };
 

@@ -73,6 +73,8 @@ entity_id!(
     OrderId,
     /// A stored document (order, notes, study, decision letter).
     DocumentId,
+    /// How a payer (or one of its plans) prices a HCPCS code: kind and month bands.
+    PriceOptionId,
 );
 
 #[cfg(test)]

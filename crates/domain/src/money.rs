@@ -155,7 +155,10 @@ mod tests {
             "1e3",
             "92233720368547758.08",
         ] {
-            assert!(Money::parse_dollars(bad).is_err(), "{bad:?} should be refused");
+            assert!(
+                Money::parse_dollars(bad).is_err(),
+                "{bad:?} should be refused"
+            );
         }
     }
 

@@ -9,6 +9,7 @@ pub mod entity;
 pub mod migration;
 pub mod orders;
 pub mod patients;
+pub mod pricing;
 pub mod prior_auth;
 #[cfg(any(test, feature = "test-support"))]
 pub mod testing;

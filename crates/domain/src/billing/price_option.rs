@@ -425,7 +425,10 @@ mod tests {
         assert!(validate(&capped, "E0601", day()).is_ok());
         assert_eq!(capped.band_for_month(2).unwrap().amount.cents(), 10_000);
         assert_eq!(capped.band_for_month(13).unwrap().amount.cents(), 7_500);
-        assert!(capped.band_for_month(14).is_none(), "nothing is paid past the cap");
+        assert!(
+            capped.band_for_month(14).is_none(),
+            "nothing is paid past the cap"
+        );
 
         let gap = PriceOption {
             bands: vec![band(1, Some(3), &["RR"], 1), band(5, None, &["RR"], 1)],
@@ -453,10 +456,7 @@ mod tests {
             validate(&five, "E0601", day()).unwrap_err().field,
             "bands[0].modifiers"
         );
-        assert_eq!(
-            validate(&five, "E06", day()).unwrap_err().field,
-            "hcpcs"
-        );
+        assert_eq!(validate(&five, "E06", day()).unwrap_err().field, "hcpcs");
         let purchase = PriceOption {
             kind: PriceKind::Purchase,
             cap_months: None,

@@ -10,6 +10,7 @@ mod m0002_catalog;
 mod m0003_orders;
 mod m0004_order_documents;
 mod m0005_prior_authorizations;
+mod m0007_pricing;
 
 /// Every migration, oldest first.
 pub struct Migrator;
@@ -23,6 +24,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0003_orders::Migration),
             Box::new(m0004_order_documents::Migration),
             Box::new(m0005_prior_authorizations::Migration),
+            Box::new(m0007_pricing::Migration),
         ]
     }
 }
