@@ -89,6 +89,9 @@ enum Command {
     },
 }
 
+// The variants are the subcommands' names (`import-hcpcs`, `import-fee-schedule` …), which
+// operators type; they share "import" because that is what each does.
+#[allow(clippy::enum_variant_names)]
 #[derive(Subcommand)]
 enum CatalogCommand {
     /// Loads a CMS HCPCS Level II file (the fixed-width annual text file or its CSV layout):

@@ -37,7 +37,7 @@ fn route(
 fn page_routes(h: &Harness) -> Vec<Route> {
     use Permission::*;
     let (p, c, pr, s, d) = (h.patient, h.coverage, h.prescriber, h.source, h.product);
-    let (o, doc) = (h.order, h.document);
+    let (o, doc, po) = (h.order, h.document, h.price_option);
     vec![
         route("GET", "/".into(), None, ""),
         route("GET", "/healthz".into(), None, ""),
@@ -226,13 +226,46 @@ fn page_routes(h: &Harness) -> Vec<Route> {
             Some(CoverageWrite),
             "checked_on=",
         ),
+        route("GET", "/pricing".into(), Some(PricingRead), ""),
+        route(
+            "GET",
+            format!("/pricing?payer_id={}&hcpcs=E0260", h.payer),
+            Some(PricingRead),
+            "",
+        ),
+        route("GET", "/pricing/allowed".into(), Some(PricingRead), ""),
+        route(
+            "GET",
+            format!("/pricing/allowed?payer_id={}&hcpcs=E0260&state=OH", h.payer),
+            Some(PricingRead),
+            "",
+        ),
+        route("GET", "/pricing/options/new".into(), Some(PricingWrite), ""),
+        route(
+            "POST",
+            "/pricing/options".into(),
+            Some(PricingWrite),
+            "payer_id=",
+        ),
+        route(
+            "GET",
+            format!("/pricing/options/{po}/edit"),
+            Some(PricingWrite),
+            "",
+        ),
+        route(
+            "POST",
+            format!("/pricing/options/{po}"),
+            Some(PricingWrite),
+            "payer_id=",
+        ),
     ]
 }
 
 fn api_routes(h: &Harness) -> Vec<Route> {
     use Permission::*;
     let (p, c, pr, s, d) = (h.patient, h.coverage, h.prescriber, h.source, h.product);
-    let (o, doc) = (h.order, h.document);
+    let (o, doc, po) = (h.order, h.document, h.price_option);
     vec![
         route("GET", "/api/v1/openapi.json".into(), None, ""),
         route(
@@ -413,6 +446,57 @@ fn api_routes(h: &Harness) -> Vec<Route> {
             Some(CoverageWrite),
             "{}",
         ),
+        route(
+            "GET",
+            "/api/v1/price-options?hcpcs=E0260".into(),
+            Some(PricingRead),
+            "",
+        ),
+        route(
+            "POST",
+            "/api/v1/price-options".into(),
+            Some(PricingWrite),
+            "{}",
+        ),
+        route(
+            "GET",
+            format!("/api/v1/price-options/{po}"),
+            Some(PricingRead),
+            "",
+        ),
+        route(
+            "PUT",
+            format!("/api/v1/price-options/{po}"),
+            Some(PricingWrite),
+            "{}",
+        ),
+        route(
+            "GET",
+            format!(
+                "/api/v1/allowed-amount?payer_id={}&hcpcs=E0260&state=OH",
+                h.payer
+            ),
+            Some(PricingRead),
+            "",
+        ),
+        route(
+            "GET",
+            "/api/v1/fee-schedules/imports".into(),
+            Some(PricingRead),
+            "",
+        ),
+        route(
+            "POST",
+            "/api/v1/fee-schedules/imports?name=x.csv".into(),
+            Some(PricingWrite),
+            "not a fee schedule",
+        ),
+        route(
+            "POST",
+            "/api/v1/rural-zips/imports?name=x.csv".into(),
+            Some(PricingWrite),
+            "zip\n45701\n",
+        ),
     ]
 }
 
@@ -507,6 +591,7 @@ async fn the_openapi_document_lists_exactly_the_tested_api_routes() {
                 h.product.to_string(),
                 h.order.to_string(),
                 h.document.to_string(),
+                h.price_option.to_string(),
             ]
             .iter()
             .fold(path, |p, id| p.replace(id.as_str(), "{id}"))

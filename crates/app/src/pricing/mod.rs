@@ -53,7 +53,7 @@ pub struct PriceOptionView {
 }
 
 /// The name a kind is stored and sent under (`capped_rental` …), as the engine's JSON spells it.
-pub(crate) fn kind_name(kind: PriceKind) -> &'static str {
+pub fn kind_name(kind: PriceKind) -> &'static str {
     match kind {
         PriceKind::Purchase => "purchase",
         PriceKind::Rental => "rental",

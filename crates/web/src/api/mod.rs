@@ -8,6 +8,7 @@ mod catalog;
 mod directory;
 mod orders;
 mod patients;
+mod pricing;
 
 use axum::extract::rejection::JsonRejection;
 use axum::extract::{FromRequest, Request};
@@ -32,6 +33,7 @@ pub(crate) fn routes() -> Router<AppState> {
         .merge(billing::routes())
         .merge(catalog::routes())
         .merge(orders::routes())
+        .merge(pricing::routes())
         .fallback(|| async {
             json_error(
                 StatusCode::NOT_FOUND,
@@ -155,7 +157,7 @@ impl Modify for BearerAuth {
 
 #[derive(OpenApi)]
 #[openapi(
-    info(title = "Durable API", description = "Patients, coverages, prescribers, referral sources, payers, the HCPCS catalog and products, orders with their documents and eligibility results, and the audit trail of a DME supplier."),
+    info(title = "Durable API", description = "Patients, coverages, prescribers, referral sources, payers, the HCPCS catalog and products, pricing (price options, the DMEPOS fee schedule, allowed amounts), orders with their documents and eligibility results, and the audit trail of a DME supplier."),
     paths(
         patients::list, patients::create, patients::show, patients::update,
         patients::list_coverages, patients::add_coverage, patients::show_coverage, patients::update_coverage,
@@ -168,6 +170,8 @@ impl Modify for BearerAuth {
         catalog::list_products, catalog::create_product, catalog::show_product, catalog::update_product,
         orders::queue, orders::place, orders::show, orders::update, orders::override_hold, orders::cancel,
         orders::upload, orders::document, orders::mark, orders::eligibility, orders::record_eligibility,
+        pricing::list, pricing::create, pricing::show, pricing::update, pricing::allowed,
+        pricing::import_fee_schedule, pricing::imports, pricing::import_rural_zips,
     ),
     components(schemas(ErrorBody)),
     modifiers(&BearerAuth),

@@ -10,6 +10,7 @@ mod directory;
 mod home;
 mod orders;
 mod patients;
+mod pricing;
 
 use askama::Template;
 use axum::Router;
@@ -35,6 +36,7 @@ pub(crate) fn routes() -> Router<AppState> {
         .merge(audit::routes())
         .merge(billing::routes())
         .merge(catalog::routes())
+        .merge(pricing::routes())
         .merge(orders::routes())
         .fallback(|| async { (StatusCode::NOT_FOUND, Html("<!doctype html><title>Not found</title><p>There is no such page. <a href=\"/\">Home</a></p>")) })
 }
@@ -82,7 +84,7 @@ pub(crate) struct Layout {
 impl Layout {
     /// The layout for a logged-in page; `section` marks the current navigation item.
     pub(crate) fn new(page: &PageActor, title: impl Into<String>, section: &str) -> Layout {
-        let items: [(&'static str, &'static str, Option<Permission>); 9] = [
+        let items: [(&'static str, &'static str, Option<Permission>); 10] = [
             ("/", "Home", None),
             ("/patients", "Patients", Some(Permission::PatientRead)),
             ("/orders", "Orders", Some(Permission::OrderRead)),
@@ -98,6 +100,7 @@ impl Layout {
             ),
             ("/products", "Products", Some(Permission::CatalogRead)),
             ("/catalog/hcpcs", "HCPCS", Some(Permission::CatalogRead)),
+            ("/pricing", "Pricing", Some(Permission::PricingRead)),
             (
                 "/billing/simulate",
                 "Rental simulator",
@@ -190,4 +193,9 @@ pub(crate) fn field_error<'a>(
     field: &str,
 ) -> &'a str {
     errors.for_field(field).unwrap_or("")
+}
+
+/// A price option's kind as the forms and the API write it (`capped_rental` …).
+pub(crate) fn pricing_kind(kind: &durable_domain::billing::PriceKind) -> &'static str {
+    durable_app::pricing::kind_name(*kind)
 }
