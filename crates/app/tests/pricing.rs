@@ -452,3 +452,103 @@ async fn price_options_follow_the_engine_rules_and_plans_override_payers() {
         db.finish().await;
     }
 }
+
+/// A synthetic fee schedule in the CMS layout: `rows` code and modifier combinations (catalog
+/// codes × NU, RR, UE, KF, none) with a non-rural and a rural column for each of `states`.
+fn synthetic_fee_schedule(
+    codes: &[String],
+    rows: usize,
+    states: &[&str],
+    cents_offset: i64,
+) -> Vec<u8> {
+    let mut out = String::from("Synthetic DMEPOS fee schedule,\nInvented amounts\n,\n,\n,\n,\n");
+    out.push_str("HCPCS,Mod,Mod2,JURIS,CATG,Ceiling,Floor");
+    for state in states {
+        out.push_str(&format!(",{state} (NR),{state} (R)"));
+    }
+    out.push_str(",Description\n");
+    let mut written = 0;
+    'outer: for modifier in ["NU", "RR", "UE", "KF", ""] {
+        for (i, code) in codes.iter().enumerate() {
+            if written == rows {
+                break 'outer;
+            }
+            out.push_str(&format!("{code},{modifier},,D,CR,100.00,10.00"));
+            for (s, _) in states.iter().enumerate() {
+                let cents = 1_000 + (i as i64 * 7 + s as i64 * 13) % 90_000 + cents_offset;
+                out.push_str(&format!(
+                    ",{}.{:02},{}.{:02}",
+                    cents / 100,
+                    cents % 100,
+                    (cents + 50) / 100,
+                    (cents + 50) % 100
+                ));
+            }
+            out.push_str(",Synthetic\n");
+            written += 1;
+        }
+    }
+    assert_eq!(written, rows, "enough catalog codes");
+    out.into_bytes()
+}
+
+/// Times importing a 10,000-row fee schedule, then the same file again and a changed one, on
+/// every backend. Slow on purpose, so run it by name:
+/// `cargo test -p durable-app --test pricing large_fee_schedule -- --ignored --nocapture`.
+#[tokio::test]
+#[ignore = "a timing run; see docs/benchmarks.md"]
+async fn large_fee_schedule_import_timing() {
+    const ROWS: usize = 10_000;
+    // 10 states by default; DURABLE_FEE_STATES=56 gives every column of a real CMS file.
+    let count = std::env::var("DURABLE_FEE_STATES")
+        .ok()
+        .and_then(|n| n.parse::<usize>().ok())
+        .unwrap_or(10);
+    let states: Vec<&str> = durable_domain::codes::US_STATES
+        .iter()
+        .take(count)
+        .copied()
+        .collect();
+    for db in every_backend().await {
+        let app = app_on(&db);
+        setup(&app).await;
+        let billing = actor(Role::Billing);
+        let mut codes: Vec<String> = durable_store::catalog::all_hcpcs_codes(app.store.conn())
+            .await
+            .unwrap()
+            .into_iter()
+            .filter(|c| c.kind == "procedure")
+            .map(|c| c.code)
+            .collect();
+        codes.sort();
+        let file = synthetic_fee_schedule(&codes, ROWS, &states, 0);
+        let changed = synthetic_fee_schedule(&codes, ROWS, &states, 1);
+        let amounts = ROWS * states.len() * 2;
+        for (label, bytes) in [
+            ("first", &file),
+            ("same again", &file),
+            ("every amount changed", &changed),
+        ] {
+            let started = std::time::Instant::now();
+            let summary = pricing::import_fee_schedule(
+                &app,
+                &billing,
+                "synthetic.csv",
+                bytes,
+                Some("2026-01-01"),
+            )
+            .await
+            .unwrap();
+            println!(
+                "{}: {ROWS} rows × {} states = {amounts} amounts, {label}: {:?} (added {}, changed {}, unchanged {})",
+                db.label(),
+                states.len(),
+                started.elapsed(),
+                summary.added,
+                summary.changed,
+                summary.unchanged
+            );
+        }
+        db.finish().await;
+    }
+}
