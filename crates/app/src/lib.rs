@@ -16,6 +16,7 @@ pub mod inventory;
 pub mod orders;
 pub mod patients;
 pub mod permissions;
+pub mod pricing;
 pub mod prior_auth;
 
 use durable_domain::clock::Clock;

@@ -56,11 +56,15 @@ pub enum Permission {
     RecallRead,
     /// Open recall campaigns (quarantining units in stock) and record follow-up.
     RecallManage,
+    /// Read price options, fee schedule amounts and allowed amounts (no patient data).
+    PricingRead,
+    /// Configure price options and import fee schedules and rural ZIP codes.
+    PricingWrite,
 }
 
 impl Permission {
     /// Every permission, for the matrix test and the documentation.
-    pub const ALL: [Permission; 24] = [
+    pub const ALL: [Permission; 26] = [
         Permission::PatientRead,
         Permission::PatientWrite,
         Permission::ClinicalRead,
@@ -85,6 +89,8 @@ impl Permission {
         Permission::PurchasingWrite,
         Permission::RecallRead,
         Permission::RecallManage,
+        Permission::PricingRead,
+        Permission::PricingWrite,
     ];
 
     /// What the permission covers, in words.
@@ -114,6 +120,8 @@ impl Permission {
             Permission::PurchasingWrite => "purchasing and receiving",
             Permission::RecallRead => "reading recalls",
             Permission::RecallManage => "running recalls",
+            Permission::PricingRead => "reading price options and allowed amounts",
+            Permission::PricingWrite => "configuring price options and fee schedules",
         }
     }
 }
@@ -161,6 +169,11 @@ const TABLE: &[(Permission, &[Role])] = {
         (Permission::PurchasingWrite, &[Admin]),
         (Permission::RecallRead, &[Admin, Intake, Compliance]),
         (Permission::RecallManage, &[Admin, Compliance]),
+        (
+            Permission::PricingRead,
+            &[Admin, Intake, Billing, Compliance],
+        ),
+        (Permission::PricingWrite, &[Admin, Billing]),
     ]
 };
 

@@ -194,6 +194,23 @@ async fn demo_fills_an_empty_database_with_valid_data_on_every_backend() {
             }
         }
 
+        // Pricing: the commercial payers and Medicaid have price options (one PPO overrides
+        // its payer's CPAP rental), and Medicare's fee schedule is marked as fictional.
+        let options = durable_app::pricing::price_options(&app, &intake_actor, None, None)
+            .await
+            .unwrap();
+        assert_eq!(options.len(), 3 * 4 + 1, "{label}");
+        assert_eq!(
+            options.iter().filter(|o| o.plan_id.is_some()).count(),
+            1,
+            "{label}"
+        );
+        let imports = durable_app::pricing::fee_schedule_imports(&app, &intake_actor)
+            .await
+            .unwrap();
+        assert!(imports[0].file_name.contains("fictional"), "{label}");
+        assert!(imports[0].summary.unknown_codes.is_empty(), "{label}");
+
         let again = demo::load(&app, &Actor::operator(), 60).await;
         assert!(
             matches!(again, Err(AppError::Conflict(_))),

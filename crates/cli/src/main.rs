@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
-use durable_app::{Actor, App, AppError, audit, auth, catalog, demo};
+use durable_app::{Actor, App, AppError, audit, auth, catalog, demo, pricing};
 use durable_domain::clock::Clock;
 use durable_domain::ids::ApiTokenId;
 use durable_domain::role::Role;
@@ -89,11 +89,34 @@ enum Command {
     },
 }
 
+// The variants are the subcommands' names (`import-hcpcs`, `import-fee-schedule` …), which
+// operators type; they share "import" because that is what each does.
+#[allow(clippy::enum_variant_names)]
 #[derive(Subcommand)]
 enum CatalogCommand {
     /// Loads a CMS HCPCS Level II file (the fixed-width annual text file or its CSV layout):
     /// adds new codes, updates changed ones in place keeping what they were, leaves the rest.
     ImportHcpcs {
+        /// The file.
+        file: PathBuf,
+        #[command(flatten)]
+        data: DataArgs,
+    },
+    /// Loads a CMS DMEPOS fee schedule CSV for one effective date: the same file again changes
+    /// nothing; a newer file replaces the amounts it changes (the old ones are kept); codes not
+    /// in the HCPCS catalog are reported and left out.
+    ImportFeeSchedule {
+        /// The file.
+        file: PathBuf,
+        /// The date the amounts take effect (YYYY-MM-DD); the current quarter's first day if absent.
+        #[arg(long)]
+        effective: Option<String>,
+        #[command(flatten)]
+        data: DataArgs,
+    },
+    /// Replaces the list of ZIP codes priced as rural (CSV with a `zip` column and an optional
+    /// `rural` Y/N column). Durable ships no such list; ZIPs not on it are priced as non-rural.
+    ImportRuralZips {
         /// The file.
         file: PathBuf,
         #[command(flatten)]
@@ -365,25 +388,7 @@ async fn run(command: Command) -> Result<ExitCode, String> {
             println!("{}", simulate::run(&file, through.as_deref(), json)?);
             Ok(ExitCode::SUCCESS)
         }
-        Command::Catalog {
-            command: CatalogCommand::ImportHcpcs { file, data },
-        } => {
-            let bytes =
-                std::fs::read(&file).map_err(|e| format!("cannot read {}: {e}", file.display()))?;
-            let app = data.open().await?;
-            let name = file.file_name().map_or_else(
-                || file.display().to_string(),
-                |n| n.to_string_lossy().into_owned(),
-            );
-            let summary = catalog::import_hcpcs(&app, &operator, &name, &bytes)
-                .await
-                .map_err(|e| describe(&e))?;
-            println!(
-                "Imported {name}: {} codes added, {} changed, {} unchanged.",
-                summary.added, summary.changed, summary.unchanged
-            );
-            Ok(ExitCode::SUCCESS)
-        }
+        Command::Catalog { command } => catalog_command(command, &operator).await,
         Command::Audit {
             command: AuditCommand::Verify { data },
         } => {
@@ -409,4 +414,74 @@ async fn run(command: Command) -> Result<ExitCode, String> {
             }
         }
     }
+}
+
+/// The file's name as recorded in import histories.
+fn file_name(file: &Path) -> String {
+    file.file_name().map_or_else(
+        || file.display().to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    )
+}
+
+fn read(file: &Path) -> Result<Vec<u8>, String> {
+    std::fs::read(file).map_err(|e| format!("cannot read {}: {e}", file.display()))
+}
+
+async fn catalog_command(command: CatalogCommand, operator: &Actor) -> Result<ExitCode, String> {
+    match command {
+        CatalogCommand::ImportHcpcs { file, data } => {
+            let bytes = read(&file)?;
+            let app = data.open().await?;
+            let name = file_name(&file);
+            let summary = catalog::import_hcpcs(&app, operator, &name, &bytes)
+                .await
+                .map_err(|e| describe(&e))?;
+            println!(
+                "Imported {name}: {} codes added, {} changed, {} unchanged.",
+                summary.added, summary.changed, summary.unchanged
+            );
+        }
+        CatalogCommand::ImportFeeSchedule {
+            file,
+            effective,
+            data,
+        } => {
+            let bytes = read(&file)?;
+            let app = data.open().await?;
+            let name = file_name(&file);
+            let summary =
+                pricing::import_fee_schedule(&app, operator, &name, &bytes, effective.as_deref())
+                    .await
+                    .map_err(|e| describe(&e))?;
+            println!(
+                "Imported {name} effective {}: {} rows; {} amounts added, {} changed, {} removed, {} unchanged.",
+                summary.effective,
+                summary.rows,
+                summary.added,
+                summary.changed,
+                summary.removed,
+                summary.unchanged
+            );
+            if !summary.unknown_codes.is_empty() {
+                println!(
+                    "Not imported, not in the HCPCS catalog ({}): {}",
+                    summary.unknown_codes.len(),
+                    summary.unknown_codes.join(", ")
+                );
+            }
+        }
+        CatalogCommand::ImportRuralZips { file, data } => {
+            let bytes = read(&file)?;
+            let app = data.open().await?;
+            let summary = pricing::import_rural_zips(&app, operator, &file_name(&file), &bytes)
+                .await
+                .map_err(|e| describe(&e))?;
+            println!(
+                "{} ZIP codes are now priced as rural; every other ZIP as non-rural.",
+                summary.rural
+            );
+        }
+    }
+    Ok(ExitCode::SUCCESS)
 }

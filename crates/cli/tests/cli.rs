@@ -174,6 +174,87 @@ fn catalog_import_loads_the_full_cms_file_once() {
 }
 
 #[test]
+fn the_fee_schedule_imports_once_and_reports_unknown_codes() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path();
+    let fixture = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../domain/tests/fixtures/dmepos_fee_schedule.csv"
+    );
+    let args = [
+        "catalog",
+        "import-fee-schedule",
+        fixture,
+        "--effective",
+        "2026-01-01",
+    ];
+    let first = durable(data, &args, None);
+    assert!(
+        first.status.success(),
+        "{}",
+        String::from_utf8_lossy(&first.stderr)
+    );
+    assert!(
+        stdout(&first).contains(
+            "effective 2026-01-01: 8 rows; 47 amounts added, 0 changed, 0 removed, 0 unchanged"
+        ),
+        "{}",
+        stdout(&first)
+    );
+    let again = durable(data, &args, None);
+    assert!(
+        stdout(&again).contains("0 amounts added, 0 changed, 0 removed, 47 unchanged"),
+        "{}",
+        stdout(&again)
+    );
+    let unknown = dir.path().join("unknown.csv");
+    let text = std::fs::read_to_string(fixture).unwrap()
+        + "K1234,,,D,SU,1.00,1.00,1.00,1.00,1.00,1.00,1.00,1.00,Not in the catalog\n";
+    std::fs::write(&unknown, text).unwrap();
+    let reported = durable(
+        data,
+        &[
+            "catalog",
+            "import-fee-schedule",
+            unknown.to_str().unwrap(),
+            "--effective",
+            "2026-01-01",
+        ],
+        None,
+    );
+    assert!(
+        stdout(&reported).contains("not in the HCPCS catalog (1): K1234"),
+        "{}",
+        stdout(&reported)
+    );
+    let bad = durable(
+        data,
+        &[
+            "catalog",
+            "import-fee-schedule",
+            fixture,
+            "--effective",
+            "January",
+        ],
+        None,
+    );
+    assert!(!bad.status.success());
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("effective"));
+    let zips = dir.path().join("rural.csv");
+    std::fs::write(&zips, "zip,rural\n45701,Y\n").unwrap();
+    let loaded = durable(
+        data,
+        &["catalog", "import-rural-zips", zips.to_str().unwrap()],
+        None,
+    );
+    assert!(
+        stdout(&loaded).contains("1 ZIP codes are now priced as rural"),
+        "{}",
+        stdout(&loaded)
+    );
+}
+
+#[test]
 fn operator_mistakes_get_clear_messages() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path();

@@ -83,6 +83,8 @@ entity_id!(
     PurchaseOrderId,
     /// A recall campaign.
     RecallId,
+    /// How a payer (or one of its plans) prices a HCPCS code: kind and month bands.
+    PriceOptionId,
 );
 
 #[cfg(test)]

@@ -28,31 +28,6 @@ impl Money {
         self.0
     }
 
-    /// Parses a non-negative amount typed in dollars (`425`, `425.5`, `$1,425.00`); more than two
-    /// decimals is refused rather than rounded, since a price is never a fraction of a cent.
-    pub fn parse_dollars(text: &str) -> Result<Money, crate::codes::CodeError> {
-        let bad =
-            || crate::codes::CodeError("Enter an amount in dollars and cents, like 425.00.".into());
-        let cleaned: String = text
-            .trim()
-            .trim_start_matches('$')
-            .chars()
-            .filter(|c| *c != ',')
-            .collect();
-        let (whole, fraction) = cleaned.split_once('.').unwrap_or((&cleaned, ""));
-        let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
-        if !digits(whole) || !(fraction.is_empty() || digits(fraction)) || fraction.len() > 2 {
-            return Err(bad());
-        }
-        let whole: i64 = whole.parse().map_err(|_| bad())?;
-        let cents: i64 = format!("{fraction:0<2}").parse().map_err(|_| bad())?;
-        whole
-            .checked_mul(100)
-            .and_then(|c| c.checked_add(cents))
-            .map(Money)
-            .ok_or_else(bad)
-    }
-
     /// The sum, or `None` if it would overflow.
     pub fn checked_add(self, other: Money) -> Option<Money> {
         self.0.checked_add(other.0).map(Money)
@@ -88,6 +63,40 @@ impl Money {
     pub const fn is_negative(self) -> bool {
         self.0 < 0
     }
+
+    /// Reads a dollar amount such as `1234.56`, `$1,234.5` or `.47` exactly into cents (never via
+    /// a float); blank is `None`. More than two decimals are refused unless the extra ones are
+    /// zero, and so are signs: fee schedules and price lists hold no negative amounts.
+    pub fn parse_dollars(text: &str) -> Result<Option<Money>, String> {
+        let text = text.trim();
+        if text.is_empty() {
+            return Ok(None);
+        }
+        let refuse = || format!("{text:?} is not an amount in dollars and cents.");
+        let digits = text.strip_prefix('$').unwrap_or(text);
+        let (whole, fraction) = digits.split_once('.').unwrap_or((digits, ""));
+        let whole: String = whole.chars().filter(|&c| c != ',').collect();
+        if (whole.is_empty() && fraction.is_empty())
+            || !whole.bytes().all(|b| b.is_ascii_digit())
+            || !fraction.bytes().all(|b| b.is_ascii_digit())
+            || fraction.bytes().skip(2).any(|b| b != b'0')
+        {
+            return Err(refuse());
+        }
+        let mut cents: i64 = 0;
+        let fraction = fraction.as_bytes();
+        let cent_digits = [fraction.first().copied(), fraction.get(1).copied()];
+        for digit in whole
+            .bytes()
+            .chain(cent_digits.into_iter().map(|d| d.unwrap_or(b'0')))
+        {
+            cents = cents
+                .checked_mul(10)
+                .and_then(|c| c.checked_add(i64::from(digit - b'0')))
+                .ok_or_else(refuse)?;
+        }
+        Ok(Some(Money(cents)))
+    }
 }
 
 impl fmt::Display for Money {
@@ -115,10 +124,12 @@ mod tests {
 
     #[test]
     fn dollars_parse_to_cents_exactly() {
-        assert_eq!(Money::parse_dollars("425").unwrap().cents(), 42_500);
-        assert_eq!(Money::parse_dollars("$1,425.5").unwrap().cents(), 142_550);
-        assert_eq!(Money::parse_dollars("0.07").unwrap().cents(), 7);
-        for bad in ["", "-1", "1.234", "abc", "."] {
+        let cents = |text: &str| Money::parse_dollars(text).unwrap().map(Money::cents);
+        assert_eq!(cents("425"), Some(42_500));
+        assert_eq!(cents("$1,425.5"), Some(142_550));
+        assert_eq!(cents("0.07"), Some(7));
+        assert_eq!(cents(""), None);
+        for bad in ["-1", "1.234", "abc", "."] {
             assert!(Money::parse_dollars(bad).is_err(), "{bad}");
         }
     }
@@ -134,6 +145,33 @@ mod tests {
             Money::from_cents(i64::MIN).to_string(),
             "-$92,233,720,368,547,758.08"
         );
+    }
+
+    #[test]
+    fn money_is_read_exactly() {
+        let cents = |text: &str| Money::parse_dollars(text).unwrap().map(Money::cents);
+        assert_eq!(cents("1234.56"), Some(123_456));
+        assert_eq!(cents("$1,234.5"), Some(123_450));
+        assert_eq!(cents(".47"), Some(47));
+        assert_eq!(cents("12"), Some(1_200));
+        assert_eq!(cents("0.10"), Some(10));
+        assert_eq!(cents("19.990"), Some(1_999));
+        assert_eq!(cents(" "), None);
+        for bad in [
+            "1.234",
+            "-5.00",
+            "abc",
+            ".",
+            "$",
+            "1.2.3",
+            "1e3",
+            "92233720368547758.08",
+        ] {
+            assert!(
+                Money::parse_dollars(bad).is_err(),
+                "{bad:?} should be refused"
+            );
+        }
     }
 
     #[test]

@@ -10,6 +10,7 @@ pub mod inventory;
 pub mod migration;
 pub mod orders;
 pub mod patients;
+pub mod pricing;
 pub mod prior_auth;
 pub mod purchasing;
 pub mod recalls;

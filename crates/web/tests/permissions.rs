@@ -39,6 +39,7 @@ fn page_routes(h: &Harness) -> Vec<Route> {
     let (p, c, pr, s, d) = (h.patient, h.coverage, h.prescriber, h.source, h.product);
     let (o, doc, pa) = (h.order, h.document, h.prior_auth);
     let (l, a, po, r) = (h.location, h.asset, h.purchase_order, h.recall);
+    let popt = h.price_option;
     vec![
         route("GET", "/".into(), None, ""),
         route("GET", "/healthz".into(), None, ""),
@@ -304,6 +305,39 @@ fn page_routes(h: &Harness) -> Vec<Route> {
             Some(RecallManage),
             "status=",
         ),
+        route("GET", "/pricing".into(), Some(PricingRead), ""),
+        route(
+            "GET",
+            format!("/pricing?payer_id={}&hcpcs=E0260", h.payer),
+            Some(PricingRead),
+            "",
+        ),
+        route("GET", "/pricing/allowed".into(), Some(PricingRead), ""),
+        route(
+            "GET",
+            format!("/pricing/allowed?payer_id={}&hcpcs=E0260&state=OH", h.payer),
+            Some(PricingRead),
+            "",
+        ),
+        route("GET", "/pricing/options/new".into(), Some(PricingWrite), ""),
+        route(
+            "POST",
+            "/pricing/options".into(),
+            Some(PricingWrite),
+            "payer_id=",
+        ),
+        route(
+            "GET",
+            format!("/pricing/options/{popt}/edit"),
+            Some(PricingWrite),
+            "",
+        ),
+        route(
+            "POST",
+            format!("/pricing/options/{popt}"),
+            Some(PricingWrite),
+            "payer_id=",
+        ),
     ]
 }
 
@@ -312,6 +346,7 @@ fn api_routes(h: &Harness) -> Vec<Route> {
     let (p, c, pr, s, d) = (h.patient, h.coverage, h.prescriber, h.source, h.product);
     let (o, doc, pa) = (h.order, h.document, h.prior_auth);
     let (l, a, po, r) = (h.location, h.asset, h.purchase_order, h.recall);
+    let popt = h.price_option;
     vec![
         route("GET", "/api/v1/openapi.json".into(), None, ""),
         route(
@@ -596,6 +631,57 @@ fn api_routes(h: &Harness) -> Vec<Route> {
             Some(PatientRead),
             "",
         ),
+        route(
+            "GET",
+            "/api/v1/price-options?hcpcs=E0260".into(),
+            Some(PricingRead),
+            "",
+        ),
+        route(
+            "POST",
+            "/api/v1/price-options".into(),
+            Some(PricingWrite),
+            "{}",
+        ),
+        route(
+            "GET",
+            format!("/api/v1/price-options/{popt}"),
+            Some(PricingRead),
+            "",
+        ),
+        route(
+            "PUT",
+            format!("/api/v1/price-options/{popt}"),
+            Some(PricingWrite),
+            "{}",
+        ),
+        route(
+            "GET",
+            format!(
+                "/api/v1/allowed-amount?payer_id={}&hcpcs=E0260&state=OH",
+                h.payer
+            ),
+            Some(PricingRead),
+            "",
+        ),
+        route(
+            "GET",
+            "/api/v1/fee-schedules/imports".into(),
+            Some(PricingRead),
+            "",
+        ),
+        route(
+            "POST",
+            "/api/v1/fee-schedules/imports?name=x.csv".into(),
+            Some(PricingWrite),
+            "not a fee schedule",
+        ),
+        route(
+            "POST",
+            "/api/v1/rural-zips/imports?name=x.csv".into(),
+            Some(PricingWrite),
+            "zip\n45701\n",
+        ),
     ]
 }
 
@@ -691,6 +777,7 @@ async fn the_openapi_document_lists_exactly_the_tested_api_routes() {
                 h.order.to_string(),
                 h.document.to_string(),
                 h.prior_auth.to_string(),
+                h.price_option.to_string(),
                 h.location.to_string(),
                 h.asset.to_string(),
                 h.purchase_order.to_string(),

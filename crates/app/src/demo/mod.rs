@@ -41,6 +41,7 @@ use crate::{Actor, App, AppError, AppResult, Permission, catalog};
 
 mod orders;
 mod people;
+mod pricing;
 mod tables;
 
 use people::*;
@@ -155,6 +156,7 @@ pub async fn load(app: &App, actor: &Actor, scale: u32) -> AppResult<DemoSummary
     }
     catalog::ensure_bundled_hcpcs(app).await?;
     orders::load(app, summary.patients).await?;
+    pricing::load(app).await?;
     Ok(summary)
 }
 

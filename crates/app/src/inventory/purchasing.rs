@@ -163,11 +163,17 @@ fn parse_line(
             errors.add(&field("unit_cost_cents"), "A cost cannot be negative.");
             None
         }
-        (None, None | Some("")) => {
-            errors.add(&field("unit_cost"), "Enter the unit cost.");
-            None
-        }
-        (None, Some(text)) => errors.check(&field("unit_cost"), Money::parse_dollars(text)),
+        (None, text) => match Money::parse_dollars(text.unwrap_or("")) {
+            Ok(Some(cost)) => Some(cost),
+            Ok(None) => {
+                errors.add(&field("unit_cost"), "Enter the unit cost.");
+                None
+            }
+            Err(message) => {
+                errors.add(&field("unit_cost"), message);
+                None
+            }
+        },
     };
     Some((product?, quantity?, cost?))
 }

@@ -319,6 +319,31 @@ pub struct PriceOption {
     pub cap_months: Option<u32>,
 }
 
+impl PriceOption {
+    /// The band that bills rental month `month` (from 1); a purchase is billed once, from the
+    /// band holding month 1, whatever month is asked. `None` after `cap_months` (nothing more is
+    /// paid) or where no band holds the month (an option [`validate`](super::validate_price_option)
+    /// refused).
+    pub fn band_for_month(&self, month: u32) -> Option<&MonthBand> {
+        let month = if self.kind == PriceKind::Purchase {
+            1
+        } else {
+            month
+        };
+        if self.cap_months.is_some_and(|cap| month > cap) {
+            return None;
+        }
+        self.bands
+            .iter()
+            .find(|b| band_holds(b.from_month, b.to_month, month))
+    }
+}
+
+/// Whether rental month `month` lies in the band `from`–`to` (open-ended without `to`).
+pub(super) fn band_holds(from: u32, to: Option<u32>, month: u32) -> bool {
+    from <= month && to.is_none_or(|to| month <= to)
+}
+
 /// What kind of sale a price option describes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

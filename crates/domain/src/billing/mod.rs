@@ -36,4 +36,5 @@ pub use output::{
     SkipReason, SkippedMonth,
 };
 pub use pap::{Adherence, AdherenceWindow, PapReview, adherence};
+pub use price_option::validate as validate_price_option;
 pub use rules::Rule;

@@ -10,12 +10,13 @@
 
 use super::checks::{ClaimLine, check_line};
 use super::engine::{Month, month_rules, push};
-use super::input::{Event, MonthBand, PriceKind, RentalInput};
+use super::input::{Event, MonthBand, PriceKind, PriceOption, RentalInput, band_holds};
 use super::output::{InputError, Line, Modifier, Schedule, Severity};
 use super::plan::{MAX_MONTHS, Plan, check_hcpcs};
 use super::rules::{self, Rule};
 use crate::catalog::ModifierCode;
 use crate::money::Money;
+use time::Date;
 
 /// A claim line holds at most 4 modifiers (medicare-rules.md §2 placement; the 837P has 4 slots).
 const MAX_MODIFIERS: usize = 4;
@@ -30,7 +31,7 @@ pub(super) struct Band {
 
 impl Band {
     fn holds(&self, month: u32) -> bool {
-        self.from <= month && self.to.is_none_or(|to| month <= to)
+        band_holds(self.from, self.to, month)
     }
 }
 
@@ -40,9 +41,8 @@ pub(super) struct Priced {
     pub bands: Vec<Band>,
 }
 
-/// Checks a commercial or Medicaid input: no Medicare-only field, and a price option whose bands
-/// start at month 1, follow each other without gap or overlap, reach the cap (or end open), have
-/// amounts ≥ 0 and at most 4 well-formed modifiers that no blocking claim check refuses.
+/// Checks a commercial or Medicaid input: no Medicare-only field, and a price option that
+/// [`check_option`] accepts.
 pub(super) fn check(input: &RentalInput) -> Result<Priced, InputError> {
     check_hcpcs("item.hcpcs", &input.item.hcpcs)?;
     refuse_medicare_only(input)?;
@@ -52,23 +52,53 @@ pub(super) fn check(input: &RentalInput) -> Result<Priced, InputError> {
             "Commercial and Medicaid payers are billed from the price option configured for the payer and item: give its kind and month bands.",
         ));
     };
+    let bands = check_option(
+        option,
+        &input.item.hcpcs,
+        input.first_date_of_service,
+        "price_option.",
+    )?;
+    Ok(Priced {
+        plan: Plan::Priced {
+            kind: option.kind,
+            cap: option.cap_months,
+        },
+        bands,
+    })
+}
+
+/// Checks a price option on its own, as a supplier saves it for a payer and HCPCS code, by the
+/// same rules the engine applies when it bills from it; `on` is the date its claim lines are
+/// checked as of. Field names are relative to the option (`cap_months`, `bands[1].to_month`).
+pub fn validate(option: &PriceOption, hcpcs: &str, on: Date) -> Result<(), InputError> {
+    check_hcpcs("hcpcs", hcpcs)?;
+    check_option(option, hcpcs, on, "").map(|_| ())
+}
+
+/// A price option whose bands start at month 1, follow each other without gap or overlap, reach
+/// the cap (or end open), have amounts ≥ 0 and at most 4 well-formed modifiers that no blocking
+/// claim check refuses. `prefix` is put before every field name in an error.
+fn check_option(
+    option: &PriceOption,
+    hcpcs: &str,
+    from: Date,
+    prefix: &str,
+) -> Result<Vec<Band>, InputError> {
     let cap = option.cap_months;
+    let cap_field = format!("{prefix}cap_months");
     match (option.kind, cap) {
         (_, Some(0)) => {
-            return Err(InputError::new(
-                "price_option.cap_months",
-                "At least one month is paid.",
-            ));
+            return Err(InputError::new(cap_field, "At least one month is paid."));
         }
         (PriceKind::Purchase, Some(_)) => {
             return Err(InputError::new(
-                "price_option.cap_months",
+                cap_field,
                 "A purchase is billed once; leave cap_months out.",
             ));
         }
         (PriceKind::CappedRental, None) => {
             return Err(InputError::new(
-                "price_option.cap_months",
+                cap_field,
                 "A capped rental needs its cap: the last paid month, after which the beneficiary owns the item.",
             ));
         }
@@ -76,22 +106,28 @@ pub(super) fn check(input: &RentalInput) -> Result<Priced, InputError> {
     }
     if option.bands.is_empty() {
         return Err(InputError::new(
-            "price_option.bands",
+            format!("{prefix}bands"),
             "Give at least one month band, starting at month 1.",
         ));
     }
     if option.kind == PriceKind::Purchase && option.bands.len() > 1 {
         return Err(InputError::new(
-            "price_option.bands",
+            format!("{prefix}bands"),
             "A purchase is billed once: give one band, from month 1.",
         ));
     }
     // The last month any band can be billed for: the cap, else the schedule's horizon.
     let last_billable = cap.unwrap_or(MAX_MONTHS);
+    let line = LineContext {
+        hcpcs,
+        from,
+        purchase: option.kind == PriceKind::Purchase,
+        last_billable,
+    };
     let mut bands = Vec::with_capacity(option.bands.len());
     let mut expected_from = 1;
     for (index, band) in option.bands.iter().enumerate() {
-        let field = |name: &str| format!("price_option.bands[{index}].{name}");
+        let field = |name: &str| format!("{prefix}bands[{index}].{name}");
         if band.from_month != expected_from {
             return Err(InputError::new(
                 field("from_month"),
@@ -128,7 +164,7 @@ pub(super) fn check(input: &RentalInput) -> Result<Priced, InputError> {
         if band.amount.is_negative() {
             return Err(InputError::new(field("amount"), "Must not be negative."));
         }
-        let modifiers = modifiers(input, index, band, last_billable)?;
+        let modifiers = modifiers(&line, &field("modifiers"), band)?;
         bands.push(Band {
             from: band.from_month,
             to: band.to_month,
@@ -143,32 +179,32 @@ pub(super) fn check(input: &RentalInput) -> Result<Priced, InputError> {
         && to < last_billable
     {
         return Err(InputError::new(
-            format!("price_option.bands[{last}].to_month"),
+            format!("{prefix}bands[{last}].to_month"),
             format!(
                 "Month {} has no band: leave to_month out on the last band, or set cap_months to {to}.",
                 to.saturating_add(1)
             ),
         ));
     }
-    Ok(Priced {
-        plan: Plan::Priced {
-            kind: option.kind,
-            cap,
-        },
-        bands,
-    })
+    Ok(bands)
+}
+
+/// What the claim-line checks of a band's modifiers need to know about the option.
+struct LineContext<'a> {
+    hcpcs: &'a str,
+    from: Date,
+    purchase: bool,
+    last_billable: u32,
 }
 
 /// A band's modifiers: at most 4, each two letters or digits, none twice, and no combination the
 /// claim-line checks block (KX with GA/GY/GZ, GA with GZ, KH/KI/KJ outside their months) on the
 /// band's first or last billable month.
 fn modifiers(
-    input: &RentalInput,
-    index: usize,
+    context: &LineContext<'_>,
+    field: &str,
     band: &MonthBand,
-    last_billable: u32,
 ) -> Result<Vec<Modifier>, InputError> {
-    let field = format!("price_option.bands[{index}].modifiers");
     if band.modifiers.len() > MAX_MODIFIERS {
         return Err(InputError::new(
             field,
@@ -191,21 +227,20 @@ fn modifiers(
         }
         parsed.push(modifier);
     }
-    let purchase = input
-        .price_option
-        .as_ref()
-        .is_some_and(|o| o.kind == PriceKind::Purchase);
-    let last = band.to_month.unwrap_or(last_billable).min(last_billable);
-    let months = if purchase {
+    let last = band
+        .to_month
+        .unwrap_or(context.last_billable)
+        .min(context.last_billable);
+    let months = if context.purchase {
         [None, None]
     } else {
         [Some(band.from_month), Some(last.max(band.from_month))]
     };
     for rental_month in months {
         let line = ClaimLine {
-            hcpcs: input.item.hcpcs.clone(),
+            hcpcs: context.hcpcs.to_owned(),
             modifiers: parsed.iter().map(|m| m.code().to_owned()).collect(),
-            from: input.first_date_of_service,
+            from: context.from,
             rental_month,
         };
         if let Some(blocking) = check_line(&line)
@@ -356,4 +391,77 @@ pub(super) fn purchase(
             rules: vec![rules::PO_PURCHASE, rules::PO_BAND],
         },
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::billing::input::{MonthBand, PriceOption};
+
+    fn band(from: u32, to: Option<u32>, modifiers: &[&str], cents: i64) -> MonthBand {
+        MonthBand {
+            from_month: from,
+            to_month: to,
+            modifiers: modifiers.iter().map(|m| (*m).to_owned()).collect(),
+            amount: Money::from_cents(cents),
+        }
+    }
+
+    fn day() -> Date {
+        Date::from_calendar_date(2025, time::Month::March, 1).unwrap()
+    }
+
+    #[test]
+    fn a_standalone_option_is_checked_by_the_engine_rules_with_relative_fields() {
+        let capped = PriceOption {
+            kind: PriceKind::CappedRental,
+            cap_months: Some(13),
+            bands: vec![
+                band(1, Some(1), &["RR", "KH"], 10_000),
+                band(2, Some(3), &["RR", "KI"], 10_000),
+                band(4, Some(13), &["RR", "KJ"], 7_500),
+            ],
+        };
+        assert!(validate(&capped, "E0601", day()).is_ok());
+        assert_eq!(capped.band_for_month(2).unwrap().amount.cents(), 10_000);
+        assert_eq!(capped.band_for_month(13).unwrap().amount.cents(), 7_500);
+        assert!(
+            capped.band_for_month(14).is_none(),
+            "nothing is paid past the cap"
+        );
+
+        let gap = PriceOption {
+            bands: vec![band(1, Some(3), &["RR"], 1), band(5, None, &["RR"], 1)],
+            cap_months: None,
+            kind: PriceKind::Rental,
+        };
+        let err = validate(&gap, "E0601", day()).unwrap_err();
+        assert_eq!(err.field, "bands[1].from_month");
+
+        let negative = PriceOption {
+            kind: PriceKind::Purchase,
+            cap_months: None,
+            bands: vec![band(1, None, &["NU"], -1)],
+        };
+        assert_eq!(
+            validate(&negative, "E0601", day()).unwrap_err().field,
+            "bands[0].amount"
+        );
+        let five = PriceOption {
+            kind: PriceKind::Purchase,
+            cap_months: None,
+            bands: vec![band(1, None, &["NU", "KX", "LT", "RT", "59"], 1)],
+        };
+        assert_eq!(
+            validate(&five, "E0601", day()).unwrap_err().field,
+            "bands[0].modifiers"
+        );
+        assert_eq!(validate(&five, "E06", day()).unwrap_err().field, "hcpcs");
+        let purchase = PriceOption {
+            kind: PriceKind::Purchase,
+            cap_months: None,
+            bands: vec![band(1, None, &["NU"], 50_000)],
+        };
+        assert_eq!(purchase.band_for_month(7).unwrap().amount.cents(), 50_000);
+    }
 }

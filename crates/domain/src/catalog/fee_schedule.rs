@@ -209,7 +209,7 @@ fn fee_row(layout: &Layout, row: &csv::ByteRecord, line: u64) -> Result<FeeSched
             .transpose()
     };
     let money = |index: Option<usize>, name: &str| {
-        parse_money(&file::decode(cell(index))).map_err(|m| FileError::new(line, name, m))
+        Money::parse_dollars(&file::decode(cell(index))).map_err(|m| FileError::new(line, name, m))
     };
     let hcpcs = Hcpcs::parse(&file::decode(cell(Some(layout.hcpcs))))
         .map_err(|e| FileError::new(line, "HCPCS", e.0))?;
@@ -248,39 +248,6 @@ fn fee_row(layout: &Layout, row: &csv::ByteRecord, line: u64) -> Result<FeeSched
     })
 }
 
-/// Reads a dollar amount such as `1234.56`, `$1,234.5` or `.47` exactly into cents (never via
-/// a float); blank is `None`. More than two decimals are refused unless the extra ones are zero.
-fn parse_money(text: &str) -> Result<Option<Money>, String> {
-    let text = text.trim();
-    if text.is_empty() {
-        return Ok(None);
-    }
-    let refuse = || format!("{text:?} is not an amount in dollars and cents.");
-    let digits = text.strip_prefix('$').unwrap_or(text);
-    let (whole, fraction) = digits.split_once('.').unwrap_or((digits, ""));
-    let whole: String = whole.chars().filter(|&c| c != ',').collect();
-    if (whole.is_empty() && fraction.is_empty())
-        || !whole.bytes().all(|b| b.is_ascii_digit())
-        || !fraction.bytes().all(|b| b.is_ascii_digit())
-        || fraction.bytes().skip(2).any(|b| b != b'0')
-    {
-        return Err(refuse());
-    }
-    let mut cents: i64 = 0;
-    let fraction = fraction.as_bytes();
-    let cent_digits = [fraction.first().copied(), fraction.get(1).copied()];
-    for digit in whole
-        .bytes()
-        .chain(cent_digits.into_iter().map(|d| d.unwrap_or(b'0')))
-    {
-        cents = cents
-            .checked_mul(10)
-            .and_then(|c| c.checked_add(i64::from(digit - b'0')))
-            .ok_or_else(refuse)?;
-    }
-    Ok(Some(Money::from_cents(cents)))
-}
-
 fn csv_error(error: csv::Error) -> FileError {
     let line = error.position().map_or(0, csv::Position::line);
     FileError::new(line, "row", format!("This is not readable as CSV: {error}"))
@@ -289,30 +256,6 @@ fn csv_error(error: csv::Error) -> FileError {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn money_is_read_exactly() {
-        let cents = |text: &str| parse_money(text).unwrap().map(Money::cents);
-        assert_eq!(cents("1234.56"), Some(123_456));
-        assert_eq!(cents("$1,234.5"), Some(123_450));
-        assert_eq!(cents(".47"), Some(47));
-        assert_eq!(cents("12"), Some(1_200));
-        assert_eq!(cents("0.10"), Some(10));
-        assert_eq!(cents("19.990"), Some(1_999));
-        assert_eq!(cents(" "), None);
-        for bad in [
-            "1.234",
-            "-5.00",
-            "abc",
-            ".",
-            "$",
-            "1.2.3",
-            "1e3",
-            "92233720368547758.08",
-        ] {
-            assert!(parse_money(bad).is_err(), "{bad:?} should be refused");
-        }
-    }
 
     #[test]
     fn state_columns_are_recognised() {

@@ -11,6 +11,7 @@ mod m0003_orders;
 mod m0004_order_documents;
 mod m0005_prior_authorizations;
 mod m0006_inventory;
+mod m0007_pricing;
 
 /// Every migration, oldest first.
 pub struct Migrator;
@@ -25,6 +26,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0004_order_documents::Migration),
             Box::new(m0005_prior_authorizations::Migration),
             Box::new(m0006_inventory::Migration),
+            Box::new(m0007_pricing::Migration),
         ]
     }
 }

@@ -89,23 +89,28 @@ pub(super) async fn import_hcpcs(
     Query(params): Query<ImportParams>,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, ApiError> {
-    let body = match body {
+    let body = match file_body(body) {
         Ok(body) => body,
-        Err(rejection) => {
-            return Ok(json_error(
-                rejection.status(),
-                "payload_too_large",
-                format!(
-                    "The file is larger than {} MiB.",
-                    HCPCS_FILE_LIMIT / 1024 / 1024
-                ),
-                vec![],
-            ));
-        }
+        Err(response) => return Ok(*response),
     };
     let name = params.name.as_deref().unwrap_or("uploaded HCPCS file");
     let summary = catalog::import_hcpcs(&state.app, &actor, name, &body).await?;
     Ok(Json(summary).into_response())
+}
+
+/// A file sent as the raw request body, or the API's 413 when it is over the import limit.
+pub(super) fn file_body(body: Result<Bytes, BytesRejection>) -> Result<Bytes, Box<Response>> {
+    body.map_err(|rejection| {
+        Box::new(json_error(
+            rejection.status(),
+            "payload_too_large",
+            format!(
+                "The file is larger than {} MiB.",
+                HCPCS_FILE_LIMIT / 1024 / 1024
+            ),
+            vec![],
+        ))
+    })
 }
 
 /// A payment category choice.

@@ -9,6 +9,7 @@ mod directory;
 mod inventory;
 mod orders;
 mod patients;
+mod pricing;
 mod prior_auth;
 
 use axum::extract::rejection::JsonRejection;
@@ -36,6 +37,7 @@ pub(crate) fn routes() -> Router<AppState> {
         .merge(orders::routes())
         .merge(prior_auth::routes())
         .merge(inventory::routes())
+        .merge(pricing::routes())
         .fallback(|| async {
             json_error(
                 StatusCode::NOT_FOUND,
@@ -159,7 +161,7 @@ impl Modify for BearerAuth {
 
 #[derive(OpenApi)]
 #[openapi(
-    info(title = "Durable API", description = "Patients, coverages, prescribers, referral sources, payers, the HCPCS catalog and products, orders with their documents and eligibility results, inventory, purchasing and recalls, and the audit trail of a DME supplier."),
+    info(title = "Durable API", description = "Patients, coverages, prescribers, referral sources, payers, the HCPCS catalog and products, pricing (price options, the DMEPOS fee schedule, allowed amounts), orders with their documents and eligibility results, prior authorizations, inventory, purchasing and recalls, and the audit trail of a DME supplier."),
     paths(
         patients::list, patients::create, patients::show, patients::update,
         patients::list_coverages, patients::add_coverage, patients::show_coverage, patients::update_coverage,
@@ -180,6 +182,8 @@ impl Modify for BearerAuth {
         inventory::list_orders, inventory::place_order, inventory::show_order, inventory::receive,
         inventory::list_recalls, inventory::open_recall, inventory::show_recall, inventory::recall_progress,
         inventory::patient_assets,
+        pricing::list, pricing::create, pricing::show, pricing::update, pricing::allowed,
+        pricing::import_fee_schedule, pricing::imports, pricing::import_rural_zips,
     ),
     components(schemas(ErrorBody)),
     modifiers(&BearerAuth),

@@ -11,6 +11,7 @@ mod home;
 mod inventory;
 mod orders;
 mod patients;
+mod pricing;
 mod prior_auth;
 
 use askama::Template;
@@ -37,6 +38,7 @@ pub(crate) fn routes() -> Router<AppState> {
         .merge(audit::routes())
         .merge(billing::routes())
         .merge(catalog::routes())
+        .merge(pricing::routes())
         .merge(orders::routes())
         .merge(prior_auth::routes())
         .merge(inventory::routes())
@@ -86,7 +88,7 @@ pub(crate) struct Layout {
 impl Layout {
     /// The layout for a logged-in page; `section` marks the current navigation item.
     pub(crate) fn new(page: &PageActor, title: impl Into<String>, section: &str) -> Layout {
-        let items: [(&'static str, &'static str, Option<Permission>); 12] = [
+        let items: [(&'static str, &'static str, Option<Permission>); 13] = [
             ("/", "Home", None),
             ("/patients", "Patients", Some(Permission::PatientRead)),
             ("/orders", "Orders", Some(Permission::OrderRead)),
@@ -105,6 +107,7 @@ impl Layout {
             ("/recalls", "Recalls", Some(Permission::RecallRead)),
             ("/products", "Products", Some(Permission::CatalogRead)),
             ("/catalog/hcpcs", "HCPCS", Some(Permission::CatalogRead)),
+            ("/pricing", "Pricing", Some(Permission::PricingRead)),
             (
                 "/billing/simulate",
                 "Rental simulator",
@@ -197,4 +200,9 @@ pub(crate) fn field_error<'a>(
     field: &str,
 ) -> &'a str {
     errors.for_field(field).unwrap_or("")
+}
+
+/// A price option's kind as the forms and the API write it (`capped_rental` …).
+pub(crate) fn pricing_kind(kind: &durable_domain::billing::PriceKind) -> &'static str {
+    durable_app::pricing::kind_name(*kind)
 }

@@ -13,7 +13,7 @@ use durable_app::{Actor, App, auth, directory, patients};
 use durable_domain::clock::Clock;
 use durable_domain::ids::{
     AssetId, CoverageId, DocumentId, LocationId, OrderId, PatientId, PayerId, PlanId, PrescriberId,
-    PriorAuthId, ProductId, PurchaseOrderId, RecallId, ReferralSourceId,
+    PriceOptionId, PriorAuthId, ProductId, PurchaseOrderId, RecallId, ReferralSourceId,
 };
 use durable_domain::role::Role;
 use durable_store::directory::{Payer, Plan};
@@ -42,6 +42,9 @@ pub struct Harness {
     pub purchase_order: PurchaseOrderId,
     pub asset: AssetId,
     pub recall: RecallId,
+    pub price_option: PriceOptionId,
+    /// A commercial payer, whose purchase option for E0260 is `price_option`.
+    pub commercial: PayerId,
 }
 
 pub fn username(role: Role) -> &'static str {
@@ -82,16 +85,26 @@ pub async fn harness(db: TestDb) -> Harness {
     }
     let payer = PayerId::new();
     let plan = PlanId::new();
+    let commercial = PayerId::new();
     let tx = app.store.begin_write().await.unwrap();
     durable_store::directory::insert_payers(
         tx.conn(),
-        vec![Payer {
-            id: payer.as_uuid(),
-            name: "Medicare DME MAC Jurisdiction B".into(),
-            kind: "medicare".into(),
-            edi_payer_id: "17003".into(),
-            created_at: app.clock.now(),
-        }],
+        vec![
+            Payer {
+                id: payer.as_uuid(),
+                name: "Medicare DME MAC Jurisdiction B".into(),
+                kind: "medicare".into(),
+                edi_payer_id: "17003".into(),
+                created_at: app.clock.now(),
+            },
+            Payer {
+                id: commercial.as_uuid(),
+                name: "Lakeshore Health Plan".into(),
+                kind: "commercial".into(),
+                edi_payer_id: "LKSHP".into(),
+                created_at: app.clock.now(),
+            },
+        ],
         vec![Plan {
             id: plan.as_uuid(),
             payer_id: payer.as_uuid(),
@@ -221,6 +234,24 @@ pub async fn harness(db: TestDb) -> Harness {
     )
     .await
     .unwrap();
+    let price_option = durable_app::pricing::create_price_option(
+        &app,
+        &operator,
+        &durable_app::pricing::PriceOptionForm {
+            payer_id: commercial.to_string(),
+            hcpcs: "E0260".into(),
+            kind: "purchase".into(),
+            bands: vec![durable_app::pricing::BandForm {
+                from_month: "1".into(),
+                modifiers: "NU".into(),
+                amount: "1450.00".into(),
+                ..Default::default()
+            }],
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
     let (location, purchase_order, asset, recall) = inventory(&app, product).await;
     let router = durable_web::router(app.clone(), durable_web::WebConfig::default());
     Harness {
@@ -241,6 +272,8 @@ pub async fn harness(db: TestDb) -> Harness {
         purchase_order,
         asset,
         recall,
+        price_option,
+        commercial,
     }
 }
 
