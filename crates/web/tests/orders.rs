@@ -23,7 +23,8 @@ async fn oversized_and_mislabelled_uploads_are_refused_and_store_nothing() {
     let cookies = login(&h.router, Role::Intake).await;
     let path = format!("/orders/{}/documents", h.order);
 
-    let huge = vec![b'%'; 25 * 1024 * 1024];
+    // The example: a 200 MB file. The route stops reading at its limit.
+    let huge = vec![b'%'; 200 * 1024 * 1024];
     let reply = send(&h.router, upload(&path, &cookies, "order", &huge)).await;
     assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(
@@ -48,7 +49,7 @@ async fn oversized_and_mislabelled_uploads_are_refused_and_store_nothing() {
             .body(Body::from(body))
             .unwrap()
     };
-    let reply = send(&h.router, raw(vec![b'%'; 21 * 1024 * 1024])).await;
+    let reply = send(&h.router, raw(vec![b'%'; 200 * 1024 * 1024])).await;
     assert_eq!(reply.status, StatusCode::PAYLOAD_TOO_LARGE);
     assert_eq!(reply.json()["error"]["code"], "payload_too_large");
     let reply = send(&h.router, raw(b"MZ\x90\x00 a program".to_vec())).await;
