@@ -63,6 +63,27 @@ async fn setup(db: &TestDb) -> (App, String, String) {
     (app, patient.to_string(), prescriber.to_string())
 }
 
+/// Adds a Medicare DME MAC payer (the setup has none) and returns its id.
+async fn medicare_payer(app: &App) -> uuid::Uuid {
+    let payer_id = uuid::Uuid::now_v7();
+    let tx = app.store.begin_write().await.unwrap();
+    durable_store::directory::insert_payers(
+        tx.conn(),
+        vec![durable_store::directory::Payer {
+            id: payer_id,
+            name: "Medicare DME MAC Jurisdiction B".into(),
+            kind: "medicare".into(),
+            edi_payer_id: "17003".into(),
+            created_at: app.clock.now(),
+        }],
+        vec![],
+    )
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+    payer_id
+}
+
 fn cpap_order(patient: &str, prescriber: &str) -> OrderForm {
     OrderForm {
         patient_id: patient.into(),
@@ -304,22 +325,7 @@ async fn documents_marked_on_the_order_and_eligibility_make_it_ready() {
         let payer = durable_app::directory::payers(&app, &intake).await;
         // The setup has no payers; a coverage needs one, so add Medicare directly.
         assert!(payer.unwrap().is_empty());
-        let payer_id = uuid::Uuid::now_v7();
-        let tx = app.store.begin_write().await.unwrap();
-        durable_store::directory::insert_payers(
-            tx.conn(),
-            vec![durable_store::directory::Payer {
-                id: payer_id,
-                name: "Medicare DME MAC Jurisdiction B".into(),
-                kind: "medicare".into(),
-                edi_payer_id: "17003".into(),
-                created_at: app.clock.now(),
-            }],
-            vec![],
-        )
-        .await
-        .unwrap();
-        tx.commit().await.unwrap();
+        let payer_id = medicare_payer(&app).await;
         let coverage = durable_app::coverages::add(
             &app,
             &intake,
@@ -458,22 +464,7 @@ async fn a_power_wheelchair_needs_an_affirmed_unexpired_prior_authorization() {
     for db in every_backend().await {
         let (app, patient, prescriber) = setup(&db).await;
         let intake = actor(Role::Intake);
-        let payer_id = uuid::Uuid::now_v7();
-        let tx = app.store.begin_write().await.unwrap();
-        durable_store::directory::insert_payers(
-            tx.conn(),
-            vec![durable_store::directory::Payer {
-                id: payer_id,
-                name: "Medicare DME MAC Jurisdiction B".into(),
-                kind: "medicare".into(),
-                edi_payer_id: "17003".into(),
-                created_at: app.clock.now(),
-            }],
-            vec![],
-        )
-        .await
-        .unwrap();
-        tx.commit().await.unwrap();
+        let payer_id = medicare_payer(&app).await;
         let order = OrderForm {
             lines: vec![LineForm {
                 hcpcs: Some("K0823".into()),
@@ -678,22 +669,7 @@ async fn the_intake_queue_lists_prior_authorizations_ending_soon() {
     for db in every_backend().await {
         let (app, patient, _) = setup(&db).await;
         let intake = actor(Role::Intake);
-        let payer_id = uuid::Uuid::now_v7();
-        let tx = app.store.begin_write().await.unwrap();
-        durable_store::directory::insert_payers(
-            tx.conn(),
-            vec![durable_store::directory::Payer {
-                id: payer_id,
-                name: "Medicare DME MAC Jurisdiction B".into(),
-                kind: "medicare".into(),
-                edi_payer_id: "17003".into(),
-                created_at: app.clock.now(),
-            }],
-            vec![],
-        )
-        .await
-        .unwrap();
-        tx.commit().await.unwrap();
+        let payer_id = medicare_payer(&app).await;
         let affirmed = |decision: &str, expiry: Option<&str>| prior_auth::PriorAuthForm {
             patient_id: patient.clone(),
             payer_id: payer_id.to_string(),

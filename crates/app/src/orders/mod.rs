@@ -44,7 +44,7 @@ const OPEN: [&str; 2] = ["new", "hold"];
 /// eligibility result): it becomes Ready when nothing blocks it any more, and its history records
 /// the reasons whenever they change. Ready, scheduled and closed orders are left alone.
 pub(crate) async fn recheck(app: &App, actor: &Actor, db: &impl Db, id: OrderId) -> AppResult<()> {
-    let Some(mut order) = store::order(db, id.as_uuid()).await? else {
+    let Some(order) = store::order(db, id.as_uuid()).await? else {
         return Ok(());
     };
     if !OPEN.contains(&order.order.status.as_str()) {
@@ -67,12 +67,7 @@ pub(crate) async fn recheck(app: &App, actor: &Actor, db: &impl Db, id: OrderId)
     if status == order.order.status && same {
         return Ok(());
     }
-    order.order.status = status.to_owned();
-    order.order.updated_at = app.clock.now();
-    store::update_order(db, order).await?;
-    store::insert_event(db, event(app, actor, id.as_uuid(), status, &reasons, None))
-        .await
-        .map_err(AppError::from)
+    move_to(app, actor, db, order, status, &reasons, None).await
 }
 
 fn event(
@@ -92,6 +87,24 @@ fn event(
         reasons: serde_json::to_string(reasons).unwrap_or_else(|_| "[]".into()),
         note,
     }
+}
+
+/// Moves a saved order to `status` and appends the change to its history.
+async fn move_to(
+    app: &App,
+    actor: &Actor,
+    db: &impl Db,
+    mut order: store::OrderRecord,
+    status: &str,
+    reasons: &[Reason],
+    note: Option<String>,
+) -> AppResult<()> {
+    let id = order.order.id;
+    order.order.status = status.to_owned();
+    order.order.updated_at = app.clock.now();
+    store::update_order(db, order).await?;
+    store::insert_event(db, event(app, actor, id, status, reasons, note)).await?;
+    Ok(())
 }
 
 /// Takes a new order: checks it, puts it on Hold with its reasons or makes it Ready.
@@ -178,7 +191,7 @@ pub async fn override_hold(app: &App, actor: &Actor, id: OrderId, reason: &str) 
         .into());
     }
     let tx = app.store.begin_write().await?;
-    let mut existing = store::order(tx.conn(), id.as_uuid())
+    let existing = store::order(tx.conn(), id.as_uuid())
         .await?
         .ok_or(AppError::NotFound("order"))?;
     if existing.order.status != "hold" {
@@ -192,20 +205,15 @@ pub async fn override_hold(app: &App, actor: &Actor, id: OrderId, reason: &str) 
         .first()
         .and_then(|e| serde_json::from_str(&e.reasons).ok())
         .unwrap_or_default();
-    existing.order.status = "ready".into();
-    existing.order.updated_at = app.clock.now();
     let patient = PatientId::from_uuid(existing.order.patient_id);
-    store::update_order(tx.conn(), existing).await?;
-    store::insert_event(
+    move_to(
+        app,
+        actor,
         tx.conn(),
-        event(
-            app,
-            actor,
-            id.as_uuid(),
-            "ready",
-            &reasons,
-            Some(reason.to_owned()),
-        ),
+        existing,
+        "ready",
+        &reasons,
+        Some(reason.to_owned()),
     )
     .await?;
     record(
@@ -430,7 +438,7 @@ pub async fn cancel(app: &App, actor: &Actor, id: OrderId, reason: &str) -> AppR
         .into());
     }
     let tx = app.store.begin_write().await?;
-    let mut existing = store::order(tx.conn(), id.as_uuid())
+    let existing = store::order(tx.conn(), id.as_uuid())
         .await?
         .ok_or(AppError::NotFound("order"))?;
     if matches!(existing.order.status.as_str(), "delivered" | "cancelled") {
@@ -439,20 +447,15 @@ pub async fn cancel(app: &App, actor: &Actor, id: OrderId, reason: &str) -> AppR
             existing.order.status
         )));
     }
-    existing.order.status = "cancelled".into();
-    existing.order.updated_at = app.clock.now();
     let patient = PatientId::from_uuid(existing.order.patient_id);
-    store::update_order(tx.conn(), existing).await?;
-    store::insert_event(
+    move_to(
+        app,
+        actor,
         tx.conn(),
-        event(
-            app,
-            actor,
-            id.as_uuid(),
-            "cancelled",
-            &[],
-            Some(reason.to_owned()),
-        ),
+        existing,
+        "cancelled",
+        &[],
+        Some(reason.to_owned()),
     )
     .await?;
     record(
@@ -477,24 +480,11 @@ pub(crate) async fn demo_set_status(
     status: &str,
 ) -> AppResult<()> {
     let tx = app.store.begin_write().await?;
-    let mut existing = store::order(tx.conn(), id.as_uuid())
+    let existing = store::order(tx.conn(), id.as_uuid())
         .await?
         .ok_or(AppError::NotFound("order"))?;
-    existing.order.status = status.to_owned();
-    existing.order.updated_at = app.clock.now();
-    store::update_order(tx.conn(), existing).await?;
-    store::insert_event(
-        tx.conn(),
-        event(
-            app,
-            actor,
-            id.as_uuid(),
-            status,
-            &[],
-            Some("Set by the demo loader.".into()),
-        ),
-    )
-    .await?;
+    let note = Some("Set by the demo loader.".to_owned());
+    move_to(app, actor, tx.conn(), existing, status, &[], note).await?;
     tx.commit().await?;
     Ok(())
 }

@@ -439,15 +439,7 @@ async fn record_abn(
     };
     match orders::record_abn(&state.app, &page.actor, id, &form).await {
         Ok(()) => Redirect::to(&format!("/orders/{id}")).into_response(),
-        Err(AppError::Invalid(errors)) => {
-            let message = errors
-                .errors
-                .iter()
-                .map(|e| e.message.clone())
-                .collect::<Vec<_>>()
-                .join(" ");
-            show_order(&state, &page, id, message).await
-        }
+        Err(AppError::Invalid(errors)) => show_order(&state, &page, id, sentences(&errors)).await,
         Err(err) => error_page(err, Some(Layout::new(&page, "Order", "/orders"))),
     }
 }
@@ -465,6 +457,16 @@ async fn cancel(
         Ok(()) => Redirect::to(&format!("/orders/{id}")).into_response(),
         Err(err) => error_page(err, Some(Layout::new(&page, "Order", "/orders"))),
     }
+}
+
+/// Field problems as one message, for forms shown at the top of the order page.
+fn sentences(errors: &FieldErrors) -> String {
+    errors
+        .errors
+        .iter()
+        .map(|e| e.message.as_str())
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// Reads the upload's fields; a malformed multipart body is the person's to fix.
@@ -524,15 +526,7 @@ async fn upload(
     };
     match documents::upload(&state.app, &page.actor, id, &form, &bytes).await {
         Ok(_) => Redirect::to(&format!("/orders/{id}")).into_response(),
-        Err(AppError::Invalid(errors)) => {
-            let message = errors
-                .errors
-                .iter()
-                .map(|e| e.message.clone())
-                .collect::<Vec<_>>()
-                .join(" ");
-            show_order(&state, &page, id, message).await
-        }
+        Err(AppError::Invalid(errors)) => show_order(&state, &page, id, sentences(&errors)).await,
         Err(err) => error_page(err, Some(Layout::new(&page, "Order", "/orders"))),
     }
 }
