@@ -770,3 +770,16 @@ pub async fn search(app: &App, actor: &Actor, text: &str, offset: u64) -> AppRes
     .await?;
     Ok(SearchPage { items, next })
 }
+
+/// "Family, Given" for each of `ids` that exists, read in one query: the names shown in queues
+/// and lists. Callers check the permission and audit the read themselves.
+pub(crate) async fn display_names(
+    db: &impl durable_store::Db,
+    ids: &[uuid::Uuid],
+) -> AppResult<std::collections::HashMap<uuid::Uuid, String>> {
+    Ok(store::patients_by_id(db, ids)
+        .await?
+        .into_iter()
+        .map(|p| (p.id, format!("{}, {}", p.family_name, p.given_name)))
+        .collect())
+}

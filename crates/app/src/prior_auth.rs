@@ -4,7 +4,7 @@
 //! affirmed, unexpired request; saving a request checks the patient's held orders again.
 
 use durable_domain::catalog::Hcpcs;
-use durable_domain::documentation::{DocumentationRules, PaStatus, PriorAuthFacts};
+use durable_domain::documentation::{PaStatus, PriorAuthFacts};
 use durable_domain::ids::{OrderId, PatientId, PayerId, PriorAuthId};
 use durable_domain::validation::{FieldErrors, parse_date};
 use durable_store::prior_auth::{self as store, PriorAuthorization};
@@ -18,10 +18,6 @@ use crate::{Actor, App, AppError, AppResult, Permission};
 
 /// Every status, in the order the queue shows them: work still to do first.
 pub const STATUSES: [&str; 5] = ["draft", "submitted", "affirmed", "non_affirmed", "expired"];
-
-/// The longest validity of any prior-authorization program (power mobility: six months), in days
-/// with room to spare.
-const LONGEST_VALIDITY_DAYS: i64 = 200;
 
 /// The page size of the queue.
 const PAGE: u64 = 50;
@@ -269,15 +265,13 @@ async fn views(
     db: &impl Db,
     rows: Vec<PriorAuthorization>,
 ) -> AppResult<Vec<PriorAuthView>> {
-    let rules = DocumentationRules::bundled()
-        .map_err(|err| AppError::Internal(format!("bundled documentation rules: {err}")))?;
+    let rules = crate::orders::facts::rules()?;
     let payers = directory::payers(db).await?;
+    let ids: Vec<Uuid> = rows.iter().map(|r| r.patient_id).collect();
+    let names = crate::patients::display_names(db, &ids).await?;
     let mut out = Vec::with_capacity(rows.len());
     for row in rows {
-        let patient_name = patients::get(db, row.patient_id)
-            .await?
-            .map(|p| format!("{}, {}", p.patient.family_name, p.patient.given_name))
-            .unwrap_or_default();
+        let patient_name = names.get(&row.patient_id).cloned().unwrap_or_default();
         let valid_for = Hcpcs::parse(&row.hcpcs).ok().and_then(|code| {
             let on = row.decision_date.unwrap_or(app.clock.today());
             rules
@@ -385,11 +379,20 @@ pub async fn expiring(app: &App, actor: &Actor, days: i64) -> AppResult<Vec<Prio
     actor.require(Permission::OrderRead)?;
     let today = app.clock.today();
     let horizon = today + time::Duration::days(days);
-    // No program's decision lasts longer than six months (medicare-rules.md §5.3), so older
-    // decisions without a printed expiry ended long ago.
+    // A decision without a printed expiry lasts at most the longest period on the Required Prior
+    // Authorization List, so older ones ended long ago; the list, not code, says how long that is.
+    let rules = crate::orders::facts::rules()?;
+    let longest = rules
+        .prior_auth
+        .rows()
+        .iter()
+        .filter_map(|row| row.decision_valid)
+        .map(|valid| valid.last_valid_day(today) - today)
+        .max()
+        .unwrap_or(time::Duration::ZERO);
     let rows = store::affirmed_recent(
         app.store.conn(),
-        today - time::Duration::days(LONGEST_VALIDITY_DAYS + days),
+        today - longest - time::Duration::days(days),
         today - time::Duration::days(days),
     )
     .await?;

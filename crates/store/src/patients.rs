@@ -144,6 +144,36 @@ pub async fn get(db: &impl Db, id: Uuid) -> StoreResult<Option<PatientRecord>> {
     }))
 }
 
+/// The patient rows among `ids` (without child rows), in no particular order: names for lists
+/// and queues in one query per thousand ids instead of one record per row.
+pub async fn patients_by_id(db: &impl Db, ids: &[Uuid]) -> StoreResult<Vec<Patient>> {
+    let mut rows = Vec::with_capacity(ids.len());
+    for chunk in ids.chunks(BATCH) {
+        rows.extend(
+            patient::Entity::find()
+                .filter(patient::Column::Id.is_in(chunk.iter().copied()))
+                .all(db)
+                .await?,
+        );
+    }
+    Ok(rows)
+}
+
+/// The phone numbers of the patients among `ids`, by kind.
+pub async fn phones_of(db: &impl Db, ids: &[Uuid]) -> StoreResult<Vec<PhoneNumber>> {
+    let mut rows = Vec::with_capacity(ids.len());
+    for chunk in ids.chunks(BATCH) {
+        rows.extend(
+            patient_phone::Entity::find()
+                .filter(patient_phone::Column::PatientId.is_in(chunk.iter().copied()))
+                .order_by_asc(patient_phone::Column::Kind)
+                .all(db)
+                .await?,
+        );
+    }
+    Ok(rows)
+}
+
 /// Whether a patient exists.
 pub async fn exists(db: &impl Db, id: Uuid) -> StoreResult<bool> {
     Ok(patient::Entity::find_by_id(id).count(db).await? > 0)

@@ -32,7 +32,7 @@ pub use stock::{MovementForm, ReorderRuleForm, record_movement, set_reorder_rule
 use std::collections::HashMap;
 
 use durable_domain::ids::PatientId;
-use durable_store::{Db, patients};
+use durable_store::Db;
 use serde::Serialize;
 use uuid::Uuid;
 
@@ -59,22 +59,15 @@ pub(crate) async fn patient_names(
     if !actor.can(Permission::PatientRead) {
         return Ok(names);
     }
-    for id in ids {
-        if names.contains_key(&id) {
-            continue;
-        }
-        if let Some(record) = patients::get(db, id).await? {
-            names.insert(
-                id,
-                PatientRef {
-                    id: PatientId::from_uuid(id),
-                    name: format!(
-                        "{}, {}",
-                        record.patient.family_name, record.patient.given_name
-                    ),
-                },
-            );
-        }
+    let ids: Vec<Uuid> = ids.into_iter().collect();
+    for (id, name) in crate::patients::display_names(db, &ids).await? {
+        names.insert(
+            id,
+            PatientRef {
+                id: PatientId::from_uuid(id),
+                name,
+            },
+        );
     }
     Ok(names)
 }

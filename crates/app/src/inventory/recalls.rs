@@ -292,15 +292,18 @@ pub async fn recall(app: &App, actor: &Actor, id: RecallId) -> AppResult<RecallV
             .insert(holder.asset_id);
     }
     let named = patient_names(db, actor, by_patient.keys().copied()).await?;
+    let named_ids: Vec<Uuid> = named.keys().copied().collect();
+    let all_phones = patients::phones_of(db, &named_ids).await?;
     let mut patients_out = Vec::new();
     for (patient, held) in &by_patient {
         let Some(name) = named.get(patient) else {
             continue;
         };
-        let phones = patients::get(db, *patient)
-            .await?
-            .map(|r| r.phones.into_iter().map(|p| p.number).collect())
-            .unwrap_or_default();
+        let phones = all_phones
+            .iter()
+            .filter(|p| p.patient_id == *patient)
+            .map(|p| p.number.clone())
+            .collect();
         let held_assets: Vec<_> = assets.iter().filter(|a| held.contains(&a.id)).collect();
         patients_out.push(AffectedPatient {
             patient: name.clone(),

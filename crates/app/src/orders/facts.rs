@@ -14,7 +14,8 @@ use crate::{App, AppError, AppResult};
 use super::form::OrderForm;
 use super::views::Reason;
 
-pub(super) fn rules() -> AppResult<&'static DocumentationRules> {
+/// The bundled documentation rules, parsed once per process.
+pub(crate) fn rules() -> AppResult<&'static DocumentationRules> {
     DocumentationRules::bundled()
         .map_err(|err| AppError::Internal(format!("bundled documentation rules: {err}")))
 }

@@ -3,7 +3,7 @@
 //! reasons, one without is Ready, and a permitted user may release a Hold with a written reason.
 
 mod abn;
-mod facts;
+pub(crate) mod facts;
 mod form;
 mod views;
 
@@ -340,13 +340,12 @@ pub async fn queue(
     let next = (rows.len() as u64 > PAGE).then_some(offset + PAGE);
     rows.truncate(PAGE as usize);
     let events = store::latest_events(db, rows.iter().map(|o| o.id).collect()).await?;
+    let ids: Vec<Uuid> = rows.iter().map(|o| o.patient_id).collect();
+    let names = crate::patients::display_names(db, &ids).await?;
     let mut items = Vec::with_capacity(rows.len());
     let mut seen = Vec::with_capacity(rows.len());
     for row in rows {
-        let name = match patients::get(db, row.patient_id).await? {
-            Some(p) => format!("{}, {}", p.patient.family_name, p.patient.given_name),
-            None => String::new(),
-        };
+        let name = names.get(&row.patient_id).cloned().unwrap_or_default();
         let reasons: Vec<Reason> = events
             .iter()
             .find(|e| e.order_id == row.id)
