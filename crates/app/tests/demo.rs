@@ -329,3 +329,102 @@ async fn benchmark_helper_demo_load_of_100k_patients() {
         db.finish().await;
     }
 }
+
+/// The demo fleet on every backend: half a unit per patient, each with a history that is a chain
+/// of legal moves ending in the unit's stored state; units with memory are wiped before every
+/// cleaning; every cleaning and inspection left its care record; every unit with a patient today
+/// has that patient's real order; supplies and purchase orders give the inventory pages work.
+#[tokio::test]
+async fn demo_equipment_has_consistent_histories_on_every_backend() {
+    use durable_store::inventory as store;
+    for db in testing::every_backend().await {
+        let label = db.label();
+        let app = app_on(&db);
+        let conn = db.store.conn();
+        demo::load(&app, &Actor::operator(), 400).await.unwrap();
+        let units = store::search_assets(conn, &store::AssetFilter::default(), 0, 10_000)
+            .await
+            .unwrap();
+        assert_eq!(units.len(), 200, "{label}");
+        let mut states = BTreeMap::<String, usize>::new();
+        let mut cared = 0;
+        for unit in &units {
+            *states.entry(unit.state.clone()).or_default() += 1;
+            let row = store::asset(conn, unit.id).await.unwrap().unwrap();
+            let events = store::custody_of_asset(conn, unit.id).await.unwrap();
+            assert_eq!(events[0].command, "receive", "{label}");
+            assert_eq!(events[0].from_state, None, "{label}");
+            for pair in events.windows(2) {
+                assert_eq!(
+                    pair[1].from_state.as_deref(),
+                    Some(pair[0].to_state.as_str()),
+                    "{label}: {} breaks the chain of {}",
+                    pair[1].command,
+                    unit.serial
+                );
+                assert!(pair[0].at <= pair[1].at, "{label}");
+            }
+            let last = events.last().unwrap();
+            assert_eq!(last.to_state, row.state, "{label}: {}", unit.serial);
+            assert!(last.at <= app.clock.now(), "{label}");
+            if unit.model == "AirSense 11 AutoSet" {
+                for pair in events.windows(2) {
+                    if pair[1].command == "clean" {
+                        assert_eq!(pair[0].command, "wipe", "{label}: {}", unit.serial);
+                    }
+                }
+            }
+            let care = store::care_of_asset(conn, unit.id).await.unwrap();
+            let care_events = events
+                .iter()
+                .filter(|e| {
+                    matches!(e.command.as_str(), "wipe" | "clean")
+                        || e.command.starts_with("inspect")
+                })
+                .count();
+            assert_eq!(care.len(), care_events, "{label}: {}", unit.serial);
+            cared += care.len();
+            if matches!(row.state.as_str(), "reserved" | "delivered") {
+                let patient = row.patient_id.unwrap();
+                let order_id = last.order_id.unwrap();
+                let order = durable_store::orders::order(conn, order_id)
+                    .await
+                    .unwrap()
+                    .unwrap_or_else(|| panic!("{label}: {} has no order", unit.serial));
+                assert_eq!(order.order.patient_id, patient, "{label}");
+                assert_eq!(order.lines[0].product_id, Some(row.product_id), "{label}");
+                let expected = if row.state == "delivered" {
+                    "delivered"
+                } else {
+                    "scheduled"
+                };
+                assert_eq!(order.order.status, expected, "{label}");
+                let chart = patients::get(conn, patient).await.unwrap().unwrap();
+                assert_eq!(chart.patient.death_date, None, "{label}");
+            }
+        }
+        for state in ["available", "delivered", "patient_owned"] {
+            assert!(
+                states.contains_key(state),
+                "{label}: none {state} in {states:?}"
+            );
+        }
+        assert!(cared > 0, "{label}");
+        let admin = Actor::operator();
+        let suggestions = durable_app::inventory::suggested_orders(&app, &admin)
+            .await
+            .unwrap();
+        assert!(!suggestions.is_empty(), "{label}: some supplies run low");
+        let (orders, _) = durable_app::inventory::purchase_orders(&app, &admin, 0)
+            .await
+            .unwrap();
+        let statuses: BTreeSet<&str> = orders.iter().map(|o| o.status.as_str()).collect();
+        assert_eq!(statuses, BTreeSet::from(["open", "partial"]), "{label}");
+        assert_eq!(
+            audit::verify(conn).await.unwrap().first_break,
+            None,
+            "{label}"
+        );
+        db.finish().await;
+    }
+}

@@ -1,7 +1,8 @@
 //! Serialized assets with their append-only custody and care records, stock kept as an
 //! append-only ledger, reorder rules, and inventory facts about products.
 
-use sea_orm::sea_query::{Condition, Expr, ExprTrait};
+use durable_domain::search::prefix_upper_bound;
+use sea_orm::sea_query::{Condition, Expr, ExprTrait, Order, Query};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, EntityTrait, FromQueryResult, IntoActiveModel, QueryFilter,
     QueryOrder, QuerySelect,
@@ -10,7 +11,8 @@ use uuid::Uuid;
 
 use crate::catalog::insert_batched;
 use crate::entity::{
-    asset, care_record, custody_event, inventory_product, location, reorder_rule, stock_movement,
+    asset, care_record, custody_event, inventory_product, location, product, reorder_rule,
+    stock_movement,
 };
 use crate::{Db, StoreError, StoreResult};
 
@@ -102,34 +104,98 @@ pub struct AssetFilter {
     pub location: Option<Uuid>,
 }
 
-/// Assets matching `filter`, by serial.
+/// One unit in a search result, with its product's and location's names.
+#[derive(Clone, Debug, PartialEq, Eq, FromQueryResult)]
+pub struct AssetListing {
+    /// The unit.
+    pub id: Uuid,
+    /// Its serial as printed.
+    pub serial: String,
+    /// The serial's search key.
+    pub serial_key: String,
+    /// Its product.
+    pub product_id: Uuid,
+    /// The product's name.
+    pub product_name: String,
+    /// The product's manufacturer.
+    pub manufacturer: String,
+    /// The product's model.
+    pub model: String,
+    /// Its state code.
+    pub state: String,
+    /// Its zone.
+    pub zone: Option<String>,
+    /// Where it is.
+    pub location_id: Uuid,
+    /// That location's name.
+    pub location_name: String,
+}
+
+/// Assets matching `filter`, by serial, in one query that also names their products and
+/// locations (a scan at the dock answers from one index range and two primary-key lookups).
 pub async fn search_assets(
     db: &impl Db,
     filter: &AssetFilter,
     offset: u64,
     limit: u64,
-) -> StoreResult<Vec<Asset>> {
+) -> StoreResult<Vec<AssetListing>> {
+    let column = |c: asset::Column| Expr::col((asset::Entity, c));
     let mut condition = Condition::all();
     if let Some(prefix) = &filter.serial_key_prefix {
-        condition = condition.add(asset::Column::SerialKey.starts_with(prefix.as_str()));
+        condition = condition
+            .add(column(asset::Column::SerialKey).gte(prefix.as_str()))
+            .add(column(asset::Column::SerialKey).lt(prefix_upper_bound(prefix)));
     }
     if let Some(products) = &filter.products {
-        condition = condition.add(asset::Column::ProductId.is_in(products.clone()));
+        condition = condition.add(column(asset::Column::ProductId).is_in(products.clone()));
     }
     if let Some(state) = &filter.state {
-        condition = condition.add(asset::Column::State.eq(state.as_str()));
+        condition = condition.add(column(asset::Column::State).eq(state.as_str()));
     }
     if let Some(location) = filter.location {
-        condition = condition.add(asset::Column::LocationId.eq(location));
+        condition = condition.add(column(asset::Column::LocationId).eq(location));
     }
-    Ok(asset::Entity::find()
-        .filter(condition)
-        .order_by_asc(asset::Column::SerialKey)
-        .order_by_asc(asset::Column::Id)
+    let mut select = Query::select();
+    select
+        .columns([
+            (asset::Entity, asset::Column::Id),
+            (asset::Entity, asset::Column::Serial),
+            (asset::Entity, asset::Column::SerialKey),
+            (asset::Entity, asset::Column::ProductId),
+            (asset::Entity, asset::Column::State),
+            (asset::Entity, asset::Column::Zone),
+            (asset::Entity, asset::Column::LocationId),
+        ])
+        .expr_as(
+            Expr::col((product::Entity, product::Column::Name)),
+            "product_name",
+        )
+        .columns([
+            (product::Entity, product::Column::Manufacturer),
+            (product::Entity, product::Column::Model),
+        ])
+        .expr_as(
+            Expr::col((location::Entity, location::Column::Name)),
+            "location_name",
+        )
+        .from(asset::Entity)
+        .inner_join(
+            product::Entity,
+            Expr::col((product::Entity, product::Column::Id))
+                .equals((asset::Entity, asset::Column::ProductId)),
+        )
+        .inner_join(
+            location::Entity,
+            Expr::col((location::Entity, location::Column::Id))
+                .equals((asset::Entity, asset::Column::LocationId)),
+        )
+        .cond_where(condition)
+        .order_by((asset::Entity, asset::Column::SerialKey), Order::Asc)
+        .order_by((asset::Entity, asset::Column::Id), Order::Asc)
         .offset(offset)
-        .limit(limit)
-        .all(db)
-        .await?)
+        .limit(limit);
+    let statement = db.get_database_backend().build(&select);
+    Ok(AssetListing::find_by_statement(statement).all(db).await?)
 }
 
 /// The units received on a purchase order, by serial.
@@ -202,12 +268,15 @@ pub async fn custody_of_patient(db: &impl Db, patient_id: Uuid) -> StoreResult<V
         .await?)
 }
 
-/// Records a cleaning, wipe or inspection.
-pub async fn insert_care(db: &impl Db, row: CareRecord) -> StoreResult<()> {
-    care_record::Entity::insert(care_record::ActiveModel::from(row))
-        .exec_without_returning(db)
-        .await?;
-    Ok(())
+/// Records cleanings, wipes and inspections.
+pub async fn insert_care(db: &impl Db, rows: Vec<CareRecord>) -> StoreResult<()> {
+    insert_batched(
+        db,
+        rows.into_iter()
+            .map(care_record::ActiveModel::from)
+            .collect(),
+    )
+    .await
 }
 
 /// An asset's care records, oldest first.

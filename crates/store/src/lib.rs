@@ -115,7 +115,10 @@ impl Store {
             .sqlx_logging(false)
             .acquire_timeout(Duration::from_secs(10))
             .max_connections(match backend {
-                Backend::Sqlite => 8,
+                // Each SQLite connection is a thread of its own that every query hands over to
+                // and back from: more of them than cores mostly adds context switches (asset
+                // search on two cores: 6,300 requests/s with 4, 5,400 with 8; docs/benchmarks.md).
+                Backend::Sqlite => 4,
                 Backend::Postgres => 16,
             })
             .min_connections(1);

@@ -3,6 +3,7 @@
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use uuid::Uuid;
 
+use crate::catalog::insert_batched;
 use crate::entity::{order, order_diagnosis, order_event, order_line};
 use crate::{Db, StoreResult};
 
@@ -29,6 +30,39 @@ pub async fn insert_order(db: &impl Db, record: OrderRecord, event: OrderEvent) 
         .await?;
     insert_children(db, record.diagnoses, record.lines).await?;
     insert_event(db, event).await
+}
+
+/// Adds many orders with their diagnoses, lines and history entries in a few multi-row
+/// statements (the demo's orders behind units already out with patients).
+pub async fn insert_many(
+    db: &impl Db,
+    records: Vec<OrderRecord>,
+    events: Vec<OrderEvent>,
+) -> StoreResult<()> {
+    let mut orders = Vec::with_capacity(records.len());
+    let mut diagnoses = Vec::new();
+    let mut lines = Vec::new();
+    for record in records {
+        orders.push(order::ActiveModel::from(record.order));
+        diagnoses.extend(
+            record
+                .diagnoses
+                .into_iter()
+                .map(order_diagnosis::ActiveModel::from),
+        );
+        lines.extend(record.lines.into_iter().map(order_line::ActiveModel::from));
+    }
+    insert_batched(db, orders).await?;
+    insert_batched(db, diagnoses).await?;
+    insert_batched(db, lines).await?;
+    insert_batched(
+        db,
+        events
+            .into_iter()
+            .map(order_event::ActiveModel::from)
+            .collect(),
+    )
+    .await
 }
 
 /// Replaces an order's fields, diagnoses and lines.

@@ -318,6 +318,19 @@ pub async fn recently_added(db: &impl Db, limit: u64) -> StoreResult<Vec<Summary
     summaries(db, Condition::all(), &newest, 0, limit).await
 }
 
+/// The ids of the patients not recorded as deceased, oldest first (the demo's equipment
+/// generator hands units only to living patients).
+pub async fn living_ids(db: &impl Db) -> StoreResult<Vec<Uuid>> {
+    Ok(patient::Entity::find()
+        .select_only()
+        .column(patient::Column::Id)
+        .filter(patient::Column::DeathDate.is_null())
+        .order_by_asc(patient::Column::Id)
+        .into_tuple::<Uuid>()
+        .all(db)
+        .await?)
+}
+
 /// Adds coverages.
 pub async fn insert_coverages(db: &impl Db, rows: Vec<Coverage>) -> StoreResult<()> {
     for chunk in rows.chunks(BATCH) {

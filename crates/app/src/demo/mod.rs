@@ -39,6 +39,7 @@ use crate::audit::{Audit, record};
 use crate::auth::hash_password;
 use crate::{Actor, App, AppError, AppResult, Permission, catalog};
 
+mod equipment;
 mod orders;
 mod people;
 mod pricing;
@@ -157,6 +158,7 @@ pub async fn load(app: &App, actor: &Actor, scale: u32) -> AppResult<DemoSummary
     catalog::ensure_bundled_hcpcs(app).await?;
     orders::load(app, summary.patients).await?;
     pricing::load(app).await?;
+    equipment::load(app, summary.patients).await?;
     Ok(summary)
 }
 

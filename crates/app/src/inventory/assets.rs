@@ -9,7 +9,7 @@ use durable_domain::inventory::{
 };
 use durable_store::catalog::{self as catalog_store, Product};
 use durable_store::directory::{self, Location};
-use durable_store::inventory::{self as store, Asset, AssetFilter};
+use durable_store::inventory::{self as store, Asset, AssetFilter, AssetListing};
 use durable_store::{Db, purchasing as po_store, recalls as recall_store};
 use serde::{Deserialize, Serialize};
 use time::{Date, OffsetDateTime};
@@ -104,6 +104,23 @@ pub struct AssetSummary {
     pub location_name: String,
 }
 
+impl From<AssetListing> for AssetSummary {
+    fn from(row: AssetListing) -> Self {
+        AssetSummary {
+            id: AssetId::from_uuid(row.id),
+            serial: row.serial,
+            product_id: ProductId::from_uuid(row.product_id),
+            product_name: row.product_name,
+            manufacturer: row.manufacturer,
+            model: row.model,
+            state: row.state,
+            zone: row.zone,
+            location_id: LocationId::from_uuid(row.location_id),
+            location_name: row.location_name,
+        }
+    }
+}
+
 /// An asset search.
 #[derive(Clone, Debug, Default, Deserialize, Serialize, utoipa::IntoParams)]
 #[serde(default)]
@@ -182,8 +199,7 @@ pub async fn search(
     }
     let next = (rows.len() as u64 > PAGE).then_some(offset + PAGE);
     rows.truncate(PAGE as usize);
-    let names = Names::load(db, rows.iter().map(|r| r.product_id).collect()).await?;
-    Ok((rows.iter().map(|r| names.summary(r)).collect(), next))
+    Ok((rows.into_iter().map(AssetSummary::from).collect(), next))
 }
 
 /// The unit whose serial key is exactly the scanned text, when exactly one has it: a
@@ -199,7 +215,7 @@ pub async fn find_by_serial(app: &App, actor: &Actor, text: &str) -> AppResult<O
         ..AssetFilter::default()
     };
     let rows = store::search_assets(app.store.conn(), &filter, 0, 3).await?;
-    let exact: Vec<&Asset> = rows.iter().filter(|r| r.serial_key == key).collect();
+    let exact: Vec<&AssetListing> = rows.iter().filter(|r| r.serial_key == key).collect();
     Ok(match exact.as_slice() {
         [one] => Some(AssetId::from_uuid(one.id)),
         _ => None,

@@ -11,6 +11,7 @@ use durable_domain::validation::FieldErrors;
 use durable_store::inventory::{self as store, Asset, CareRecord, CustodyEvent};
 use durable_store::{Db, orders as order_store, patients};
 use serde::{Deserialize, Serialize};
+use time::OffsetDateTime;
 use uuid::Uuid;
 
 use super::MAX_NOTE;
@@ -193,12 +194,12 @@ pub(crate) async fn facts_of(db: &impl Db, row: &Asset) -> AppResult<AssetFacts>
     })
 }
 
-/// The row after a move: state, zone, holder and owner follow the new state.
+/// The row after a move at `at`: state, zone, holder and owner follow the new state.
 pub(crate) fn moved(
     mut row: Asset,
     to: &AssetState,
     location: Uuid,
-    app: &App,
+    at: OffsetDateTime,
 ) -> AppResult<Asset> {
     row.state = to.code().to_owned();
     row.state_detail =
@@ -210,14 +211,13 @@ pub(crate) fn moved(
         Owner::Supplier => None,
     };
     row.location_id = location;
-    row.updated_at = app.clock.now();
+    row.updated_at = at;
     Ok(row)
 }
 
-/// The custody event of a transition.
+/// The custody event of the transition that left `row` as it is (at its `updated_at`).
 pub(crate) fn custody(
-    app: &App,
-    actor: &Actor,
+    actor_name: &str,
     row: &Asset,
     command: &str,
     from: Option<&AssetState>,
@@ -227,8 +227,8 @@ pub(crate) fn custody(
     Ok(CustodyEvent {
         id: Uuid::now_v7(),
         asset_id: row.id,
-        at: app.clock.now(),
-        actor_name: actor.username.clone(),
+        at: row.updated_at,
+        actor_name: actor_name.to_owned(),
         command: command.to_owned(),
         from_state: from.map(|s| s.code().to_owned()),
         to_state: to.code().to_owned(),
@@ -297,8 +297,8 @@ pub async fn run_command(
         Some(AssetCommand::Quarantine { reason }) => Some(reason.trim().to_owned()),
         _ => parsed.note.clone(),
     };
-    let updated = moved(row, &to, location, app)?;
-    let event = custody(app, actor, &updated, command_code, Some(&state), note)?;
+    let updated = moved(row, &to, location, app.clock.now())?;
+    let event = custody(&actor.username, &updated, command_code, Some(&state), note)?;
     store::update_asset(db, updated.clone(), &seen)
         .await
         .map_err(|e| match e {
@@ -309,21 +309,16 @@ pub async fn run_command(
             other => other.into(),
         })?;
     store::insert_custody(db, vec![event]).await?;
-    if let Some(kind) = care_kind(parsed.command.as_ref()) {
-        store::insert_care(
-            db,
-            CareRecord {
-                id: Uuid::now_v7(),
-                asset_id: updated.id,
-                kind: kind.0.to_owned(),
-                method: parsed.method.clone(),
-                result: kind.1.map(str::to_owned),
-                checklist: parsed.checklist.clone(),
-                actor_name: actor.username.clone(),
-                at: app.clock.now(),
-            },
+    if let Some(command) = &parsed.command
+        && let Some(care) = care_record(
+            command,
+            &updated,
+            &actor.username,
+            parsed.method.clone(),
+            parsed.checklist.clone(),
         )
-        .await?;
+    {
+        store::insert_care(db, vec![care]).await?;
     }
     let patients: Vec<PatientId> = state.patient().into_iter().chain(to.patient()).collect();
     record(
@@ -343,19 +338,36 @@ pub async fn run_command(
     Ok(())
 }
 
-/// The care record a command leaves: (kind, inspection result).
-fn care_kind(command: Option<&AssetCommand>) -> Option<(&'static str, Option<&'static str>)> {
-    match command? {
-        AssetCommand::Wipe => Some(("wipe", None)),
-        AssetCommand::Clean => Some(("clean", None)),
+/// The cleaning, wipe or inspection record a command leaves on the unit as `moved` left it, if
+/// the command is one of those (kept for accreditation surveys, medicare-rules.md §10).
+pub(crate) fn care_record(
+    command: &AssetCommand,
+    row: &Asset,
+    actor_name: &str,
+    method: Option<String>,
+    checklist: Option<String>,
+) -> Option<CareRecord> {
+    let (kind, result) = match command {
+        AssetCommand::Wipe => ("wipe", None),
+        AssetCommand::Clean => ("clean", None),
         AssetCommand::Inspect {
             result: InspectionResult::Pass,
-        } => Some(("inspect", Some("pass"))),
+        } => ("inspect", Some("pass")),
         AssetCommand::Inspect {
             result: InspectionResult::Fail,
-        } => Some(("inspect", Some("fail"))),
-        _ => None,
-    }
+        } => ("inspect", Some("fail")),
+        _ => return None,
+    };
+    Some(CareRecord {
+        id: Uuid::now_v7(),
+        asset_id: row.id,
+        kind: kind.to_owned(),
+        method,
+        result: result.map(str::to_owned),
+        checklist,
+        actor_name: actor_name.to_owned(),
+        at: row.updated_at,
+    })
 }
 
 /// A reservation names a patient on file and one of that patient's open orders.

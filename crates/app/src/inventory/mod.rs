@@ -18,6 +18,7 @@ pub use assets::{
     PatientAssetView, asset, find_by_serial, location_stock, locations, patient_assets, search,
 };
 pub use commands::{AssetCommandForm, STATES, run_command};
+pub(crate) use commands::{care_record, custody, moved};
 pub use purchasing::{
     PurchaseOrderForm, PurchaseOrderLineForm, PurchaseOrderSummary, PurchaseOrderView, ReceiptForm,
     ReceiptLineForm, SuggestionView, VendorForm, VendorView, add_vendor, place_order,
@@ -27,7 +28,10 @@ pub use recalls::{
     AffectedPatient, RangeForm, RecallForm, RecallSummary, RecallUnitView, RecallView,
     UNIT_STATUSES, UnitProgressForm, campaigns, open_campaign, recall, record_progress,
 };
-pub use stock::{MovementForm, ReorderRuleForm, record_movement, set_reorder_rule};
+pub use stock::{
+    MovementForm, ProductSettingsForm, ReorderRuleForm, record_movement, set_product_settings,
+    set_reorder_rule,
+};
 
 use std::collections::HashMap;
 

@@ -594,10 +594,9 @@ pub async fn receive(
                 created_at: now,
                 updated_at: now,
             };
-            let row = moved(blank, &NEW_UNIT, location, app)?;
+            let row = moved(blank, &NEW_UNIT, location, now)?;
             events.push(custody(
-                app,
-                actor,
+                &actor.username,
                 &row,
                 "receive",
                 None,

@@ -133,10 +133,9 @@ pub async fn open_campaign(app: &App, actor: &Actor, form: &RecallForm) -> AppRe
             Ok(transition) => {
                 let seen = row.state_detail.clone();
                 let location = row.location_id;
-                let updated = moved(row.clone(), &transition.to, location, app)?;
+                let updated = moved(row.clone(), &transition.to, location, now)?;
                 events.push(custody(
-                    app,
-                    actor,
+                    &actor.username,
                     &updated,
                     "quarantine",
                     Some(&state),

@@ -7,7 +7,7 @@ use durable_domain::inventory::{
     AdjustReason, Lot, LotTracking, Movement, Quantity, StockKey, post,
 };
 use durable_domain::validation::{FieldErrors, parse_date};
-use durable_store::inventory::{self as store, ReorderRule};
+use durable_store::inventory::{self as store, InventoryProduct, ReorderRule};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
@@ -259,6 +259,73 @@ pub async fn set_reorder_rule(app: &App, actor: &Actor, form: &ReorderRuleForm) 
         &app.clock,
         actor,
         Audit::new("stock.reorder_rule", "product", product),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// A product's inventory settings as entered.
+#[derive(Clone, Debug, Default, Deserialize, Serialize, utoipa::ToSchema)]
+#[serde(default)]
+pub struct ProductSettingsForm {
+    /// The product.
+    pub product_id: String,
+    /// How its counted stock is kept: `none` (one line per location), `lot`, or
+    /// `lot_and_expiry`.
+    pub lot_tracking: String,
+    /// Present (any value but `false`) when the model stores patient data, so a returned unit
+    /// must be wiped before cleaning (medicare-rules.md §10).
+    pub keeps_patient_data: Option<String>,
+}
+
+/// Sets how a product is kept in stock and whether its units hold patient data. Changing lot
+/// tracking affects only movements recorded afterwards; the ledger is never rewritten.
+pub async fn set_product_settings(
+    app: &App,
+    actor: &Actor,
+    form: &ProductSettingsForm,
+) -> AppResult<()> {
+    actor.require(Permission::PurchasingWrite)?;
+    let mut errors = FieldErrors::new();
+    let product = uuid_field(&mut errors, "product_id", &form.product_id, "product");
+    let tracking = LotTracking::parse(form.lot_tracking.trim());
+    if tracking.is_none() {
+        errors.add(
+            "lot_tracking",
+            "Choose none, lot, or lot_and_expiry (lot with its expiry date).",
+        );
+    }
+    let keeps_patient_data = form
+        .keeps_patient_data
+        .as_deref()
+        .map(str::trim)
+        .is_some_and(|v| !v.is_empty() && v != "false");
+    let (product, tracking) = errors.finish(|| product.zip(tracking))?;
+    let tx = app.store.begin_write().await?;
+    if durable_store::catalog::product(tx.conn(), product)
+        .await?
+        .is_none()
+    {
+        return Err(FieldErrors::single("product_id", "Choose a product from the catalog.").into());
+    }
+    store::save_inventory_product(
+        tx.conn(),
+        InventoryProduct {
+            product_id: product,
+            lot_tracking: tracking.as_str().to_owned(),
+            keeps_patient_data,
+        },
+    )
+    .await?;
+    record(
+        tx.conn(),
+        &app.clock,
+        actor,
+        Audit::new("inventory.product_settings", "product", product).detail(serde_json::json!({
+            "lot_tracking": tracking.as_str(),
+            "keeps_patient_data": keeps_patient_data,
+        })),
     )
     .await?;
     tx.commit().await?;

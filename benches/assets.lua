@@ -1,0 +1,13 @@
+-- wrk script: asset search by a full serial through the API (what a keyboard-wedge scan sends),
+-- rotating over the serials listed one per line in the file named by DURABLE_SERIALS.
+local token = os.getenv("DURABLE_TOKEN")
+local serials = {}
+for line in io.lines(os.getenv("DURABLE_SERIALS")) do
+  serials[#serials + 1] = line
+end
+local i = 0
+request = function()
+  i = i + 1
+  local serial = serials[(i % #serials) + 1]
+  return wrk.format("GET", "/api/v1/assets?q=" .. serial, {["Authorization"] = "Bearer " .. token})
+end
