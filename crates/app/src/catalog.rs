@@ -725,7 +725,7 @@ pub async fn product(app: &App, actor: &Actor, id: ProductId) -> AppResult<Produ
 /// The most products offered as accessory choices on the product form.
 const MAX_CHOICES: u64 = 500;
 
-/// Products that can be picked as accessories, by name.
+/// Products to pick from (accessories, purchase-order lines), by name.
 pub async fn product_choices(app: &App, actor: &Actor) -> AppResult<Vec<ProductView>> {
     actor.require(Permission::CatalogRead)?;
     let rows = store::search_products(app.store.conn(), None, None, 0, MAX_CHOICES).await?;

@@ -723,3 +723,166 @@ async fn the_label_is_a_pdf_with_one_page() {
     assert!(text.contains("/Type /Page"));
     assert!(text.contains("(SN OG5-1001) Tj"));
 }
+
+#[tokio::test]
+async fn a_unit_is_reserved_for_an_open_order_of_its_product() {
+    for db in every_backend().await {
+        let w = world(&db).await;
+        let intake = actor(Role::Intake);
+        let order = durable_app::orders::place(
+            &w.app,
+            &intake,
+            &durable_app::orders::OrderForm {
+                patient_id: w.patient.to_string(),
+                prescriber_id: w.prescriber.clone(),
+                order_date: "2026-11-21".into(),
+                diagnoses: "J44.9".into(),
+                lines: vec![durable_app::orders::LineForm {
+                    product_id: Some(w.concentrator.to_string()),
+                    rent_or_buy: "rental".into(),
+                    ..Default::default()
+                }],
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+        let po = purchase_order(&w, vec![(w.concentrator, 1)]).await;
+        inventory::receive(
+            &w.app,
+            &actor(Role::Technician),
+            po,
+            &ReceiptForm {
+                lines: vec![line(1, &["OG5-3001"])],
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+        let unit = asset_by_serial(&w, "OG5-3001").await;
+
+        // The technician is offered the open order of this product (not the one billed by HCPCS
+        // alone), with its patient's name; the administrator sees the order but not whose it is.
+        let page = inventory::asset(&w.app, &actor(Role::Technician), unit)
+            .await
+            .unwrap();
+        let offered: Vec<OrderId> = page.open_orders.iter().map(|o| o.order_id).collect();
+        assert_eq!(offered, [order], "{}", db.label());
+        assert_eq!(
+            page.open_orders[0].patient.as_ref().unwrap().name,
+            "Rivera, Ann"
+        );
+        let page = inventory::asset(&w.app, &actor(Role::Admin), unit)
+            .await
+            .unwrap();
+        assert_eq!(page.open_orders.len(), 1);
+        assert!(page.open_orders[0].patient.is_none());
+        // Intake reads inventory but does not move it: no orders offered.
+        let page = inventory::asset(&w.app, &intake, unit).await.unwrap();
+        assert!(page.open_orders.is_empty());
+
+        // Naming only the order reserves the unit for the order's patient.
+        let reserve = AssetCommandForm {
+            command: "reserve".into(),
+            order_id: Some(order.to_string()),
+            ..Default::default()
+        };
+        command(&w, unit, reserve).await.unwrap();
+        let row = store::asset(w.app.store.conn(), unit.as_uuid())
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(row.state, "reserved");
+        assert_eq!(row.patient_id, Some(w.patient.as_uuid()));
+        db.finish().await;
+    }
+}
+
+#[tokio::test]
+async fn product_settings_are_checked_and_change_how_a_unit_is_reprocessed() {
+    use durable_app::inventory::ProductSettingsForm;
+    for db in every_backend().await {
+        let w = world(&db).await;
+        let admin = actor(Role::Admin);
+        let form = |tracking: &str, memory: Option<&str>| ProductSettingsForm {
+            product_id: w.concentrator.to_string(),
+            lot_tracking: tracking.into(),
+            keeps_patient_data: memory.map(str::to_owned),
+        };
+        let defaults = inventory::product_settings(&w.app, &admin, w.concentrator)
+            .await
+            .unwrap();
+        assert_eq!(defaults.lot_tracking, "none");
+        assert!(!defaults.keeps_patient_data);
+
+        let err = inventory::set_product_settings(&w.app, &admin, &form("batch", Some("true")))
+            .await
+            .unwrap_err();
+        assert_eq!(invalid(err), ["lot_tracking"]);
+        let mut unknown = form("lot", None);
+        unknown.product_id = Uuid::now_v7().to_string();
+        let err = inventory::set_product_settings(&w.app, &admin, &unknown)
+            .await
+            .unwrap_err();
+        assert_eq!(invalid(err), ["product_id"]);
+        let err = inventory::set_product_settings(
+            &w.app,
+            &actor(Role::Technician),
+            &form("none", Some("true")),
+        )
+        .await
+        .unwrap_err();
+        assert!(matches!(err, AppError::Forbidden(_)), "{err:?}");
+        assert_eq!(
+            inventory::product_settings(&w.app, &admin, w.concentrator)
+                .await
+                .unwrap(),
+            defaults,
+            "refusals write nothing"
+        );
+
+        inventory::set_product_settings(&w.app, &admin, &form("none", Some("true")))
+            .await
+            .unwrap();
+        let saved = inventory::product_settings(&w.app, &admin, w.concentrator)
+            .await
+            .unwrap();
+        assert!(saved.keeps_patient_data);
+        // A returned unit of a model with memory must be wiped before it can be cleaned.
+        let po = purchase_order(&w, vec![(w.concentrator, 1)]).await;
+        inventory::receive(
+            &w.app,
+            &actor(Role::Technician),
+            po,
+            &ReceiptForm {
+                lines: vec![line(1, &["OG5-4001"])],
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+        let unit = asset_by_serial(&w, "OG5-4001").await;
+        let reserve = AssetCommandForm {
+            command: "reserve".into(),
+            order_id: Some(w.order.to_string()),
+            ..Default::default()
+        };
+        command(&w, unit, reserve).await.unwrap();
+        command(&w, unit, cmd("deliver")).await.unwrap();
+        command(&w, unit, cmd("return")).await.unwrap();
+        let page = inventory::asset(&w.app, &actor(Role::Technician), unit)
+            .await
+            .unwrap();
+        assert!(
+            page.commands.contains(&"wipe".to_owned()),
+            "{:?}",
+            page.commands
+        );
+        assert!(
+            !page.commands.contains(&"clean".to_owned()),
+            "{:?}",
+            page.commands
+        );
+        db.finish().await;
+    }
+}

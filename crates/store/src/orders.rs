@@ -1,5 +1,6 @@
 //! Orders with their diagnoses, lines and append-only status history.
 
+use sea_orm::sea_query::{Expr, ExprTrait, Query};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use uuid::Uuid;
 
@@ -100,6 +101,33 @@ async fn insert_children(
             .await?;
     }
     Ok(())
+}
+
+/// Orders in one of `statuses` with a line for `product_id`, most recently changed first (the
+/// orders a unit of that product can be reserved for). Driven by the status index, so the cost
+/// follows the number of open orders, not of all orders ever taken.
+pub async fn open_for_product(
+    db: &impl Db,
+    product_id: Uuid,
+    statuses: &[&str],
+    limit: u64,
+) -> StoreResult<Vec<Order>> {
+    let lines = Query::select()
+        .column(order_line::Column::OrderId)
+        .from(order_line::Entity)
+        .and_where(
+            Expr::col((order_line::Entity, order_line::Column::OrderId))
+                .equals((order::Entity, order::Column::Id)),
+        )
+        .and_where(order_line::Column::ProductId.eq(product_id))
+        .to_owned();
+    Ok(order::Entity::find()
+        .filter(order::Column::Status.is_in(statuses.iter().copied()))
+        .filter(Expr::exists(lines))
+        .order_by_desc(order::Column::UpdatedAt)
+        .limit(limit)
+        .all(db)
+        .await?)
 }
 
 /// Appends a status change to an order's history.

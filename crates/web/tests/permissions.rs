@@ -277,6 +277,12 @@ fn page_routes(h: &Harness) -> Vec<Route> {
             "",
         ),
         route("POST", "/vendors".into(), Some(PurchasingWrite), "name="),
+        route(
+            "POST",
+            "/inventory/product-settings".into(),
+            Some(PurchasingWrite),
+            "lot_tracking=",
+        ),
         route("GET", "/purchase-orders".into(), Some(InventoryRead), ""),
         route(
             "POST",
@@ -582,6 +588,12 @@ fn api_routes(h: &Harness) -> Vec<Route> {
         route(
             "POST",
             "/api/v1/reorder-rules".into(),
+            Some(PurchasingWrite),
+            "{}",
+        ),
+        route(
+            "POST",
+            "/api/v1/product-settings".into(),
             Some(PurchasingWrite),
             "{}",
         ),

@@ -10,7 +10,7 @@ use durable_domain::inventory::{
 use durable_store::catalog::{self as catalog_store, Product};
 use durable_store::directory::{self, Location};
 use durable_store::inventory::{self as store, Asset, AssetFilter, AssetListing};
-use durable_store::{Db, purchasing as po_store, recalls as recall_store};
+use durable_store::{Db, orders as order_store, purchasing as po_store, recalls as recall_store};
 use serde::{Deserialize, Serialize};
 use time::{Date, OffsetDateTime};
 use uuid::Uuid;
@@ -271,6 +271,24 @@ pub struct CareView {
     pub checklist: Option<String>,
 }
 
+/// An open order a unit can be reserved for.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct ReservableOrder {
+    /// The order.
+    #[schema(value_type = String)]
+    pub order_id: OrderId,
+    /// When it was ordered.
+    #[schema(value_type = String)]
+    pub order_date: Date,
+    /// Its status.
+    pub status: String,
+    /// Its patient, for roles that read patient demographics.
+    pub patient: Option<PatientRef>,
+}
+
+/// How many open orders the asset page offers to reserve a unit for.
+const RESERVABLE_SHOWN: u64 = 25;
+
 /// The asset page: the unit, what can be done to it now, and its whole life.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct AssetPage {
@@ -298,6 +316,9 @@ pub struct AssetPage {
     pub holder_withheld: bool,
     /// The commands its state allows now (docs/asset-states.md).
     pub commands: Vec<String>,
+    /// Open orders for this unit's product that it could be reserved for (roles that move
+    /// equipment only; the newest first).
+    pub open_orders: Vec<ReservableOrder>,
     /// Recall campaigns that name it, with their follow-up status.
     pub recalls: Vec<(String, String)>,
     /// Custody history, oldest first.
@@ -375,10 +396,22 @@ pub async fn asset(app: &App, actor: &Actor, id: AssetId) -> AppResult<AssetPage
             recalls.push((campaign.title, unit.status));
         }
     }
+    let open_orders = if actor.can(Permission::InventoryWrite) && !state.is_terminal() {
+        order_store::open_for_product(
+            db,
+            row.product_id,
+            &super::commands::RESERVABLE_ORDER_STATUSES,
+            RESERVABLE_SHOWN,
+        )
+        .await?
+    } else {
+        Vec::new()
+    };
     let named: BTreeSet<Uuid> = custody
         .iter()
         .filter_map(|e| e.patient_id)
         .chain(row.patient_id)
+        .chain(open_orders.iter().map(|o| o.patient_id))
         .collect();
     let patients = patient_names(db, actor, named.iter().copied()).await?;
     drop(tx);
@@ -407,6 +440,15 @@ pub async fn asset(app: &App, actor: &Actor, id: AssetId) -> AppResult<AssetPage
         holder: patient(row.patient_id),
         holder_withheld: row.patient_id.is_some() && patient(row.patient_id).is_none(),
         commands: allowed_commands(state, &facts),
+        open_orders: open_orders
+            .into_iter()
+            .map(|o| ReservableOrder {
+                order_id: OrderId::from_uuid(o.id),
+                order_date: o.order_date,
+                status: o.status,
+                patient: patient(Some(o.patient_id)),
+            })
+            .collect(),
         recalls,
         custody: custody
             .into_iter()

@@ -43,7 +43,7 @@ pub struct AssetCommandForm {
     /// `mark_lost`, `found`, `retire`, `transfer_title`, or `move` (to another location, state
     /// unchanged).
     pub command: String,
-    /// For `reserve`: the patient.
+    /// For `reserve`: the patient (optional: the order's patient when left out).
     pub patient_id: Option<String>,
     /// For `reserve`: the patient's order the unit fills.
     pub order_id: Option<String>,
@@ -253,6 +253,7 @@ pub async fn run_command(
     form: &AssetCommandForm,
 ) -> AppResult<()> {
     actor.require(Permission::InventoryWrite)?;
+    let form = &with_order_patient(app.store.conn(), form).await?;
     let parsed = form.parse()?;
     let tx = app.store.begin_write().await?;
     let db = tx.conn();
@@ -370,6 +371,27 @@ pub(crate) fn care_record(
     })
 }
 
+/// The order statuses a unit can be reserved for: taken and not yet delivered or cancelled.
+pub(crate) const RESERVABLE_ORDER_STATUSES: [&str; 4] = ["new", "hold", "ready", "scheduled"];
+
+/// A reservation that names only the order (the asset page's order list) is for the order's
+/// patient; `check_reservation` still checks both under the write lock.
+async fn with_order_patient(db: &impl Db, form: &AssetCommandForm) -> AppResult<AssetCommandForm> {
+    let mut form = form.clone();
+    let patient_missing = form
+        .patient_id
+        .as_deref()
+        .is_none_or(|p| p.trim().is_empty());
+    if form.command.trim() == "reserve"
+        && patient_missing
+        && let Some(order) = form.order_id.as_deref().and_then(|o| o.trim().parse().ok())
+        && let Some(record) = order_store::order(db, order).await?
+    {
+        form.patient_id = Some(record.order.patient_id.to_string());
+    }
+    Ok(form)
+}
+
 /// A reservation names a patient on file and one of that patient's open orders.
 async fn check_reservation(db: &impl Db, patient: PatientId, order: OrderId) -> AppResult<()> {
     if !patients::exists(db, patient.as_uuid()).await? {
@@ -381,7 +403,7 @@ async fn check_reservation(db: &impl Db, patient: PatientId, order: OrderId) -> 
     if record.order.patient_id != patient.as_uuid() {
         return Err(FieldErrors::single("order_id", "This order is for another patient.").into());
     }
-    if matches!(record.order.status.as_str(), "cancelled" | "delivered") {
+    if !RESERVABLE_ORDER_STATUSES.contains(&record.order.status.as_str()) {
         return Err(FieldErrors::single(
             "order_id",
             format!(

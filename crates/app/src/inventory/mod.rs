@@ -15,7 +15,8 @@ mod stock;
 
 pub use assets::{
     AssetPage, AssetQuery, AssetSummary, CareView, CustodyView, LocationStock, LocationView,
-    PatientAssetView, asset, find_by_serial, location_stock, locations, patient_assets, search,
+    PatientAssetView, ReservableOrder, asset, find_by_serial, location_stock, locations,
+    patient_assets, search,
 };
 pub use commands::{AssetCommandForm, STATES, run_command};
 pub(crate) use commands::{care_record, custody, moved};
@@ -29,8 +30,8 @@ pub use recalls::{
     UNIT_STATUSES, UnitProgressForm, campaigns, open_campaign, recall, record_progress,
 };
 pub use stock::{
-    MovementForm, ProductSettingsForm, ReorderRuleForm, record_movement, set_product_settings,
-    set_reorder_rule,
+    MovementForm, ProductSettingsForm, ProductSettingsView, ReorderRuleForm, product_settings,
+    record_movement, set_product_settings, set_reorder_rule,
 };
 
 use std::collections::HashMap;

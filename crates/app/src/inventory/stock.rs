@@ -331,3 +331,33 @@ pub async fn set_product_settings(
     tx.commit().await?;
     Ok(())
 }
+
+/// A product's inventory settings.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+pub struct ProductSettingsView {
+    /// `none`, `lot` or `lot_and_expiry`.
+    pub lot_tracking: String,
+    /// Its units store patient data and are wiped before cleaning.
+    pub keeps_patient_data: bool,
+}
+
+/// A product's inventory settings (the defaults when none were set).
+pub async fn product_settings(
+    app: &App,
+    actor: &Actor,
+    id: ProductId,
+) -> AppResult<ProductSettingsView> {
+    actor.require(Permission::InventoryRead)?;
+    let row = store::inventory_products(app.store.conn(), vec![id.as_uuid()])
+        .await?
+        .into_iter()
+        .next();
+    Ok(ProductSettingsView {
+        lot_tracking: row
+            .as_ref()
+            .map_or(LotTracking::default().as_str().to_owned(), |r| {
+                r.lot_tracking.clone()
+            }),
+        keeps_patient_data: row.is_some_and(|r| r.keeps_patient_data),
+    })
+}

@@ -8,9 +8,9 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use durable_app::inventory::{
     self, AssetCommandForm, AssetPage, AssetQuery, AssetSummary, LocationStock, LocationView,
-    MovementForm, PatientAssetView, PurchaseOrderForm, PurchaseOrderSummary, PurchaseOrderView,
-    RecallForm, RecallSummary, RecallView, ReceiptForm, ReorderRuleForm, SuggestionView,
-    UnitProgressForm, VendorForm, VendorView,
+    MovementForm, PatientAssetView, ProductSettingsForm, PurchaseOrderForm, PurchaseOrderSummary,
+    PurchaseOrderView, RecallForm, RecallSummary, RecallView, ReceiptForm, ReorderRuleForm,
+    SuggestionView, UnitProgressForm, VendorForm, VendorView,
 };
 use serde::Deserialize;
 
@@ -29,6 +29,7 @@ pub(super) fn routes() -> Router<AppState> {
         .route("/stock/movements", post(stock_movement))
         .route("/suggested-orders", get(suggested_orders))
         .route("/reorder-rules", post(reorder_rule))
+        .route("/product-settings", post(product_settings))
         .route("/vendors", get(list_vendors).post(create_vendor))
         .route("/purchase-orders", get(list_orders).post(place_order))
         .route("/purchase-orders/{id}", get(show_order))
@@ -156,6 +157,18 @@ pub(super) async fn reorder_rule(
     ApiJson(form): ApiJson<ReorderRuleForm>,
 ) -> Result<StatusCode, ApiError> {
     inventory::set_reorder_rule(&state.app, &actor, &form).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Sets how a product is kept in stock (lot tracking) and whether its units hold patient data.
+#[utoipa::path(post, path = "/api/v1/product-settings", request_body = ProductSettingsForm, tag = "purchasing",
+    responses((status = 204), (status = 422, body = ErrorBody)))]
+pub(super) async fn product_settings(
+    State(state): State<AppState>,
+    ApiActor(actor): ApiActor,
+    ApiJson(form): ApiJson<ProductSettingsForm>,
+) -> Result<StatusCode, ApiError> {
+    inventory::set_product_settings(&state.app, &actor, &form).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

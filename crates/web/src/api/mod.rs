@@ -177,7 +177,7 @@ impl Modify for BearerAuth {
         prior_auth::queue, prior_auth::create, prior_auth::show, prior_auth::update,
         inventory::search_assets, inventory::show_asset, inventory::asset_command,
         inventory::list_locations, inventory::location_stock, inventory::stock_movement,
-        inventory::suggested_orders, inventory::reorder_rule,
+        inventory::suggested_orders, inventory::reorder_rule, inventory::product_settings,
         inventory::list_vendors, inventory::create_vendor,
         inventory::list_orders, inventory::place_order, inventory::show_order, inventory::receive,
         inventory::list_recalls, inventory::open_recall, inventory::show_recall, inventory::recall_progress,

@@ -9,6 +9,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
 use durable_app::catalog::{self, AccessoryForm, HcpcsDetail, HcpcsView, ProductForm, ProductView};
+use durable_app::inventory::{self, ProductSettingsView};
 use durable_app::{AppError, Permission};
 use durable_domain::catalog::PaymentCategory;
 use durable_domain::ids::ProductId;
@@ -174,6 +175,9 @@ struct ProductPage {
     layout: Layout,
     product: ProductView,
     can_edit: bool,
+    /// Its inventory settings, for roles that read inventory.
+    settings: Option<ProductSettingsView>,
+    can_configure: bool,
 }
 
 async fn show_product(
@@ -185,12 +189,24 @@ async fn show_product(
         return not_found("product", &page);
     };
     let layout = Layout::new(&page, "Product", "/products");
-    match catalog::product(&state.app, &page.actor, id).await {
-        Ok(product) => render(
+    let result = async {
+        let product = catalog::product(&state.app, &page.actor, id).await?;
+        let settings = if page.actor.can(Permission::InventoryRead) {
+            Some(inventory::product_settings(&state.app, &page.actor, id).await?)
+        } else {
+            None
+        };
+        Ok::<_, AppError>((product, settings))
+    }
+    .await;
+    match result {
+        Ok((product, settings)) => render(
             &ProductPage {
                 layout,
                 product,
                 can_edit: page.actor.can(Permission::ProductWrite),
+                settings,
+                can_configure: page.actor.can(Permission::PurchasingWrite),
             },
             StatusCode::OK,
         ),

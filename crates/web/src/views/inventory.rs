@@ -10,11 +10,12 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::{Form, Router};
+use durable_app::catalog::ProductView;
 use durable_app::inventory::{
     self, AssetCommandForm, AssetPage, AssetQuery, AssetSummary, LocationStock, LocationView,
-    PurchaseOrderForm, PurchaseOrderLineForm, PurchaseOrderSummary, PurchaseOrderView, RangeForm,
-    RecallForm, RecallSummary, RecallView, ReceiptForm, ReceiptLineForm, SuggestionView,
-    UnitProgressForm, VendorForm, VendorView,
+    ProductSettingsForm, PurchaseOrderForm, PurchaseOrderLineForm, PurchaseOrderSummary,
+    PurchaseOrderView, RangeForm, RecallForm, RecallSummary, RecallView, ReceiptForm,
+    ReceiptLineForm, SuggestionView, UnitProgressForm, VendorForm, VendorView,
 };
 use durable_app::{AppError, Permission};
 use serde::Deserialize;
@@ -32,6 +33,7 @@ pub(super) fn routes() -> Router<AppState> {
         .route("/assets/{id}/commands", post(command))
         .route("/assets/{id}/label.pdf", get(label))
         .route("/vendors", post(create_vendor))
+        .route("/inventory/product-settings", post(product_settings))
         .route("/purchase-orders", get(orders).post(place_order))
         .route("/purchase-orders/{id}", get(order))
         .route("/purchase-orders/{id}/receipts", post(receive))
@@ -271,11 +273,13 @@ struct OrderList {
     items: Vec<PurchaseOrderSummary>,
     vendors: Vec<VendorView>,
     locations: Vec<LocationView>,
+    products: Vec<ProductView>,
     can_buy: bool,
 }
 
 async fn orders(State(state): State<AppState>, page: PageActor) -> Response {
     let layout = Layout::new(&page, "Purchase orders", "/inventory");
+    let can_buy = page.actor.can(Permission::PurchasingWrite);
     let result = async {
         Ok::<_, AppError>((
             inventory::purchase_orders(&state.app, &page.actor, 0)
@@ -283,21 +287,38 @@ async fn orders(State(state): State<AppState>, page: PageActor) -> Response {
                 .0,
             inventory::vendors(&state.app, &page.actor).await?,
             inventory::locations(&state.app, &page.actor).await?,
+            if can_buy {
+                durable_app::catalog::product_choices(&state.app, &page.actor).await?
+            } else {
+                Vec::new()
+            },
         ))
     }
     .await;
     match result {
-        Ok((items, vendors, locations)) => render(
+        Ok((items, vendors, locations, products)) => render(
             &OrderList {
                 layout,
                 items,
                 vendors,
                 locations,
-                can_buy: page.actor.can(Permission::PurchasingWrite),
+                products,
+                can_buy,
             },
             StatusCode::OK,
         ),
         Err(err) => error_page(err, Some(layout)),
+    }
+}
+
+async fn product_settings(
+    State(state): State<AppState>,
+    page: PageActor,
+    Form(form): Form<ProductSettingsForm>,
+) -> Response {
+    match inventory::set_product_settings(&state.app, &page.actor, &form).await {
+        Ok(()) => Redirect::to(&format!("/products/{}", form.product_id.trim())).into_response(),
+        Err(err) => error_page(err, Some(Layout::new(&page, "Product", "/products"))),
     }
 }
 
