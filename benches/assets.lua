@@ -11,3 +11,10 @@ request = function()
   local serial = serials[(i % #serials) + 1]
   return wrk.format("GET", "/api/v1/assets?q=" .. serial, {["Authorization"] = "Bearer " .. token})
 end
+
+-- With DURABLE_PAUSE_MS set, each client waits that long between requests (a paced run: 32
+-- scanners that scan often rather than back to back); wrk measures latency without the pause.
+local pause = tonumber(os.getenv("DURABLE_PAUSE_MS") or "")
+if pause then
+  delay = function() return pause end
+end

@@ -11,6 +11,7 @@ mod commands;
 pub mod label;
 mod purchasing;
 mod recalls;
+mod receiving;
 mod stock;
 
 pub use assets::{
@@ -21,14 +22,15 @@ pub use assets::{
 pub use commands::{AssetCommandForm, STATES, run_command};
 pub(crate) use commands::{care_record, custody, moved};
 pub use purchasing::{
-    PurchaseOrderForm, PurchaseOrderLineForm, PurchaseOrderSummary, PurchaseOrderView, ReceiptForm,
-    ReceiptLineForm, SuggestionView, VendorForm, VendorView, add_vendor, place_order,
-    purchase_order, purchase_orders, receive, suggested_orders, vendors,
+    PurchaseOrderForm, PurchaseOrderLineForm, PurchaseOrderSummary, PurchaseOrderView,
+    SuggestionView, VendorForm, VendorView, add_vendor, place_order, purchase_order,
+    purchase_orders, suggested_orders, vendors,
 };
 pub use recalls::{
     AffectedPatient, RangeForm, RecallForm, RecallSummary, RecallUnitView, RecallView,
     UNIT_STATUSES, UnitProgressForm, campaigns, open_campaign, recall, record_progress,
 };
+pub use receiving::{ReceiptForm, ReceiptLineForm, receive};
 pub use stock::{
     MovementForm, ProductSettingsForm, ProductSettingsView, ReorderRuleForm, product_settings,
     record_movement, set_product_settings, set_reorder_rule,

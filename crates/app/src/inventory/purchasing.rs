@@ -1,30 +1,26 @@
-//! Purchasing: vendors, purchase orders, receiving into a location with serial capture and
-//! partial receipts (checked by the domain's `check_receipt`), and the suggested-order list.
+//! Purchasing: vendors, purchase orders and the suggested-order list. Receiving against an
+//! order is in `receiving`.
 //!
-//! Placing orders commits the supplier's money (`PurchasingWrite`); receiving only records what
-//! arrived, so the people at the dock do it (`InventoryWrite`).
+//! Placing orders commits the supplier's money (`PurchasingWrite`).
 
 use std::collections::{HashMap, HashSet};
 
 use durable_domain::codes::Phone;
 use durable_domain::ids::{LocationId, ProductId, PurchaseOrderId, VendorId};
-use durable_domain::inventory::keys::text_key;
 use durable_domain::inventory::{
-    AssetIdentity, AssetKeys, Lot, LotTracking, Movement, NEW_UNIT, OnHand, OrderedLine, Posting,
-    ReceiptInput, ReceiptLineInput, ReorderRule, StockKey, post, suggested_orders as suggest,
+    Lot, LotTracking, OnHand, Posting, ReorderRule, StockKey, suggested_orders as suggest,
 };
 use durable_domain::money::Money;
 use durable_domain::validation::{FieldErrors, parse_date};
 use durable_store::Db;
 use durable_store::catalog as catalog_store;
-use durable_store::inventory::{self as store, Asset, StockMovement};
+use durable_store::inventory as store;
 use durable_store::purchasing::{self as po_store, OrderRecord, PurchaseOrder, PurchaseOrderLine};
 use serde::{Deserialize, Serialize};
 use time::{Date, OffsetDateTime};
 use uuid::Uuid;
 
 use super::assets::{AssetSummary, Names};
-use super::commands::{custody, moved};
 use crate::audit::{Audit, record};
 use crate::forms::MAX_TEXT;
 use crate::{Actor, App, AppError, AppResult, Permission};
@@ -390,7 +386,10 @@ pub async fn purchase_orders(
 }
 
 /// Lot tracking of each product (the default for products without inventory facts).
-async fn tracking_of(db: &impl Db, products: Vec<Uuid>) -> AppResult<HashMap<Uuid, LotTracking>> {
+pub(super) async fn tracking_of(
+    db: &impl Db,
+    products: Vec<Uuid>,
+) -> AppResult<HashMap<Uuid, LotTracking>> {
     Ok(store::inventory_products(db, products)
         .await?
         .into_iter()
@@ -453,282 +452,6 @@ pub async fn purchase_order(
         assets: received.iter().map(|a| names.summary(a)).collect(),
         order: summary(db, &names, record_row.order).await?,
     })
-}
-
-/// What arrived, as typed or scanned at the dock.
-#[derive(Clone, Debug, Default, Deserialize, Serialize, utoipa::ToSchema)]
-#[serde(default)]
-pub struct ReceiptForm {
-    /// One entry per purchase-order line, in line order.
-    pub lines: Vec<ReceiptLineForm>,
-    /// Why more than ordered is accepted; empty means no override.
-    pub override_reason: Option<String>,
-    /// The manufacturer's warranty end for the serialized units received.
-    pub warranty_end: Option<String>,
-}
-
-/// What arrived for one line.
-#[derive(Clone, Debug, Default, Deserialize, Serialize, utoipa::ToSchema)]
-#[serde(default)]
-pub struct ReceiptLineForm {
-    /// Units received now (0 when none).
-    pub quantity: i64,
-    /// One serial per unit, for serialized products.
-    pub serials: Vec<String>,
-    /// The lot on the package.
-    pub lot: Option<String>,
-    /// The lot's expiry date.
-    pub expiry: Option<String>,
-}
-
-/// Receives goods on a purchase order: checks the receipt, creates the serialized units (clean
-/// and available at the order's location, with a custody event) and posts stock for the rest.
-pub async fn receive(
-    app: &App,
-    actor: &Actor,
-    id: PurchaseOrderId,
-    form: &ReceiptForm,
-) -> AppResult<()> {
-    actor.require(Permission::InventoryWrite)?;
-    let mut warranty_errors = FieldErrors::new();
-    let warranty_end =
-        warranty_errors.optional_parsed("warranty_end", form.warranty_end.as_deref(), parse_date);
-    let tx = app.store.begin_write().await?;
-    let db = tx.conn();
-    let mut record_row = po_store::order(db, id.as_uuid())
-        .await?
-        .ok_or(AppError::NotFound("purchase order"))?;
-    if !po_store::OPEN.contains(&record_row.order.status.as_str()) {
-        return Err(AppError::Conflict(format!(
-            "This purchase order is {}: nothing more can be received on it.",
-            record_row.order.status
-        )));
-    }
-    let product_ids: Vec<Uuid> = record_row.lines.iter().map(|l| l.product_id).collect();
-    let names = Names::load(db, product_ids.clone()).await?;
-    let tracking = tracking_of(db, product_ids).await?;
-    let ordered: Vec<OrderedLine> = record_row
-        .lines
-        .iter()
-        .map(|l| {
-            let product = names.products.get(&l.product_id);
-            OrderedLine {
-                product: ProductId::from_uuid(l.product_id),
-                manufacturer: product.map(|p| p.manufacturer.clone()).unwrap_or_default(),
-                ordered: u32::try_from(l.quantity_ordered).unwrap_or(0),
-                received: u32::try_from(l.quantity_received).unwrap_or(0),
-                serialized: product.is_some_and(|p| p.serialized),
-                tracking: tracking.get(&l.product_id).copied().unwrap_or_default(),
-            }
-        })
-        .collect();
-    let input = ReceiptInput {
-        lines: form
-            .lines
-            .iter()
-            .map(|l| ReceiptLineInput {
-                quantity: l.quantity,
-                serials: l.serials.clone(),
-                lot: l.lot.clone(),
-                expiry: l.expiry.clone(),
-            })
-            .collect(),
-        override_reason: form.override_reason.clone(),
-    };
-    let on_file = serials_on_file(db, &ordered, &input).await?;
-    let checked = durable_domain::inventory::check_receipt(&ordered, &input, |m, s| {
-        on_file.contains(&(m.to_owned(), s.to_owned()))
-    });
-    let receipt = match checked {
-        Ok(receipt) if warranty_errors.is_empty() => receipt,
-        Ok(_) => return Err(warranty_errors.into()),
-        Err(mut errors) => {
-            errors.errors.extend(warranty_errors.errors);
-            return Err(errors.into());
-        }
-    };
-    let location = record_row.order.location_id;
-    let now = app.clock.now();
-    let mut assets = Vec::new();
-    let mut events = Vec::new();
-    let mut postings = Vec::new();
-    let mut quantities = vec![0u32; record_row.lines.len()];
-    for line in &receipt.lines {
-        let Some(po_line) = record_row.lines.get(line.line) else {
-            continue;
-        };
-        let product = names.products.get(&po_line.product_id);
-        if let Some(slot) = quantities.get_mut(line.line) {
-            *slot = line.quantity.units();
-        }
-        for serial in &line.serials {
-            let keys = AssetKeys::of(&AssetIdentity {
-                manufacturer: product.map(|p| p.manufacturer.clone()).unwrap_or_default(),
-                model: product.map(|p| p.model.clone()).unwrap_or_default(),
-                serial: serial.text.clone(),
-                lot: line.lot.as_ref().map(|l| l.as_str().to_owned()),
-            });
-            let blank = Asset {
-                id: Uuid::now_v7(),
-                product_id: po_line.product_id,
-                serial: serial.text.clone(),
-                manufacturer_key: keys.manufacturer_key,
-                model_key: keys.model_key,
-                serial_key: keys.serial.key,
-                serial_prefix: keys.serial.prefix,
-                serial_number: keys.serial.number,
-                lot: line.lot.as_ref().map(|l| l.as_str().to_owned()),
-                lot_key: keys.lot_key,
-                purchase_cost_cents: po_line.unit_cost_cents,
-                purchase_date: app.clock.today(),
-                vendor_id: Some(record_row.order.vendor_id),
-                purchase_order_id: Some(record_row.order.id),
-                warranty_end,
-                usage_hours: 0,
-                owner_patient_id: None,
-                location_id: location,
-                zone: None,
-                state: String::new(),
-                state_detail: String::new(),
-                patient_id: None,
-                created_at: now,
-                updated_at: now,
-            };
-            let row = moved(blank, &NEW_UNIT, location, now)?;
-            events.push(custody(
-                &actor.username,
-                &row,
-                "receive",
-                None,
-                Some(format!("Purchase order {}", record_row.order.number)),
-            )?);
-            assets.push(row);
-        }
-        if let Some(movement) = line.stock_movement(LocationId::from_uuid(location)) {
-            let tracked = tracking
-                .get(&po_line.product_id)
-                .copied()
-                .unwrap_or_default();
-            // Receiving adds stock, so it never reads on-hand.
-            let lines = post(&movement, tracked, |_| 0)?;
-            postings.extend(ledger_rows(
-                &lines,
-                &movement,
-                actor,
-                now,
-                Some(record_row.order.id),
-            ));
-        }
-    }
-    for (line, quantity) in record_row.lines.iter_mut().zip(&quantities) {
-        line.quantity_received = line
-            .quantity_received
-            .saturating_add(i32::try_from(*quantity).unwrap_or(i32::MAX));
-    }
-    let complete = record_row
-        .lines
-        .iter()
-        .all(|l| l.quantity_received >= l.quantity_ordered);
-    record_row.order.status = if complete { "received" } else { "partial" }.into();
-    record_row.order.updated_at = now;
-    store::insert_assets(db, assets, events)
-        .await
-        .map_err(|_| AppError::Conflict("A serial on this receipt was put on file a moment ago: check the serials and try again.".into()))?;
-    store::insert_postings(db, postings).await?;
-    po_store::record_receipt(
-        db,
-        &record_row,
-        po_store::Receipt {
-            id: Uuid::now_v7(),
-            purchase_order_id: record_row.order.id,
-            lines: serde_json::to_string(&quantities).unwrap_or_else(|_| "[]".into()),
-            override_reason: receipt.override_reason.clone(),
-            actor_name: actor.username.clone(),
-            at: now,
-        },
-    )
-    .await?;
-    record(
-        db,
-        &app.clock,
-        actor,
-        Audit::new(
-            "purchase_order.receive",
-            "purchase_order",
-            record_row.order.id,
-        )
-        .detail(serde_json::json!({ "quantities": quantities, "status": record_row.order.status })),
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(())
-}
-
-/// The (manufacturer key, serial key) pairs of the receipt already on file.
-async fn serials_on_file(
-    db: &impl Db,
-    ordered: &[OrderedLine],
-    input: &ReceiptInput,
-) -> AppResult<HashSet<(String, String)>> {
-    let mut by_manufacturer: HashMap<String, Vec<String>> = HashMap::new();
-    for (line, entered) in ordered.iter().zip(&input.lines) {
-        if line.serialized {
-            by_manufacturer
-                .entry(text_key(&line.manufacturer))
-                .or_default()
-                .extend(entered.serials.iter().map(|s| text_key(s)));
-        }
-    }
-    let mut found = HashSet::new();
-    for (manufacturer, keys) in by_manufacturer {
-        for key in store::serials_on_file(db, &manufacturer, keys).await? {
-            found.insert((manufacturer.clone(), key));
-        }
-    }
-    Ok(found)
-}
-
-/// Ledger rows for the postings of one movement.
-pub(crate) fn ledger_rows(
-    postings: &[Posting],
-    movement: &Movement,
-    actor: &Actor,
-    at: OffsetDateTime,
-    purchase_order: Option<Uuid>,
-) -> Vec<StockMovement> {
-    let movement_id = Uuid::now_v7();
-    let (kind, expiry, reason, note) = match movement {
-        Movement::Receive { expiry, .. } => ("receive", *expiry, None, None),
-        Movement::Transfer { .. } => ("transfer", None, None, None),
-        Movement::Issue { .. } => ("issue", None, None, None),
-        Movement::Adjust { reason, note, .. } => (
-            "adjust",
-            None,
-            serde_json::to_value(reason)
-                .ok()
-                .and_then(|v| v.as_str().map(str::to_owned)),
-            note.clone(),
-        ),
-        Movement::Count { .. } => ("count", None, None, None),
-    };
-    postings
-        .iter()
-        .map(|p| StockMovement {
-            id: Uuid::now_v7(),
-            movement_id,
-            kind: kind.to_owned(),
-            location_id: p.key.location.as_uuid(),
-            product_id: p.key.product.as_uuid(),
-            lot: p.key.lot.as_ref().map(|l| l.as_str().to_owned()),
-            expiry,
-            delta: p.delta,
-            reason: reason.clone(),
-            note: note.clone(),
-            purchase_order_id: purchase_order,
-            actor_name: actor.username.clone(),
-            at,
-        })
-        .collect()
 }
 
 /// One line of the suggested-order list.

@@ -4,14 +4,14 @@
 
 use durable_domain::ids::{LocationId, ProductId};
 use durable_domain::inventory::{
-    AdjustReason, Lot, LotTracking, Movement, Quantity, StockKey, post,
+    AdjustReason, Lot, LotTracking, Movement, Posting, Quantity, StockKey, post,
 };
 use durable_domain::validation::{FieldErrors, parse_date};
-use durable_store::inventory::{self as store, InventoryProduct, ReorderRule};
+use durable_store::inventory::{self as store, InventoryProduct, ReorderRule, StockMovement};
 use serde::{Deserialize, Serialize};
+use time::OffsetDateTime;
 use uuid::Uuid;
 
-use super::purchasing::ledger_rows;
 use crate::audit::{Audit, record};
 use crate::{Actor, App, AppResult, Permission};
 
@@ -360,4 +360,47 @@ pub async fn product_settings(
             }),
         keeps_patient_data: row.is_some_and(|r| r.keeps_patient_data),
     })
+}
+
+/// Ledger rows for the postings of one movement.
+pub(crate) fn ledger_rows(
+    postings: &[Posting],
+    movement: &Movement,
+    actor: &Actor,
+    at: OffsetDateTime,
+    purchase_order: Option<Uuid>,
+) -> Vec<StockMovement> {
+    let movement_id = Uuid::now_v7();
+    let (kind, expiry, reason, note) = match movement {
+        Movement::Receive { expiry, .. } => ("receive", *expiry, None, None),
+        Movement::Transfer { .. } => ("transfer", None, None, None),
+        Movement::Issue { .. } => ("issue", None, None, None),
+        Movement::Adjust { reason, note, .. } => (
+            "adjust",
+            None,
+            serde_json::to_value(reason)
+                .ok()
+                .and_then(|v| v.as_str().map(str::to_owned)),
+            note.clone(),
+        ),
+        Movement::Count { .. } => ("count", None, None, None),
+    };
+    postings
+        .iter()
+        .map(|p| StockMovement {
+            id: Uuid::now_v7(),
+            movement_id,
+            kind: kind.to_owned(),
+            location_id: p.key.location.as_uuid(),
+            product_id: p.key.product.as_uuid(),
+            lot: p.key.lot.as_ref().map(|l| l.as_str().to_owned()),
+            expiry,
+            delta: p.delta,
+            reason: reason.clone(),
+            note: note.clone(),
+            purchase_order_id: purchase_order,
+            actor_name: actor.username.clone(),
+            at,
+        })
+        .collect()
 }
