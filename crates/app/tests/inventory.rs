@@ -239,6 +239,23 @@ async fn command(w: &World, id: AssetId, form: AssetCommandForm) -> Result<(), A
     inventory::run_command(&w.app, &actor(Role::Technician), id, &form).await
 }
 
+/// Orders and receives one concentrator with this serial.
+async fn receive_one(w: &World, serial: &str) -> AssetId {
+    let po = purchase_order(w, vec![(w.concentrator, 1)]).await;
+    inventory::receive(
+        &w.app,
+        &actor(Role::Technician),
+        po,
+        &ReceiptForm {
+            lines: vec![line(1, &[serial])],
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    asset_by_serial(w, serial).await
+}
+
 fn cmd(name: &str) -> AssetCommandForm {
     AssetCommandForm {
         command: name.into(),
@@ -747,19 +764,7 @@ async fn a_unit_is_reserved_for_an_open_order_of_its_product() {
         )
         .await
         .unwrap();
-        let po = purchase_order(&w, vec![(w.concentrator, 1)]).await;
-        inventory::receive(
-            &w.app,
-            &actor(Role::Technician),
-            po,
-            &ReceiptForm {
-                lines: vec![line(1, &["OG5-3001"])],
-                ..Default::default()
-            },
-        )
-        .await
-        .unwrap();
-        let unit = asset_by_serial(&w, "OG5-3001").await;
+        let unit = receive_one(&w, "OG5-3001").await;
 
         // The technician is offered the open order of this product (not the one billed by HCPCS
         // alone), with its patient's name; the administrator sees the order but not whose it is.
@@ -849,19 +854,7 @@ async fn product_settings_are_checked_and_change_how_a_unit_is_reprocessed() {
             .unwrap();
         assert!(saved.keeps_patient_data);
         // A returned unit of a model with memory must be wiped before it can be cleaned.
-        let po = purchase_order(&w, vec![(w.concentrator, 1)]).await;
-        inventory::receive(
-            &w.app,
-            &actor(Role::Technician),
-            po,
-            &ReceiptForm {
-                lines: vec![line(1, &["OG5-4001"])],
-                ..Default::default()
-            },
-        )
-        .await
-        .unwrap();
-        let unit = asset_by_serial(&w, "OG5-4001").await;
+        let unit = receive_one(&w, "OG5-4001").await;
         let reserve = AssetCommandForm {
             command: "reserve".into(),
             order_id: Some(w.order.to_string()),
