@@ -766,25 +766,79 @@ async fn a_unit_is_reserved_for_an_open_order_of_its_product() {
         .unwrap();
         let unit = receive_one(&w, "OG5-3001").await;
 
-        // The technician is offered the open order of this product (not the one billed by HCPCS
-        // alone), with its patient's name; the administrator sees the order but not whose it is.
+        // An order for another product (tubing) of the same patient is never offered.
+        let tubing_order = durable_app::orders::place(
+            &w.app,
+            &intake,
+            &durable_app::orders::OrderForm {
+                patient_id: w.patient.to_string(),
+                prescriber_id: w.prescriber.clone(),
+                order_date: "2026-11-22".into(),
+                diagnoses: "J44.9".into(),
+                lines: vec![durable_app::orders::LineForm {
+                    product_id: Some(w.tubing.to_string()),
+                    rent_or_buy: "purchase".into(),
+                    ..Default::default()
+                }],
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+
+        // The technician is offered the open orders that ask for this product, by product or
+        // by its HCPCS code alone (the world's order), most recently changed first, with the
+        // patient's name; the administrator sees the orders but not whose they are.
         let page = inventory::asset(&w.app, &actor(Role::Technician), unit)
             .await
             .unwrap();
         let offered: Vec<OrderId> = page.open_orders.iter().map(|o| o.order_id).collect();
-        assert_eq!(offered, [order], "{}", db.label());
+        assert_eq!(offered, [order, w.order], "{}", db.label());
         assert_eq!(
             page.open_orders[0].patient.as_ref().unwrap().name,
             "Rivera, Ann"
         );
+        assert_eq!(page.reserve_refusal, None);
         let page = inventory::asset(&w.app, &actor(Role::Admin), unit)
             .await
             .unwrap();
-        assert_eq!(page.open_orders.len(), 1);
+        assert_eq!(page.open_orders.len(), 2);
         assert!(page.open_orders[0].patient.is_none());
         // Intake reads inventory but does not move it: no orders offered.
         let page = inventory::asset(&w.app, &intake, unit).await.unwrap();
         assert!(page.open_orders.is_empty());
+
+        // The technician's read named the patient in the audit trail; the administrator's,
+        // which showed no name, did not.
+        let tx = w.app.store.begin_write().await.unwrap();
+        durable_store::audit::index_pending(tx.conn(), 10_000)
+            .await
+            .unwrap();
+        let reads: Vec<String> = durable_store::audit::search(
+            tx.conn(),
+            &durable_store::audit::Filter {
+                patient_id: Some(w.patient.as_uuid()),
+                ..Default::default()
+            },
+            100,
+        )
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|e| e.row.action == "asset.read")
+        .map(|e| e.row.actor_name)
+        .collect();
+        tx.commit().await.unwrap();
+        assert_eq!(reads, ["technician"], "{}", db.label());
+
+        // An order that asks for another product is refused, and writes nothing.
+        let for_tubing = AssetCommandForm {
+            command: "reserve".into(),
+            order_id: Some(tubing_order.to_string()),
+            ..Default::default()
+        };
+        let err = command(&w, unit, for_tubing).await.unwrap_err();
+        assert_eq!(invalid(err), ["order_id"]);
 
         // Naming only the order reserves the unit for the order's patient.
         let reserve = AssetCommandForm {
@@ -793,6 +847,12 @@ async fn a_unit_is_reserved_for_an_open_order_of_its_product() {
             ..Default::default()
         };
         command(&w, unit, reserve).await.unwrap();
+        // Reserved, it is offered for no order, and the page says why.
+        let page = inventory::asset(&w.app, &actor(Role::Technician), unit)
+            .await
+            .unwrap();
+        assert!(page.open_orders.is_empty());
+        assert!(page.reserve_refusal.is_some());
         let row = store::asset(w.app.store.conn(), unit.as_uuid())
             .await
             .unwrap()
@@ -820,10 +880,10 @@ async fn product_settings_are_checked_and_change_how_a_unit_is_reprocessed() {
         assert_eq!(defaults.lot_tracking, "none");
         assert!(!defaults.keeps_patient_data);
 
-        let err = inventory::set_product_settings(&w.app, &admin, &form("batch", Some("true")))
+        let err = inventory::set_product_settings(&w.app, &admin, &form("batch", Some("yes")))
             .await
             .unwrap_err();
-        assert_eq!(invalid(err), ["lot_tracking"]);
+        assert_eq!(invalid(err), ["lot_tracking", "keeps_patient_data"]);
         let mut unknown = form("lot", None);
         unknown.product_id = Uuid::now_v7().to_string();
         let err = inventory::set_product_settings(&w.app, &admin, &unknown)

@@ -16,7 +16,8 @@ pub use crate::entity::product::Model as Product;
 pub use crate::entity::product_accessory::Model as ProductAccessory;
 pub use crate::entity::product_hcpcs::Model as ProductHcpcs;
 
-/// Rows per multi-row INSERT: up to 17 columns × 1,000 stays under SQLite's 32,766 bound parameters.
+/// Rows per multi-row INSERT: up to 32 columns × 1,000 stays under SQLite's 32,766 bound parameters
+/// (the widest table written in batches, `assets`, has 24).
 const INSERT_BATCH: usize = 1_000;
 
 /// Inserts rows in batches small enough for either backend.

@@ -1,6 +1,6 @@
 //! Orders with their diagnoses, lines and append-only status history.
 
-use sea_orm::sea_query::{Expr, ExprTrait, Query};
+use sea_orm::sea_query::{Condition, Expr, ExprTrait, Query};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use uuid::Uuid;
 
@@ -103,28 +103,37 @@ async fn insert_children(
     Ok(())
 }
 
-/// Orders in one of `statuses` with a line for `product_id`, most recently changed first (the
-/// orders a unit of that product can be reserved for). Driven by the status index, so the cost
-/// follows the number of open orders, not of all orders ever taken.
+/// Orders in one of `statuses` that ask for `product_id`: a line names it, or names no product
+/// but bills under one of its `hcpcs` codes. Most recently changed first (the orders a unit of
+/// that product can be reserved for). Driven by the status index, so the cost follows the
+/// number of open orders, not of all orders ever taken.
 pub async fn open_for_product(
     db: &impl Db,
     product_id: Uuid,
+    hcpcs: &[String],
     statuses: &[&str],
     limit: u64,
 ) -> StoreResult<Vec<Order>> {
+    let line = |c: order_line::Column| Expr::col((order_line::Entity, c));
     let lines = Query::select()
         .column(order_line::Column::OrderId)
         .from(order_line::Entity)
-        .and_where(
-            Expr::col((order_line::Entity, order_line::Column::OrderId))
-                .equals((order::Entity, order::Column::Id)),
+        .and_where(line(order_line::Column::OrderId).equals((order::Entity, order::Column::Id)))
+        .cond_where(
+            Condition::any()
+                .add(line(order_line::Column::ProductId).eq(product_id))
+                .add(
+                    Condition::all()
+                        .add(line(order_line::Column::ProductId).is_null())
+                        .add(line(order_line::Column::Hcpcs).is_in(hcpcs.iter().cloned())),
+                ),
         )
-        .and_where(order_line::Column::ProductId.eq(product_id))
         .to_owned();
     Ok(order::Entity::find()
         .filter(order::Column::Status.is_in(statuses.iter().copied()))
         .filter(Expr::exists(lines))
         .order_by_desc(order::Column::UpdatedAt)
+        .order_by_desc(order::Column::Id)
         .limit(limit)
         .all(db)
         .await?)

@@ -45,9 +45,9 @@ const OLDEST_DAYS: i64 = 6 * 365;
 const RETIRE_AFTER_DAYS: i64 = 5 * 365;
 /// Capped rentals pass title to the patient after 13 continuous months (§1.2).
 const CAP_MONTHS: i64 = 13;
-/// Who does what in the generated history (the demo users).
-const TECH: &str = "tech";
-const RECEIVER: &str = "admin";
+/// Who the generated history says did each step: the demo loader, so the data says where it
+/// came from.
+const LOADER: &str = "demo-loader";
 
 /// Vendors: name, phone (fictional 555 number), ordering e-mail.
 const VENDORS: [(&str, &str, &str); 6] = [
@@ -96,6 +96,8 @@ struct Fleet {
     /// Index in `VENDORS`.
     vendor: usize,
     rental: Rental,
+    /// The model stores patient data: wiped after each return.
+    keeps_patient_data: bool,
     /// Hours on the meter per day at a patient's home.
     hours_per_day: i64,
     /// The ICD-10-CM code of the orders for it.
@@ -116,6 +118,7 @@ const FLEET: [Fleet; 8] = [
             early_percent: 30,
             early: 3,
         },
+        keeps_patient_data: true,
         hours_per_day: 7,
         diagnosis: "G47.33",
     },
@@ -129,6 +132,7 @@ const FLEET: [Fleet; 8] = [
         warranty_years: 3,
         vendor: 1,
         rental: Rental::Oxygen,
+        keeps_patient_data: false,
         hours_per_day: 16,
         diagnosis: "J44.9",
     },
@@ -142,6 +146,7 @@ const FLEET: [Fleet; 8] = [
         warranty_years: 3,
         vendor: 2,
         rental: Rental::Oxygen,
+        keeps_patient_data: false,
         hours_per_day: 5,
         diagnosis: "J44.9",
     },
@@ -158,6 +163,7 @@ const FLEET: [Fleet; 8] = [
             early_percent: 55,
             early: 12,
         },
+        keeps_patient_data: false,
         hours_per_day: 0,
         diagnosis: "I50.9",
     },
@@ -174,6 +180,7 @@ const FLEET: [Fleet; 8] = [
             early_percent: 50,
             early: 6,
         },
+        keeps_patient_data: false,
         hours_per_day: 0,
         diagnosis: "M17.0",
     },
@@ -190,6 +197,7 @@ const FLEET: [Fleet; 8] = [
             early_percent: 20,
             early: 12,
         },
+        keeps_patient_data: false,
         hours_per_day: 0,
         diagnosis: "G35",
     },
@@ -206,6 +214,7 @@ const FLEET: [Fleet; 8] = [
             early_percent: 30,
             early: 6,
         },
+        keeps_patient_data: false,
         hours_per_day: 1,
         diagnosis: "J44.9",
     },
@@ -222,6 +231,7 @@ const FLEET: [Fleet; 8] = [
             early_percent: 55,
             early: 12,
         },
+        keeps_patient_data: false,
         hours_per_day: 0,
         diagnosis: "I50.9",
     },
@@ -284,17 +294,18 @@ pub(super) async fn load(app: &App, patients_loaded: u64) -> AppResult<()> {
     let [main, branch] = locations[..] else {
         return Err(internal("the demo supplier has two locations"));
     };
-    let cpap = product("AirSense 11 AutoSet")?;
-    set_product_settings(
-        app,
-        &operator,
-        &ProductSettingsForm {
-            product_id: cpap.id.to_string(),
-            lot_tracking: "none".into(),
-            keeps_patient_data: Some("true".into()),
-        },
-    )
-    .await?;
+    for fleet in FLEET.iter().filter(|f| f.keeps_patient_data) {
+        set_product_settings(
+            app,
+            &operator,
+            &ProductSettingsForm {
+                product_id: product(fleet.model)?.id.to_string(),
+                lot_tracking: "none".into(),
+                keeps_patient_data: Some("true".into()),
+            },
+        )
+        .await?;
+    }
     stock(app, &operator, &product, [main, branch]).await?;
     purchase_orders(app, &operator, &product, &vendors, main).await?;
 
@@ -467,7 +478,7 @@ async fn purchase_orders(
     )
     .await?;
     let receiver = Actor {
-        username: TECH.into(),
+        username: LOADER.into(),
         role: durable_domain::role::Role::Technician,
         ..operator.clone()
     };
@@ -557,7 +568,7 @@ impl Life<'_> {
         })?;
         let location = self.row.location_id;
         self.row = moved(self.row.clone(), &transition.to, location, at)?;
-        let mut event = custody(TECH, &self.row, command.code(), Some(&self.state), note)?;
+        let mut event = custody(LOADER, &self.row, command.code(), Some(&self.state), note)?;
         if !order_known {
             event.order_id = None;
         }
@@ -580,7 +591,7 @@ impl Life<'_> {
             ),
             _ => (None, None),
         };
-        if let Some(care) = care_record(&command, &self.row, TECH, method, checklist) {
+        if let Some(care) = care_record(&command, &self.row, LOADER, method, checklist) {
             self.batch.care.push(care);
         }
         self.state = transition.to;
@@ -704,7 +715,7 @@ impl FleetGenerator {
         };
         let row = moved(blank, &NEW_UNIT, location, received)?;
         let receipt = custody(
-            RECEIVER,
+            LOADER,
             &row,
             "receive",
             None,
@@ -715,7 +726,7 @@ impl FleetGenerator {
             row,
             state: NEW_UNIT,
             facts: AssetFacts {
-                has_memory: fleet.model == "AirSense 11 AutoSet",
+                has_memory: fleet.keeps_patient_data,
                 title_transfer_due: false,
             },
             batch,

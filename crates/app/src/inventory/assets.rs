@@ -316,15 +316,28 @@ pub struct AssetPage {
     pub holder_withheld: bool,
     /// The commands its state allows now (docs/asset-states.md).
     pub commands: Vec<String>,
-    /// Open orders for this unit's product that it could be reserved for (roles that move
-    /// equipment only; the newest first).
+    /// Open orders for this unit's product that it could be reserved for, most recently
+    /// changed first (roles that move equipment, and only while the unit can be reserved).
     pub open_orders: Vec<ReservableOrder>,
+    /// Why the unit cannot be reserved now, in the state machine's words.
+    pub reserve_refusal: Option<String>,
     /// Recall campaigns that name it, with their follow-up status.
     pub recalls: Vec<(String, String)>,
     /// Custody history, oldest first.
     pub custody: Vec<CustodyView>,
     /// Cleaning, wipe and inspection records, oldest first.
     pub care: Vec<CareView>,
+}
+
+/// The state machine's reason for refusing a reservation in `state`, if it refuses one.
+fn reserve_refusal(state: AssetState, facts: &AssetFacts) -> Option<String> {
+    let reserve = AssetCommand::Reserve {
+        patient: PatientId::new(),
+        order: OrderId::new(),
+    };
+    apply(state, facts, &reserve)
+        .err()
+        .map(|refusal| refusal.message.to_owned())
 }
 
 /// The commands `state` allows, tried against the machine itself so the page never offers a
@@ -396,17 +409,27 @@ pub async fn asset(app: &App, actor: &Actor, id: AssetId) -> AppResult<AssetPage
             recalls.push((campaign.title, unit.status));
         }
     }
-    let open_orders = if actor.can(Permission::InventoryWrite) && !state.is_terminal() {
-        order_store::open_for_product(
-            db,
-            row.product_id,
-            &super::commands::RESERVABLE_ORDER_STATUSES,
-            RESERVABLE_SHOWN,
-        )
-        .await?
-    } else {
-        Vec::new()
-    };
+    let commands = allowed_commands(state, &facts);
+    // Orders (and their patients' names) are read only when the unit can be reserved now, by a
+    // role that reserves: a technician needs to know which order a unit goes to, and no more.
+    let open_orders =
+        if actor.can(Permission::InventoryWrite) && commands.iter().any(|c| c == "reserve") {
+            let hcpcs = catalog_store::product(db, row.product_id)
+                .await?
+                .map(|p| p.hcpcs)
+                .unwrap_or_default();
+            order_store::open_for_product(
+                db,
+                row.product_id,
+                &hcpcs,
+                &super::commands::RESERVABLE_ORDER_STATUSES,
+                RESERVABLE_SHOWN,
+            )
+            .await?
+        } else {
+            Vec::new()
+        };
+    let reserve_refusal = reserve_refusal(state, &facts);
     let named: BTreeSet<Uuid> = custody
         .iter()
         .filter_map(|e| e.patient_id)
@@ -439,7 +462,8 @@ pub async fn asset(app: &App, actor: &Actor, id: AssetId) -> AppResult<AssetPage
         },
         holder: patient(row.patient_id),
         holder_withheld: row.patient_id.is_some() && patient(row.patient_id).is_none(),
-        commands: allowed_commands(state, &facts),
+        commands,
+        reserve_refusal,
         open_orders: open_orders
             .into_iter()
             .map(|o| ReservableOrder {

@@ -9,7 +9,8 @@ use durable_domain::inventory::{
 };
 use durable_domain::validation::FieldErrors;
 use durable_store::inventory::{self as store, Asset, CareRecord, CustodyEvent};
-use durable_store::{Db, orders as order_store, patients};
+use durable_store::orders::OrderLine;
+use durable_store::{Db, catalog as catalog_store, orders as order_store, patients};
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 use uuid::Uuid;
@@ -286,7 +287,7 @@ pub async fn run_command(
         }
         Some(command) => {
             if let AssetCommand::Reserve { patient, order } = command {
-                check_reservation(db, *patient, *order).await?;
+                check_reservation(db, *patient, *order, &row).await?;
             }
             let facts = facts_of(db, &row).await?;
             let Transition { to, .. } = apply(state, &facts, command)
@@ -392,8 +393,23 @@ async fn with_order_patient(db: &impl Db, form: &AssetCommandForm) -> AppResult<
     Ok(form)
 }
 
-/// A reservation names a patient on file and one of that patient's open orders.
-async fn check_reservation(db: &impl Db, patient: PatientId, order: OrderId) -> AppResult<()> {
+/// Whether an order asks for a unit of this product: a line names the product, or names no
+/// product but bills under one of the product's HCPCS codes.
+fn order_wants(lines: &[OrderLine], product: Uuid, hcpcs: &[String]) -> bool {
+    lines.iter().any(|line| match line.product_id {
+        Some(id) => id == product,
+        None => hcpcs.contains(&line.hcpcs),
+    })
+}
+
+/// A reservation names a patient on file and one of that patient's open orders that asks for
+/// this unit's product.
+async fn check_reservation(
+    db: &impl Db,
+    patient: PatientId,
+    order: OrderId,
+    unit: &Asset,
+) -> AppResult<()> {
     if !patients::exists(db, patient.as_uuid()).await? {
         return Err(FieldErrors::single("patient_id", "No such patient.").into());
     }
@@ -410,6 +426,17 @@ async fn check_reservation(db: &impl Db, patient: PatientId, order: OrderId) -> 
                 "This order is {}: reserve units for an open order.",
                 record.order.status
             ),
+        )
+        .into());
+    }
+    let hcpcs = catalog_store::product(db, unit.product_id)
+        .await?
+        .map(|p| p.hcpcs)
+        .unwrap_or_default();
+    if !order_wants(&record.lines, unit.product_id, &hcpcs) {
+        return Err(FieldErrors::single(
+            "order_id",
+            "This order asks for no unit of this product: choose an order that does.",
         )
         .into());
     }

@@ -274,8 +274,8 @@ pub struct ProductSettingsForm {
     /// How its counted stock is kept: `none` (one line per location), `lot`, or
     /// `lot_and_expiry`.
     pub lot_tracking: String,
-    /// Present (any value but `false`) when the model stores patient data, so a returned unit
-    /// must be wiped before cleaning (medicare-rules.md §10).
+    /// `true` when the model stores patient data, so a returned unit must be wiped before
+    /// cleaning (medicare-rules.md §10); `false` or absent otherwise (a page's unticked box).
     pub keeps_patient_data: Option<String>,
 }
 
@@ -296,12 +296,16 @@ pub async fn set_product_settings(
             "Choose none, lot, or lot_and_expiry (lot with its expiry date).",
         );
     }
-    let keeps_patient_data = form
-        .keeps_patient_data
-        .as_deref()
-        .map(str::trim)
-        .is_some_and(|v| !v.is_empty() && v != "false");
-    let (product, tracking) = errors.finish(|| product.zip(tracking))?;
+    let keeps_patient_data = match form.keeps_patient_data.as_deref().map(str::trim) {
+        None | Some("" | "false") => Some(false),
+        Some("true") => Some(true),
+        Some(_) => {
+            errors.add("keeps_patient_data", "Say true or false.");
+            None
+        }
+    };
+    let ((product, tracking), keeps_patient_data) =
+        errors.finish(|| product.zip(tracking).zip(keeps_patient_data))?;
     let tx = app.store.begin_write().await?;
     if durable_store::catalog::product(tx.conn(), product)
         .await?

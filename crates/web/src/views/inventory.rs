@@ -168,7 +168,6 @@ struct AssetView {
     layout: Layout,
     page: AssetPage,
     cost: String,
-    can_reserve: bool,
     can_write: bool,
     locations: Vec<LocationView>,
     error: String,
@@ -199,7 +198,6 @@ async fn show_asset(
                 ),
                 cost: durable_domain::money::Money::from_cents(asset_page.purchase_cost_cents)
                     .to_string(),
-                can_reserve: asset_page.commands.iter().any(|c| c == "reserve"),
                 page: asset_page,
                 can_write: page.actor.can(Permission::InventoryWrite),
                 locations,
