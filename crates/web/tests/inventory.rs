@@ -64,10 +64,34 @@ async fn scan_to_open_refusals_and_labels() {
         assert_eq!(reply.status, StatusCode::SEE_OTHER);
         assert_eq!(reply.headers["location"], format!("/assets/{}", h.asset));
 
-        // Reserve for the harness patient and order, deliver, return: now dirty.
+        // Reserve for an order of the harness patient that asks for a bed (the harness order
+        // is for a CPAP), deliver, return: now dirty.
+        let bed_order = durable_app::orders::place(
+            &h.app,
+            &durable_app::Actor {
+                user_id: None,
+                username: "intake".into(),
+                role: Role::Intake,
+                source: "test".into(),
+            },
+            &durable_app::orders::OrderForm {
+                patient_id: h.patient.to_string(),
+                prescriber_id: h.prescriber.to_string(),
+                order_date: h.app.clock.today().to_string(),
+                diagnoses: "I50.9".into(),
+                lines: vec![durable_app::orders::LineForm {
+                    hcpcs: Some("E0260".into()),
+                    rent_or_buy: "rental".into(),
+                    ..Default::default()
+                }],
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
         let reserve = format!(
             "command=reserve&patient_id={}&order_id={}",
-            h.patient, h.order
+            h.patient, bed_order
         );
         for form in [
             reserve.as_str(),
@@ -117,7 +141,7 @@ async fn scan_to_open_refusals_and_labels() {
                 &token,
                 Some(&format!(
                     r#"{{"command":"reserve","patient_id":"{}","order_id":"{}"}}"#,
-                    h.patient, h.order
+                    h.patient, bed_order
                 )),
             ),
         )
