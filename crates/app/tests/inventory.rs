@@ -859,6 +859,40 @@ async fn a_unit_is_reserved_for_an_open_order_of_its_product() {
             .unwrap();
         assert_eq!(row.state, "reserved");
         assert_eq!(row.patient_id, Some(w.patient.as_uuid()));
+        assert_eq!(row.order_id, Some(order.as_uuid()));
+
+        // The order asked for one unit and has it: a second unit is offered only the world's
+        // order, and reserving it for the filled order is refused with nothing written.
+        let second = receive_one(&w, "OG5-3002").await;
+        let page = inventory::asset(&w.app, &actor(Role::Technician), second)
+            .await
+            .unwrap();
+        let offered: Vec<OrderId> = page.open_orders.iter().map(|o| o.order_id).collect();
+        assert_eq!(offered, [w.order], "{}", db.label());
+        let again = AssetCommandForm {
+            command: "reserve".into(),
+            order_id: Some(order.to_string()),
+            ..Default::default()
+        };
+        let err = command(&w, second, again).await.unwrap_err();
+        assert_eq!(invalid(err), ["order_id"]);
+        let row = store::asset(w.app.store.conn(), second.as_uuid())
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!((row.state.as_str(), row.order_id), ("available", None));
+        // Delivered, the first unit still fills the order; returned, it no longer does.
+        command(&w, unit, cmd("deliver")).await.unwrap();
+        let page = inventory::asset(&w.app, &actor(Role::Technician), second)
+            .await
+            .unwrap();
+        assert_eq!(page.open_orders.len(), 1);
+        command(&w, unit, cmd("return")).await.unwrap();
+        let page = inventory::asset(&w.app, &actor(Role::Technician), second)
+            .await
+            .unwrap();
+        let offered: Vec<OrderId> = page.open_orders.iter().map(|o| o.order_id).collect();
+        assert_eq!(offered, [order, w.order], "{}", db.label());
         db.finish().await;
     }
 }

@@ -91,6 +91,7 @@ async fn a_recall_over_a_million_custody_events_lists_exactly_the_patients_who_h
                     state: "available".into(),
                     state_detail: "{}".into(),
                     patient_id: None,
+                    order_id: None,
                     created_at: now,
                     updated_at: now,
                 }

@@ -1,11 +1,11 @@
 //! Orders with their diagnoses, lines and append-only status history.
 
-use sea_orm::sea_query::{Condition, Expr, ExprTrait, Query};
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::sea_query::{Condition, Expr, ExprTrait, Query, QueryStatementBuilder};
+use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
 use uuid::Uuid;
 
 use crate::catalog::insert_batched;
-use crate::entity::{order, order_diagnosis, order_event, order_line};
+use crate::entity::{asset, order, order_diagnosis, order_event, order_line};
 use crate::{Db, StoreResult};
 
 pub use crate::entity::order::Model as Order;
@@ -103,10 +103,23 @@ async fn insert_children(
     Ok(())
 }
 
-/// Orders in one of `statuses` that ask for `product_id`: a line names it, or names no product
-/// but bills under one of its `hcpcs` codes. Most recently changed first (the orders a unit of
-/// that product can be reserved for). Driven by the status index, so the cost follows the
-/// number of open orders, not of all orders ever taken.
+/// The condition on `order_lines` of the lines that ask for `product_id`: they name it, or name
+/// no product but bill under one of its `hcpcs` codes.
+fn lines_asking_for(product_id: Uuid, hcpcs: &[String]) -> Condition {
+    let line = |c: order_line::Column| Expr::col((order_line::Entity, c));
+    Condition::any()
+        .add(line(order_line::Column::ProductId).eq(product_id))
+        .add(
+            Condition::all()
+                .add(line(order_line::Column::ProductId).is_null())
+                .add(line(order_line::Column::Hcpcs).is_in(hcpcs.iter().cloned())),
+        )
+}
+
+/// Orders in one of `statuses` that still want units of `product_id` (see `lines_asking_for`):
+/// fewer of its units are reserved for or delivered on the order than its lines ask for. Most
+/// recently changed first; driven by the status index, so the cost follows the number of open
+/// orders, not of all orders ever taken.
 pub async fn open_for_product(
     db: &impl Db,
     product_id: Uuid,
@@ -114,28 +127,46 @@ pub async fn open_for_product(
     statuses: &[&str],
     limit: u64,
 ) -> StoreResult<Vec<Order>> {
-    let line = |c: order_line::Column| Expr::col((order_line::Entity, c));
-    let lines = Query::select()
-        .column(order_line::Column::OrderId)
+    let this_order = || {
+        Expr::col((order_line::Entity, order_line::Column::OrderId))
+            .equals((order::Entity, order::Column::Id))
+    };
+    let wanted = Query::select()
+        .expr(Expr::col(order_line::Column::Quantity).sum())
         .from(order_line::Entity)
-        .and_where(line(order_line::Column::OrderId).equals((order::Entity, order::Column::Id)))
-        .cond_where(
-            Condition::any()
-                .add(line(order_line::Column::ProductId).eq(product_id))
-                .add(
-                    Condition::all()
-                        .add(line(order_line::Column::ProductId).is_null())
-                        .add(line(order_line::Column::Hcpcs).is_in(hcpcs.iter().cloned())),
-                ),
+        .and_where(this_order())
+        .cond_where(lines_asking_for(product_id, hcpcs))
+        .to_owned();
+    let held = Query::select()
+        .expr(Expr::col(asset::Column::Id).count())
+        .from(asset::Entity)
+        .and_where(
+            Expr::col((asset::Entity, asset::Column::OrderId))
+                .equals((order::Entity, order::Column::Id)),
         )
+        .and_where(Expr::col((asset::Entity, asset::Column::ProductId)).eq(product_id))
         .to_owned();
     Ok(order::Entity::find()
         .filter(order::Column::Status.is_in(statuses.iter().copied()))
-        .filter(Expr::exists(lines))
+        .filter(
+            Expr::SubQuery(None, Box::new(held.into_sub_query_statement())).lt(Expr::SubQuery(
+                None,
+                Box::new(wanted.into_sub_query_statement()),
+            )),
+        )
         .order_by_desc(order::Column::UpdatedAt)
         .order_by_desc(order::Column::Id)
         .limit(limit)
         .all(db)
+        .await?)
+}
+
+/// How many of an order's units of `product_id` are reserved for or delivered on it now.
+pub async fn units_held_for(db: &impl Db, order_id: Uuid, product_id: Uuid) -> StoreResult<u64> {
+    Ok(asset::Entity::find()
+        .filter(asset::Column::OrderId.eq(order_id))
+        .filter(asset::Column::ProductId.eq(product_id))
+        .count(db)
         .await?)
 }
 

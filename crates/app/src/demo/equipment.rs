@@ -710,6 +710,7 @@ impl FleetGenerator {
             state: String::new(),
             state_detail: String::new(),
             patient_id: None,
+            order_id: None,
             created_at: received,
             updated_at: received,
         };

@@ -207,6 +207,12 @@ pub(crate) fn moved(
         serde_json::to_string(to).map_err(|e| AppError::Internal(format!("asset state: {e}")))?;
     row.zone = Zone::of(to).map(|z| z.as_str().to_owned());
     row.patient_id = to.patient().map(|p| p.as_uuid());
+    row.order_id = match to {
+        AssetState::Reserved { order, .. } | AssetState::Delivered { order, .. } => {
+            Some(order.as_uuid())
+        }
+        _ => None,
+    };
     row.owner_patient_id = match to.owner() {
         Owner::Patient(p) => Some(p.as_uuid()),
         Owner::Supplier => None,
@@ -236,12 +242,7 @@ pub(crate) fn custody(
         location_id: row.location_id,
         zone: row.zone.clone(),
         patient_id: to.patient().map(|p| p.as_uuid()),
-        order_id: match to {
-            AssetState::Reserved { order, .. } | AssetState::Delivered { order, .. } => {
-                Some(order.as_uuid())
-            }
-            _ => None,
-        },
+        order_id: row.order_id,
         note,
     })
 }
@@ -393,13 +394,13 @@ async fn with_order_patient(db: &impl Db, form: &AssetCommandForm) -> AppResult<
     Ok(form)
 }
 
-/// Whether an order asks for a unit of this product: a line names the product, or names no
-/// product but bills under one of the product's HCPCS codes.
-fn order_wants(lines: &[OrderLine], product: Uuid, hcpcs: &[String]) -> bool {
-    lines.iter().any(|line| match line.product_id {
+/// Whether an order line asks for units of this product: it names the product, or names no
+/// product but bills under one of the product's HCPCS codes (as `open_for_product` matches).
+fn line_wants(line: &OrderLine, product: Uuid, hcpcs: &[String]) -> bool {
+    match line.product_id {
         Some(id) => id == product,
         None => hcpcs.contains(&line.hcpcs),
-    })
+    }
 }
 
 /// A reservation names a patient on file and one of that patient's open orders that asks for
@@ -433,10 +434,24 @@ async fn check_reservation(
         .await?
         .map(|p| p.hcpcs)
         .unwrap_or_default();
-    if !order_wants(&record.lines, unit.product_id, &hcpcs) {
+    let wanted: i64 = record
+        .lines
+        .iter()
+        .filter(|line| line_wants(line, unit.product_id, &hcpcs))
+        .map(|line| i64::from(line.quantity))
+        .sum();
+    if wanted == 0 {
         return Err(FieldErrors::single(
             "order_id",
             "This order asks for no unit of this product: choose an order that does.",
+        )
+        .into());
+    }
+    let held = order_store::units_held_for(db, order.as_uuid(), unit.product_id).await?;
+    if i64::try_from(held).unwrap_or(i64::MAX) >= wanted {
+        return Err(FieldErrors::single(
+            "order_id",
+            "This order already has all its units of this product reserved or delivered.",
         )
         .into());
     }

@@ -161,6 +161,7 @@ pub async fn receive(
                 state: String::new(),
                 state_detail: String::new(),
                 patient_id: None,
+                order_id: None,
                 created_at: now,
                 updated_at: now,
             };

@@ -12,6 +12,7 @@ mod m0004_order_documents;
 mod m0005_prior_authorizations;
 mod m0006_inventory;
 mod m0007_pricing;
+mod m0008_asset_orders;
 
 /// Every migration, oldest first.
 pub struct Migrator;
@@ -27,6 +28,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0005_prior_authorizations::Migration),
             Box::new(m0006_inventory::Migration),
             Box::new(m0007_pricing::Migration),
+            Box::new(m0008_asset_orders::Migration),
         ]
     }
 }

@@ -1,0 +1,137 @@
+//! Migrations that change existing data: m0008 copies the order a reserved or delivered unit
+//! holds from its state into the new `order_id` column, and leaves other units without one.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // Tests fail loudly on purpose.
+
+use durable_store::Store;
+use durable_store::catalog::{Product, ProductRecord, insert_product};
+use durable_store::directory::{Location, Supplier, insert_supplier};
+use durable_store::inventory::asset;
+use durable_store::migration::Migrator;
+use sea_orm::ConnectionTrait;
+use sea_orm::sea_query::Query;
+use sea_orm_migration::MigratorTrait;
+use time::macros::{date, datetime};
+use uuid::Uuid;
+
+#[tokio::test]
+async fn m0008_fills_the_order_of_reserved_and_delivered_units_from_their_state() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(&format!("sqlite://{}/m.sqlite", dir.path().display()))
+        .await
+        .unwrap();
+    let db = store.conn();
+    Migrator::up(db, Some(7)).await.unwrap();
+    let now = datetime!(2026-11-27 12:00 UTC);
+    let product = Uuid::now_v7();
+    insert_product(
+        db,
+        ProductRecord {
+            product: Product {
+                id: product,
+                name: "Oxygen concentrator".into(),
+                manufacturer: "Philips Respironics".into(),
+                model: "EverFlo".into(),
+                serialized: true,
+                resupply_days: None,
+                description: String::new(),
+                active: true,
+                updated_at: now,
+            },
+            hcpcs: vec![],
+            accessories: vec![],
+        },
+    )
+    .await
+    .unwrap();
+    let location = Uuid::now_v7();
+    insert_supplier(
+        db,
+        Supplier {
+            id: Uuid::now_v7(),
+            name: "Test DME".into(),
+            npi: "1234567893".into(),
+            phone: "6145550100".into(),
+        },
+        vec![Location {
+            id: location,
+            name: "Main".into(),
+            phone: "6145550100".into(),
+            line1: "1 Dock Rd".into(),
+            line2: None,
+            city: "Columbus".into(),
+            state: "OH".into(),
+            postal_code: "43215".into(),
+            kind: "warehouse".into(),
+        }],
+    )
+    .await
+    .unwrap();
+    let (patient, reserved_for, delivered_on) = (Uuid::now_v7(), Uuid::now_v7(), Uuid::now_v7());
+    let units = [
+        (
+            "reserved",
+            format!(r#"{{"state":"reserved","patient":"{patient}","order":"{reserved_for}"}}"#),
+        ),
+        (
+            "delivered",
+            format!(
+                r#"{{"state":"delivered","patient":"{patient}","order":"{delivered_on}","terms":"rental"}}"#
+            ),
+        ),
+        ("returned", r#"{"state":"returned"}"#.to_owned()),
+    ];
+    let mut ids = Vec::new();
+    for (n, (state, detail)) in units.iter().enumerate() {
+        let id = Uuid::now_v7();
+        ids.push(id);
+        // Written as a row of m0007's table, which has no order column yet.
+        let insert = Query::insert()
+            .into_table("assets")
+            .columns([
+                "id",
+                "product_id",
+                "serial",
+                "manufacturer_key",
+                "model_key",
+                "serial_key",
+                "serial_prefix",
+                "purchase_cost_cents",
+                "purchase_date",
+                "usage_hours",
+                "location_id",
+                "state",
+                "state_detail",
+                "created_at",
+                "updated_at",
+            ])
+            .values_panic([
+                id.into(),
+                product.into(),
+                format!("EV{n}").into(),
+                "PHILIPSRESPIRONICS".into(),
+                "EVERFLO".into(),
+                format!("EV{n}").into(),
+                "EV".into(),
+                61_500i64.into(),
+                date!(2024 - 01 - 02).into(),
+                0i32.into(),
+                location.into(),
+                (*state).into(),
+                detail.clone().into(),
+                now.into(),
+                now.into(),
+            ])
+            .to_owned();
+        db.execute(&insert).await.unwrap();
+    }
+
+    Migrator::up(db, None).await.unwrap();
+    let orders: Vec<Option<Uuid>> = {
+        let mut rows = Vec::new();
+        for id in &ids {
+            rows.push(asset(db, *id).await.unwrap().unwrap().order_id);
+        }
+        rows
+    };
+    assert_eq!(orders, [Some(reserved_for), Some(delivered_on), None]);
+}
