@@ -10,3 +10,10 @@ request = function()
   local q = prefixes[(i % #prefixes) + 1]:gsub(",", "%%2C"):gsub(" ", "%%20")
   return wrk.format("GET", "/api/v1/patients?q=" .. q, {["Authorization"] = "Bearer " .. token})
 end
+
+-- With DURABLE_PAUSE_MS set, each client waits that long between requests (a paced run);
+-- wrk measures latency without the pause.
+local pause = tonumber(os.getenv("DURABLE_PAUSE_MS") or "")
+if pause then
+  delay = function() return pause end
+end
