@@ -515,9 +515,13 @@ async function inventoryJourney() {
   await step('tech reserves the unit for an open concentrator order', async () => {
     const orders = page.locator('select[name="order_id"] option');
     assert.ok((await orders.count()) > 0, 'no open order is offered for the concentrator');
+    const chosen = (await page.locator('select[name="order_id"] option').first().innerText()).split(' · ')[0].trim();
     await assetCommand('reserve');
     assert.equal(pathOf(page.url()), assetPath);
     assert.equal(await assetState(), 'reserved');
+    // The unit is now with the order's patient, whom the technician may see.
+    const holder = page.locator('dl.facts dd a[href^="/patients/"]');
+    assert.equal((await holder.innerText()).trim(), chosen, 'the unit is not held for the chosen order\'s patient');
   });
 
   await step('the unit goes out and comes back dirty', async () => {
