@@ -76,7 +76,13 @@ async fn patient(app: &App, family: &str, phone: &str) -> PatientId {
     id
 }
 
-async fn order_for(app: &App, patient: PatientId, prescriber: &str) -> OrderId {
+/// An order of one line for the patient.
+async fn order_with(
+    app: &App,
+    patient: PatientId,
+    prescriber: &str,
+    line: durable_app::orders::LineForm,
+) -> OrderId {
     durable_app::orders::place(
         app,
         &actor(Role::Intake),
@@ -85,16 +91,32 @@ async fn order_for(app: &App, patient: PatientId, prescriber: &str) -> OrderId {
             prescriber_id: prescriber.into(),
             order_date: "2026-11-20".into(),
             diagnoses: "J44.9".into(),
-            lines: vec![durable_app::orders::LineForm {
-                hcpcs: Some("E1390".into()),
-                rent_or_buy: "rental".into(),
-                ..Default::default()
-            }],
+            lines: vec![line],
             ..Default::default()
         },
     )
     .await
     .unwrap()
+}
+
+/// An oxygen concentrator order written by HCPCS code alone, naming no product.
+async fn order_for(app: &App, patient: PatientId, prescriber: &str) -> OrderId {
+    let line = durable_app::orders::LineForm {
+        hcpcs: Some("E1390".into()),
+        rent_or_buy: "rental".into(),
+        ..Default::default()
+    };
+    order_with(app, patient, prescriber, line).await
+}
+
+/// An order for one unit of `product`.
+async fn product_order(w: &World, product: ProductId, rent_or_buy: &str) -> OrderId {
+    let line = durable_app::orders::LineForm {
+        product_id: Some(product.to_string()),
+        rent_or_buy: rent_or_buy.into(),
+        ..Default::default()
+    };
+    order_with(&w.app, w.patient, &w.prescriber, line).await
 }
 
 async fn world(db: &TestDb) -> World {
@@ -746,45 +768,11 @@ async fn a_unit_is_reserved_for_an_open_order_of_its_product() {
     for db in every_backend().await {
         let w = world(&db).await;
         let intake = actor(Role::Intake);
-        let order = durable_app::orders::place(
-            &w.app,
-            &intake,
-            &durable_app::orders::OrderForm {
-                patient_id: w.patient.to_string(),
-                prescriber_id: w.prescriber.clone(),
-                order_date: "2026-11-21".into(),
-                diagnoses: "J44.9".into(),
-                lines: vec![durable_app::orders::LineForm {
-                    product_id: Some(w.concentrator.to_string()),
-                    rent_or_buy: "rental".into(),
-                    ..Default::default()
-                }],
-                ..Default::default()
-            },
-        )
-        .await
-        .unwrap();
+        let order = product_order(&w, w.concentrator, "rental").await;
         let unit = receive_one(&w, "OG5-3001").await;
 
         // An order for another product (tubing) of the same patient is never offered.
-        let tubing_order = durable_app::orders::place(
-            &w.app,
-            &intake,
-            &durable_app::orders::OrderForm {
-                patient_id: w.patient.to_string(),
-                prescriber_id: w.prescriber.clone(),
-                order_date: "2026-11-22".into(),
-                diagnoses: "J44.9".into(),
-                lines: vec![durable_app::orders::LineForm {
-                    product_id: Some(w.tubing.to_string()),
-                    rent_or_buy: "purchase".into(),
-                    ..Default::default()
-                }],
-                ..Default::default()
-            },
-        )
-        .await
-        .unwrap();
+        let tubing_order = product_order(&w, w.tubing, "purchase").await;
 
         // The technician is offered the open orders that ask for this product, by product or
         // by its HCPCS code alone (the world's order), most recently changed first, with the

@@ -23,6 +23,8 @@ use durable_store::catalog as catalog_store;
 use durable_store::inventory::{self as inventory_store, Asset, CareRecord, CustodyEvent};
 use durable_store::orders::{Order, OrderDiagnosis, OrderEvent, OrderLine, OrderRecord};
 use durable_store::{directory, orders as order_store, patients};
+use rand::distr::Distribution;
+use rand::distr::weighted::WeightedIndex;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use time::{Date, Duration, OffsetDateTime, Time};
@@ -331,15 +333,14 @@ pub(super) async fn load(app: &App, patients_loaded: u64) -> AppResult<()> {
         next_serial: vec![1; FLEET.len()],
     };
     let units = usize::try_from(patients_loaded / 2).map_err(internal)?;
-    let weights: u32 = FLEET.iter().map(|f| f.weight).sum();
+    let by_weight = WeightedIndex::new(FLEET.iter().map(|f| f.weight)).map_err(internal)?;
     let mut totals = Totals::default();
     let mut done = 0;
     while done < units {
         let take = CHUNK.min(units - done);
         let mut batch = Batch::default();
         for _ in 0..take {
-            let pick = generator.rng.random_range(0..weights);
-            let index = pick_fleet(pick);
+            let index = by_weight.sample(&mut generator.rng);
             let (product, fleet) = &fleet[index];
             let home = if generator.rng.random_bool(0.7) {
                 main
@@ -367,17 +368,6 @@ pub(super) async fn load(app: &App, patients_loaded: u64) -> AppResult<()> {
     record(tx.conn(), &app.clock, &operator, event).await?;
     tx.commit().await?;
     Ok(())
-}
-
-/// The fleet entry a draw in `0..total weight` falls on.
-fn pick_fleet(mut pick: u32) -> usize {
-    for (i, fleet) in FLEET.iter().enumerate() {
-        if pick < fleet.weight {
-            return i;
-        }
-        pick -= fleet.weight;
-    }
-    FLEET.len() - 1
 }
 
 /// Supplies on the shelves of both locations, with reorder rules; a few lines sit below their
