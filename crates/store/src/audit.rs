@@ -6,7 +6,7 @@
 //! serialises appenders on both backends, and it lets `verify` notice a deleted tail.
 //!
 //! An event keeps the patients it names inline, so appending touches only the end of the table.
-//! The per-patient index (`audit_event_patients`) is filled by `index_pending` in sorted bulk:
+//! The per-patient index (`audit_event_patients`) is filled in sorted bulk (`links_between`, `insert_links`, `mark_indexed`):
 //! inserting 25 random keys into a large index for every search would rewrite 25 pages per
 //! request. Anything that searches by patient indexes the pending tail first, so it is complete.
 
@@ -177,26 +177,21 @@ pub async fn append_many(db: &impl Db, events: Vec<NewEvent>) -> StoreResult<Vec
     Ok(seqs)
 }
 
-/// How many events wait for the per-patient index.
-pub async fn pending(db: &impl Db) -> StoreResult<i64> {
+/// The events the per-patient index does not cover yet: those after the first number, up to
+/// and including the second (the last event appended).
+pub async fn unindexed(db: &impl Db) -> StoreResult<(i64, i64)> {
     let head = head(db).await?;
-    Ok(head.last_seq - head.indexed_seq)
+    Ok((head.indexed_seq, head.last_seq))
 }
 
-/// The links (patient, event) of the events after the index's mark, sorted by patient, and the
-/// sequence number they reach. Read outside any write transaction.
-pub async fn pending_links(db: &impl Db, max_events: i64) -> StoreResult<(Vec<(Uuid, i64)>, i64)> {
-    let head = head(db).await?;
-    let upto = std::cmp::min(
-        head.last_seq,
-        head.indexed_seq
-            .saturating_add(std::cmp::max(max_events, 1)),
-    );
+/// The links (patient, event) of the events after `after` up to and including `upto`, sorted
+/// by patient. Read outside any write transaction.
+pub async fn links_between(db: &impl Db, after: i64, upto: i64) -> StoreResult<Vec<(Uuid, i64)>> {
     let rows: Vec<(i64, String)> = audit_event::Entity::find()
         .select_only()
         .column(audit_event::Column::Seq)
         .column(audit_event::Column::Patients)
-        .filter(audit_event::Column::Seq.gt(head.indexed_seq))
+        .filter(audit_event::Column::Seq.gt(after))
         .filter(audit_event::Column::Seq.lte(upto))
         .into_tuple()
         .all(db)
@@ -211,7 +206,7 @@ pub async fn pending_links(db: &impl Db, max_events: i64) -> StoreResult<(Vec<(U
         })
         .collect();
     links.sort_unstable();
-    Ok((links, upto))
+    Ok(links)
 }
 
 /// Adds sorted links to the per-patient index; links already there are skipped, so a run that
@@ -253,9 +248,9 @@ pub async fn mark_indexed(db: &impl Db, upto: i64) -> StoreResult<()> {
 /// Indexes up to `max_events` pending events inside the caller's write transaction (tests and
 /// small catch-ups); answers how many were indexed.
 pub async fn index_pending(db: &impl Db, max_events: i64) -> StoreResult<u64> {
-    let before = head(db).await?.indexed_seq;
-    let (links, upto) = pending_links(db, max_events).await?;
-    insert_links(db, &links).await?;
+    let (before, last) = unindexed(db).await?;
+    let upto = std::cmp::min(last, before.saturating_add(std::cmp::max(max_events, 1)));
+    insert_links(db, &links_between(db, before, upto).await?).await?;
     mark_indexed(db, upto).await?;
     Ok(u64::try_from(upto - before).unwrap_or(0))
 }

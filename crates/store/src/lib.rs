@@ -121,7 +121,11 @@ impl Store {
                 Backend::Sqlite => 4,
                 Backend::Postgres => 16,
             })
-            .min_connections(1);
+            .min_connections(1)
+            // sqlx pings a pooled connection on every checkout by default: for PostgreSQL that
+            // finds connections the server or a proxy dropped; an embedded SQLite connection
+            // cannot be dropped, and the ping costs a round trip to its thread per query.
+            .test_before_acquire(backend == Backend::Postgres);
         options.map_sqlx_sqlite_opts(|opts| {
             opts.create_if_missing(true)
                 .journal_mode(sea_orm::sqlx::sqlite::SqliteJournalMode::Wal)
