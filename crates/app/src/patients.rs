@@ -696,7 +696,7 @@ pub async fn recently_added(
     limit: u64,
 ) -> AppResult<Vec<PatientSummary>> {
     actor.require(Permission::PatientRead)?;
-    let found = store::recently_added(app.store.conn(), limit).await?;
+    let found = store::recently_added(&app.store, limit).await?;
     summarise_and_record(
         app,
         actor,
@@ -752,7 +752,7 @@ pub async fn search(app: &App, actor: &Actor, text: &str, offset: u64) -> AppRes
     if matches!(query, PatientQuery::Mbi(_)) {
         actor.require(Permission::CoverageRead)?;
     }
-    let mut found = store::search(app.store.conn(), &query, offset, PAGE + 1).await?;
+    let mut found = store::search(&app.store, &query, offset, PAGE + 1).await?;
     let next = (found.len() as u64 > PAGE).then_some(offset + PAGE);
     found.truncate(PAGE as usize);
     let kind = match query {

@@ -15,7 +15,7 @@ use durable_domain::ids::PatientId;
 use durable_domain::role::Role;
 use durable_domain::search::PatientQuery;
 use durable_store::testing::{self, TestDb};
-use durable_store::{Db, StoreResult, audit, directory, patients};
+use durable_store::{StoreResult, audit, directory, patients};
 use time::macros::datetime;
 use uuid::Uuid;
 
@@ -29,7 +29,7 @@ fn app_on(db: &TestDb) -> App {
 }
 
 /// Every patient, found the way people find them: by name, one initial at a time.
-async fn every_patient(db: &impl Db) -> StoreResult<Vec<patients::SummaryRow>> {
+async fn every_patient(store: &durable_store::Store) -> StoreResult<Vec<patients::SummaryRow>> {
     let mut rows = BTreeMap::new();
     for letter in 'a'..='z' {
         let query = PatientQuery::Name {
@@ -37,7 +37,7 @@ async fn every_patient(db: &impl Db) -> StoreResult<Vec<patients::SummaryRow>> {
             second: None,
             ordered: false,
         };
-        let found = patients::search(db, &query, 0, 1_000_000).await?;
+        let found = patients::search(store, &query, 0, 1_000_000).await?;
         rows.extend(found.into_iter().map(|p| (p.id, p)));
     }
     Ok(rows.into_values().collect())
@@ -53,7 +53,7 @@ async fn demo_fills_an_empty_database_with_valid_data_on_every_backend() {
 
         assert_eq!(summary.patients, 60, "{label}");
         assert_eq!(patients::count(conn).await.unwrap(), 60, "{label}");
-        let rows = every_patient(conn).await.unwrap();
+        let rows = every_patient(&db.store).await.unwrap();
         assert_eq!(rows.len(), 60, "{label}: every patient is found by name");
         let ids: Vec<Uuid> = rows.iter().map(|r| r.id).collect();
         let states: BTreeSet<&str> = rows.iter().filter_map(|r| r.state.as_deref()).collect();
@@ -342,7 +342,7 @@ async fn demo_equipment_has_consistent_histories_on_every_backend() {
         let app = app_on(&db);
         let conn = db.store.conn();
         demo::load(&app, &Actor::operator(), 400).await.unwrap();
-        let units = store::search_assets(conn, &store::AssetFilter::default(), 0, 10_000)
+        let units = store::search_assets(&db.store, &store::AssetFilter::default(), 0, 10_000)
             .await
             .unwrap();
         assert_eq!(units.len(), 200, "{label}");

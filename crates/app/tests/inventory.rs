@@ -320,7 +320,7 @@ async fn receiving_by_serial_with_partial_receipts_and_clear_refusals() {
         .unwrap_err();
         assert_eq!(invalid(err), ["lines[0].serials"]);
         assert!(
-            store::search_assets(w.app.store.conn(), &Default::default(), 0, 10)
+            store::search_assets(&w.app.store, &Default::default(), 0, 10)
                 .await
                 .unwrap()
                 .is_empty()

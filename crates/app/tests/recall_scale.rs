@@ -43,7 +43,7 @@ async fn a_recall_over_a_million_custody_events_lists_exactly_the_patients_who_h
         );
         demo::load(&app, &Actor::operator(), 2_000).await.unwrap();
         let conn = app.store.conn();
-        let patients: Vec<Uuid> = durable_store::patients::recently_added(conn, 2_000)
+        let patients: Vec<Uuid> = durable_store::patients::recently_added(&app.store, 2_000)
             .await
             .unwrap()
             .into_iter()

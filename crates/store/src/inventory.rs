@@ -14,7 +14,8 @@ use crate::entity::{
     asset, care_record, custody_event, inventory_product, location, product, reorder_rule,
     stock_movement,
 };
-use crate::{Db, StoreError, StoreResult};
+use crate::rows::{Columns, FromColumns};
+use crate::{Db, Store, StoreError, StoreResult};
 
 pub use crate::entity::asset::Model as Asset;
 pub use crate::entity::care_record::Model as CareRecord;
@@ -105,7 +106,7 @@ pub struct AssetFilter {
 }
 
 /// One unit in a search result, with its product's and location's names.
-#[derive(Clone, Debug, PartialEq, Eq, FromQueryResult)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct AssetListing {
     /// The unit.
     pub id: Uuid,
@@ -131,10 +132,29 @@ pub struct AssetListing {
     pub location_name: String,
 }
 
+impl FromColumns for AssetListing {
+    fn from_columns(row: &impl Columns) -> StoreResult<Self> {
+        Ok(AssetListing {
+            id: row.get("id")?,
+            serial: row.get("serial")?,
+            serial_key: row.get("serial_key")?,
+            product_id: row.get("product_id")?,
+            product_name: row.get("product_name")?,
+            manufacturer: row.get("manufacturer")?,
+            model: row.get("model")?,
+            state: row.get("state")?,
+            zone: row.get("zone")?,
+            location_id: row.get("location_id")?,
+            location_name: row.get("location_name")?,
+        })
+    }
+}
+
 /// Assets matching `filter`, by serial, in one query that also names their products and
-/// locations (a scan at the dock answers from one index range and two primary-key lookups).
+/// locations (a scan at the dock answers from one index range and two primary-key lookups;
+/// a hot-path read, see `rows`).
 pub async fn search_assets(
-    db: &impl Db,
+    store: &Store,
     filter: &AssetFilter,
     offset: u64,
     limit: u64,
@@ -194,8 +214,7 @@ pub async fn search_assets(
         .order_by((asset::Entity, asset::Column::Id), Order::Asc)
         .offset(offset)
         .limit(limit);
-    let statement = db.get_database_backend().build(&select);
-    Ok(AssetListing::find_by_statement(statement).all(db).await?)
+    store.fetch(&select).await
 }
 
 /// The units received on a purchase order, by serial.

@@ -2,14 +2,13 @@
 
 use durable_domain::search::PatientQuery;
 use sea_orm::sea_query::{Condition, Expr, ExprTrait, JoinType, Order, Query};
-use sea_orm::{
-    ColumnTrait, EntityTrait, FromQueryResult, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
-};
+use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
 use uuid::Uuid;
 
 use crate::directory::key_prefix;
 use crate::entity::{coverage, patient, patient_address, patient_diagnosis, patient_phone};
-use crate::{Db, StoreResult};
+use crate::rows::{Columns, FromColumns};
+use crate::{Db, Store, StoreResult};
 
 pub use crate::entity::coverage::Model as Coverage;
 pub use crate::entity::patient::Model as Patient;
@@ -201,7 +200,7 @@ pub async fn same_name_and_birth_date(
 }
 
 /// One line of a patient list: who, born when, living where.
-#[derive(Clone, Debug, PartialEq, Eq, FromQueryResult)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SummaryRow {
     /// The patient's id.
     pub id: Uuid,
@@ -217,9 +216,23 @@ pub struct SummaryRow {
     pub state: Option<String>,
 }
 
-/// Summary rows with the home address joined in, in one query (lists are on the hot path).
+impl FromColumns for SummaryRow {
+    fn from_columns(row: &impl Columns) -> StoreResult<Self> {
+        Ok(SummaryRow {
+            id: row.get("id")?,
+            family_name: row.get("family_name")?,
+            given_name: row.get("given_name")?,
+            birth_date: row.get("birth_date")?,
+            city: row.get("city")?,
+            state: row.get("state")?,
+        })
+    }
+}
+
+/// Summary rows with the home address joined in, in one query (lists are on the hot path,
+/// see `rows`).
 async fn summaries(
-    db: &impl Db,
+    store: &Store,
     condition: Condition,
     order: &[(patient::Column, Order)],
     offset: u64,
@@ -257,13 +270,12 @@ async fn summaries(
     for (column, direction) in order {
         select.order_by((patient::Entity, *column), direction.clone());
     }
-    let statement = db.get_database_backend().build(&select);
-    Ok(SummaryRow::find_by_statement(statement).all(db).await?)
+    store.fetch(&select).await
 }
 
 /// Patients matching a search, ordered by name.
 pub async fn search(
-    db: &impl Db,
+    store: &Store,
     query: &PatientQuery,
     offset: u64,
     limit: u64,
@@ -309,13 +321,13 @@ pub async fn search(
         (patient::Column::GivenKey, Order::Asc),
         (patient::Column::Id, Order::Asc),
     ];
-    summaries(db, condition, &by_name, offset, limit).await
+    summaries(store, condition, &by_name, offset, limit).await
 }
 
 /// The newest patients (ids are UUIDv7, so id order is creation order).
-pub async fn recently_added(db: &impl Db, limit: u64) -> StoreResult<Vec<SummaryRow>> {
+pub async fn recently_added(store: &Store, limit: u64) -> StoreResult<Vec<SummaryRow>> {
     let newest = [(patient::Column::Id, Order::Desc)];
-    summaries(db, Condition::all(), &newest, 0, limit).await
+    summaries(store, Condition::all(), &newest, 0, limit).await
 }
 
 /// The ids of the patients not recorded as deceased, oldest first (the demo's equipment

@@ -228,7 +228,7 @@ pub(super) async fn load(app: &App, patients_loaded: u64) -> AppResult<()> {
     let count = usize::try_from(patients_loaded / 5)
         .unwrap_or(MAX_ORDERS)
         .min(MAX_ORDERS);
-    let people = patients::recently_added(app.store.conn(), count as u64).await?;
+    let people = patients::recently_added(&app.store, count as u64).await?;
     let prescribers = directory::search_prescribers(app.store.conn(), None, None, 0, 50).await?;
     if prescribers.is_empty() {
         return Err(internal("no prescribers to order from"));

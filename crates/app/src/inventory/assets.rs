@@ -180,7 +180,7 @@ pub async fn search(
         let key = SerialKey::of(text).key;
         if !key.is_empty() {
             filter.serial_key_prefix = Some(key);
-            rows = store::search_assets(db, &filter, offset, PAGE + 1).await?;
+            rows = store::search_assets(&app.store, &filter, offset, PAGE + 1).await?;
             filter.serial_key_prefix = None;
         }
         if rows.is_empty() {
@@ -191,11 +191,11 @@ pub async fn search(
                 .collect();
             if !products.is_empty() {
                 filter.products = Some(products);
-                rows = store::search_assets(db, &filter, offset, PAGE + 1).await?;
+                rows = store::search_assets(&app.store, &filter, offset, PAGE + 1).await?;
             }
         }
     } else {
-        rows = store::search_assets(db, &filter, offset, PAGE + 1).await?;
+        rows = store::search_assets(&app.store, &filter, offset, PAGE + 1).await?;
     }
     let next = (rows.len() as u64 > PAGE).then_some(offset + PAGE);
     rows.truncate(PAGE as usize);
@@ -214,7 +214,7 @@ pub async fn find_by_serial(app: &App, actor: &Actor, text: &str) -> AppResult<O
         serial_key_prefix: Some(key.clone()),
         ..AssetFilter::default()
     };
-    let rows = store::search_assets(app.store.conn(), &filter, 0, 3).await?;
+    let rows = store::search_assets(&app.store, &filter, 0, 3).await?;
     let exact: Vec<&AssetListing> = rows.iter().filter(|r| r.serial_key == key).collect();
     Ok(match exact.as_slice() {
         [one] => Some(AssetId::from_uuid(one.id)),
