@@ -9,14 +9,8 @@ use durable_domain::clock::Clock;
 use durable_domain::role::Role;
 use durable_store::testing::every_backend;
 
-fn actor(role: Role) -> Actor {
-    Actor {
-        user_id: None,
-        username: role.as_str().into(),
-        role,
-        source: "test".into(),
-    }
-}
+mod common;
+use common::actor;
 
 #[tokio::test]
 async fn concurrent_searches_are_each_audited_once_in_an_intact_chain() {

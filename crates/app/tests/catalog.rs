@@ -11,20 +11,14 @@ use durable_store::catalog as store;
 use durable_store::testing::{TestDb, every_backend};
 use time::macros::datetime;
 
+mod common;
+use common::actor;
+
 fn app_on(db: &TestDb) -> App {
     App::new(
         db.store.clone(),
         Clock::fixed(datetime!(2026-11-27 12:00 UTC)),
     )
-}
-
-fn actor(role: Role) -> Actor {
-    Actor {
-        user_id: None,
-        username: role.as_str().into(),
-        role,
-        source: "test".into(),
-    }
 }
 
 /// Everything stored about the codes, to show that an import changed nothing.

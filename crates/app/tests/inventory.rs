@@ -10,7 +10,7 @@ use durable_app::inventory::{
     RangeForm, RecallForm, ReceiptForm, ReceiptLineForm, ReorderRuleForm, VendorForm,
 };
 use durable_app::patients::{self, Created, PatientForm};
-use durable_app::{Actor, App, AppError};
+use durable_app::{App, AppError};
 use durable_domain::clock::Clock;
 use durable_domain::ids::{AssetId, LocationId, OrderId, PatientId, ProductId, PurchaseOrderId};
 use durable_domain::role::Role;
@@ -20,14 +20,8 @@ use durable_store::testing::{TestDb, every_backend};
 use time::macros::datetime;
 use uuid::Uuid;
 
-fn actor(role: Role) -> Actor {
-    Actor {
-        user_id: None,
-        username: role.as_str().into(),
-        role,
-        source: "test".into(),
-    }
-}
+mod common;
+use common::actor;
 
 pub struct World {
     pub app: App,

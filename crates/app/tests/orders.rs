@@ -5,20 +5,14 @@
 use durable_app::directory::{self, PrescriberForm};
 use durable_app::orders::{self, LineForm, OrderForm};
 use durable_app::patients::{self, Created, PatientForm};
-use durable_app::{Actor, App, AppError, catalog, documents, prior_auth};
+use durable_app::{App, AppError, catalog, documents, prior_auth};
 use durable_domain::clock::Clock;
 use durable_domain::role::Role;
 use durable_store::testing::{TestDb, every_backend};
 use time::macros::datetime;
 
-fn actor(role: Role) -> Actor {
-    Actor {
-        user_id: None,
-        username: role.as_str().into(),
-        role,
-        source: "test".into(),
-    }
-}
+mod common;
+use common::actor;
 
 /// An app with the bundled codes, one patient and one prescriber; returns their ids.
 async fn setup(db: &TestDb) -> (App, String, String) {

@@ -4,7 +4,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)] // Tests fail loudly on purpose.
 
 use durable_app::pricing::{self, AllowedQuery, AllowedSource, BandForm, PriceOptionForm};
-use durable_app::{Actor, App, AppError, catalog};
+use durable_app::{App, AppError, catalog};
 use durable_domain::billing::{RentalInput, schedule};
 use durable_domain::clock::Clock;
 use durable_domain::ids::{PayerId, PlanId};
@@ -14,6 +14,9 @@ use durable_store::pricing as store;
 use durable_store::testing::{TestDb, every_backend};
 use time::macros::{date, datetime};
 
+mod common;
+use common::actor;
+
 const FIXTURE: &[u8] = include_bytes!("../../domain/tests/fixtures/dmepos_fee_schedule.csv");
 
 fn app_on(db: &TestDb) -> App {
@@ -21,15 +24,6 @@ fn app_on(db: &TestDb) -> App {
         db.store.clone(),
         Clock::fixed(datetime!(2026-02-10 12:00 UTC)),
     )
-}
-
-fn actor(role: Role) -> Actor {
-    Actor {
-        user_id: None,
-        username: role.as_str().into(),
-        role,
-        source: "test".into(),
-    }
 }
 
 fn fields(err: AppError) -> Vec<String> {

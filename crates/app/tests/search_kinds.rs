@@ -15,14 +15,8 @@ use sea_orm::{EntityTrait, QueryOrder};
 use time::macros::datetime;
 use uuid::Uuid;
 
-fn actor(role: Role) -> Actor {
-    Actor {
-        user_id: None,
-        username: role.as_str().into(),
-        role,
-        source: "test".into(),
-    }
-}
+mod common;
+use common::actor;
 
 async fn found(app: &App, text: &str) -> Vec<Uuid> {
     patients::search(app, &actor(Role::Intake), text, 0)
