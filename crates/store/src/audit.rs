@@ -378,7 +378,7 @@ pub struct Filter {
 }
 
 /// Newest first, at most `limit` events matching `filter`. A patient filter sees only indexed
-/// events: call `index_pending` first in the same transaction.
+/// events: bring the index up to date first (`index_pending`, or the app's background indexer).
 pub async fn search(db: &impl Db, filter: &Filter, limit: u64) -> StoreResult<Vec<Event>> {
     let mut query = audit_event::Entity::find();
     if let Some(patient_id) = filter.patient_id {

@@ -53,18 +53,21 @@ pub(crate) struct SqliteReaders {
 }
 
 /// Readers kept for reuse: one per core that may run a request, with room to spare.
-const IDLE_READERS: usize = 8;
+fn idle_readers() -> usize {
+    std::thread::available_parallelism().map_or(8, |cores| cores.get() * 2)
+}
 
-/// The file behind a `sqlite:` URL; `None` for an in-memory database, which other connections
-/// cannot open.
+/// The file behind a `sqlite:` URL; `None` for an in-memory database (`sqlite::memory:`, or
+/// `mode=memory`), which only the pool's own connections can see.
 pub(crate) fn sqlite_file(url: &str) -> StoreResult<Option<PathBuf>> {
-    let options = SqliteConnectOptions::from_str(url)
-        .map_err(|err| StoreError::Database(format!("the SQLite URL: {err}")))?;
-    let path = options.get_filename();
-    if path.as_os_str().is_empty() || path.to_string_lossy().contains(":memory:") {
+    let rest = url.trim_start_matches("sqlite:").trim_start_matches("//");
+    let (name, query) = rest.split_once('?').unwrap_or((rest, ""));
+    if name.is_empty() || name == ":memory:" || query.split('&').any(|kv| kv == "mode=memory") {
         return Ok(None);
     }
-    Ok(Some(path.to_path_buf()))
+    let options = SqliteConnectOptions::from_str(url)
+        .map_err(|err| StoreError::Database(format!("the SQLite URL: {err}")))?;
+    Ok(Some(options.get_filename().to_path_buf()))
 }
 
 impl SqliteReaders {
@@ -103,7 +106,7 @@ impl SqliteReaders {
         };
         let rows = read(&conn, &sql, &values.0);
         if let Ok(mut idle) = self.idle.lock()
-            && idle.len() < IDLE_READERS
+            && idle.len() < idle_readers()
         {
             idle.push(conn);
         }
@@ -188,4 +191,37 @@ pub(crate) async fn fetch<R: FromColumns>(
         .iter()
         .map(R::from_columns)
         .collect()
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)] // Tests fail loudly on purpose.
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_a_file_gets_readers_of_its_own() {
+        assert_eq!(
+            sqlite_file("sqlite:///var/lib/durable/durable.sqlite?mode=rwc").unwrap(),
+            Some(PathBuf::from("/var/lib/durable/durable.sqlite"))
+        );
+        assert_eq!(
+            sqlite_file("sqlite://durable-data/durable.sqlite").unwrap(),
+            Some(PathBuf::from("durable-data/durable.sqlite"))
+        );
+        for memory in [
+            "sqlite::memory:",
+            "sqlite://:memory:",
+            "sqlite://durable.sqlite?mode=memory",
+        ] {
+            assert_eq!(sqlite_file(memory).unwrap(), None, "{memory}");
+        }
+    }
+
+    #[tokio::test]
+    async fn an_in_memory_store_reads_through_its_pool() {
+        let store = crate::Store::open("sqlite::memory:").await.unwrap();
+        store.migrate().await.unwrap();
+        let none = crate::patients::recently_added(&store, 5).await.unwrap();
+        assert_eq!(none, Vec::new());
+    }
 }
