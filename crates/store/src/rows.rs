@@ -50,11 +50,9 @@ pub trait FromColumns: Sized {
 pub(crate) struct SqliteReaders {
     path: PathBuf,
     idle: Mutex<Vec<rusqlite::Connection>>,
-}
-
-/// Readers kept for reuse: one per core that may run a request, with room to spare.
-fn idle_readers() -> usize {
-    std::thread::available_parallelism().map_or(8, |cores| cores.get() * 2)
+    /// How many idle readers are kept: one per core that may run a request, with room to spare
+    /// (asked once: on Linux the answer reads cgroup files).
+    keep: usize,
 }
 
 /// The file behind a `sqlite:` URL; `None` for an in-memory database (`sqlite::memory:`, or
@@ -76,6 +74,7 @@ impl SqliteReaders {
         SqliteReaders {
             path,
             idle: Mutex::new(Vec::new()),
+            keep: std::thread::available_parallelism().map_or(8, |cores| cores.get() * 2),
         }
     }
 
@@ -106,7 +105,7 @@ impl SqliteReaders {
         };
         let rows = read(&conn, &sql, &values.0);
         if let Ok(mut idle) = self.idle.lock()
-            && idle.len() < idle_readers()
+            && idle.len() < self.keep
         {
             idle.push(conn);
         }
