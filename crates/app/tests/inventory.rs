@@ -14,8 +14,9 @@ use durable_app::{App, AppError};
 use durable_domain::clock::Clock;
 use durable_domain::ids::{AssetId, LocationId, OrderId, PatientId, ProductId, PurchaseOrderId};
 use durable_domain::role::Role;
-use durable_store::directory::{Location, Supplier};
+use durable_store::directory::Supplier;
 use durable_store::inventory as store;
+use durable_store::testing::location;
 use durable_store::testing::{TestDb, every_backend};
 use time::macros::datetime;
 use uuid::Uuid;
@@ -32,20 +33,6 @@ pub struct World {
     pub patient: PatientId,
     pub order: OrderId,
     pub prescriber: String,
-}
-
-fn location(name: &str, kind: &str) -> Location {
-    Location {
-        id: Uuid::now_v7(),
-        name: name.into(),
-        phone: "6145550100".into(),
-        line1: "1 Dock Rd".into(),
-        line2: None,
-        city: "Columbus".into(),
-        state: "OH".into(),
-        postal_code: "43215".into(),
-        kind: kind.into(),
-    }
 }
 
 async fn patient(app: &App, family: &str, phone: &str) -> PatientId {

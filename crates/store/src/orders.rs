@@ -1,7 +1,7 @@
 //! Orders with their diagnoses, lines and append-only status history.
 
 use sea_orm::sea_query::{Condition, Expr, ExprTrait, Query, QueryStatementBuilder};
-use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use uuid::Uuid;
 
 use crate::catalog::insert_batched;
@@ -116,10 +116,34 @@ fn lines_asking_for(product_id: Uuid, hcpcs: &[String]) -> Condition {
         )
 }
 
-/// Orders in one of `statuses` that still want units of `product_id` (see `lines_asking_for`):
-/// fewer of its units are reserved for or delivered on the order than its lines ask for. Most
-/// recently changed first; driven by the status index, so the cost follows the number of open
-/// orders, not of all orders ever taken.
+/// The units of `product_id` that the order `order` (a column or a value) asks for, as a
+/// scalar subquery: the sum of its lines' quantities (see `lines_asking_for`), NULL if none.
+fn units_wanted(order: Expr, product_id: Uuid, hcpcs: &[String]) -> Expr {
+    let wanted = Query::select()
+        .expr(Expr::col(order_line::Column::Quantity).sum())
+        .from(order_line::Entity)
+        .and_where(Expr::col((order_line::Entity, order_line::Column::OrderId)).eq(order))
+        .cond_where(lines_asking_for(product_id, hcpcs))
+        .to_owned();
+    Expr::SubQuery(None, Box::new(wanted.into_sub_query_statement()))
+}
+
+/// The units of `product_id` reserved for or delivered on the order `order` now, as a scalar
+/// subquery.
+fn units_held(order: Expr, product_id: Uuid) -> Expr {
+    let held = Query::select()
+        .expr(Expr::col(asset::Column::Id).count())
+        .from(asset::Entity)
+        .and_where(Expr::col((asset::Entity, asset::Column::OrderId)).eq(order))
+        .and_where(Expr::col((asset::Entity, asset::Column::ProductId)).eq(product_id))
+        .to_owned();
+    Expr::SubQuery(None, Box::new(held.into_sub_query_statement()))
+}
+
+/// Orders in one of `statuses` that still want units of `product_id`: fewer of its units are
+/// reserved for or delivered on the order than its lines ask for. Most recently changed first;
+/// driven by the status index, so the cost follows the number of open orders, not of all
+/// orders ever taken.
 pub async fn open_for_product(
     db: &impl Db,
     product_id: Uuid,
@@ -127,33 +151,14 @@ pub async fn open_for_product(
     statuses: &[&str],
     limit: u64,
 ) -> StoreResult<Vec<Order>> {
-    let this_order = || {
-        Expr::col((order_line::Entity, order_line::Column::OrderId))
-            .equals((order::Entity, order::Column::Id))
-    };
-    let wanted = Query::select()
-        .expr(Expr::col(order_line::Column::Quantity).sum())
-        .from(order_line::Entity)
-        .and_where(this_order())
-        .cond_where(lines_asking_for(product_id, hcpcs))
-        .to_owned();
-    let held = Query::select()
-        .expr(Expr::col(asset::Column::Id).count())
-        .from(asset::Entity)
-        .and_where(
-            Expr::col((asset::Entity, asset::Column::OrderId))
-                .equals((order::Entity, order::Column::Id)),
-        )
-        .and_where(Expr::col((asset::Entity, asset::Column::ProductId)).eq(product_id))
-        .to_owned();
+    let this_order = || Expr::col((order::Entity, order::Column::Id));
     Ok(order::Entity::find()
         .filter(order::Column::Status.is_in(statuses.iter().copied()))
-        .filter(
-            Expr::SubQuery(None, Box::new(held.into_sub_query_statement())).lt(Expr::SubQuery(
-                None,
-                Box::new(wanted.into_sub_query_statement()),
-            )),
-        )
+        .filter(units_held(this_order(), product_id).lt(units_wanted(
+            this_order(),
+            product_id,
+            hcpcs,
+        )))
         .order_by_desc(order::Column::UpdatedAt)
         .order_by_desc(order::Column::Id)
         .limit(limit)
@@ -161,13 +166,27 @@ pub async fn open_for_product(
         .await?)
 }
 
-/// How many of an order's units of `product_id` are reserved for or delivered on it now.
-pub async fn units_held_for(db: &impl Db, order_id: Uuid, product_id: Uuid) -> StoreResult<u64> {
-    Ok(asset::Entity::find()
-        .filter(asset::Column::OrderId.eq(order_id))
-        .filter(asset::Column::ProductId.eq(product_id))
-        .count(db)
-        .await?)
+/// How many units of `product_id` one order asks for, and how many of them are reserved for
+/// or delivered on it now: the same rule `open_for_product` applies, for a single order.
+pub async fn units_wanted_and_held(
+    db: &impl Db,
+    order_id: Uuid,
+    product_id: Uuid,
+    hcpcs: &[String],
+) -> StoreResult<(i64, i64)> {
+    let select = Query::select()
+        .expr_as(
+            units_wanted(Expr::val(order_id), product_id, hcpcs),
+            "wanted",
+        )
+        .expr_as(units_held(Expr::val(order_id), product_id), "held")
+        .to_owned();
+    let Some(row) = db.query_one(&select).await? else {
+        return Ok((0, 0));
+    };
+    let wanted: Option<i64> = row.try_get("", "wanted")?;
+    let held: i64 = row.try_get("", "held")?;
+    Ok((wanted.unwrap_or(0), held))
 }
 
 /// Appends a status change to an order's history.

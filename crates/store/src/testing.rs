@@ -4,6 +4,7 @@
 use sea_orm::{ConnectionTrait, Database};
 
 use crate::Store;
+use crate::directory::Location;
 
 /// A migrated, empty database that belongs to one test.
 pub struct TestDb {
@@ -104,6 +105,21 @@ impl TestDb {
                 .expect("drop test database");
             admin.close().await.expect("close admin connection");
         }
+    }
+}
+
+/// A location at a fixed Columbus address, for tests that only need somewhere to keep things.
+pub fn location(name: &str, kind: &str) -> Location {
+    Location {
+        id: uuid::Uuid::now_v7(),
+        name: name.into(),
+        phone: "6145550100".into(),
+        line1: "1 Dock Rd".into(),
+        line2: None,
+        city: "Columbus".into(),
+        state: "OH".into(),
+        postal_code: "43215".into(),
+        kind: kind.into(),
     }
 }
 

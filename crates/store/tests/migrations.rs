@@ -4,7 +4,7 @@
 
 use durable_store::Store;
 use durable_store::catalog::{Product, ProductRecord, insert_product};
-use durable_store::directory::{Location, Supplier, insert_supplier};
+use durable_store::directory::{Supplier, insert_supplier};
 use durable_store::inventory::asset;
 use durable_store::migration::Migrator;
 use sea_orm::ConnectionTrait;
@@ -43,7 +43,8 @@ async fn m0008_fills_the_order_of_reserved_and_delivered_units_from_their_state(
     )
     .await
     .unwrap();
-    let location = Uuid::now_v7();
+    let main = durable_store::testing::location("Main", "warehouse");
+    let location = main.id;
     insert_supplier(
         db,
         Supplier {
@@ -52,17 +53,7 @@ async fn m0008_fills_the_order_of_reserved_and_delivered_units_from_their_state(
             npi: "1234567893".into(),
             phone: "6145550100".into(),
         },
-        vec![Location {
-            id: location,
-            name: "Main".into(),
-            phone: "6145550100".into(),
-            line1: "1 Dock Rd".into(),
-            line2: None,
-            city: "Columbus".into(),
-            state: "OH".into(),
-            postal_code: "43215".into(),
-            kind: "warehouse".into(),
-        }],
+        vec![main],
     )
     .await
     .unwrap();

@@ -9,7 +9,6 @@ use durable_domain::inventory::{
 };
 use durable_domain::validation::FieldErrors;
 use durable_store::inventory::{self as store, Asset, CareRecord, CustodyEvent};
-use durable_store::orders::OrderLine;
 use durable_store::{Db, catalog as catalog_store, orders as order_store, patients};
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
@@ -394,15 +393,6 @@ async fn with_order_patient(db: &impl Db, form: &AssetCommandForm) -> AppResult<
     Ok(form)
 }
 
-/// Whether an order line asks for units of this product: it names the product, or names no
-/// product but bills under one of the product's HCPCS codes (as `open_for_product` matches).
-fn line_wants(line: &OrderLine, product: Uuid, hcpcs: &[String]) -> bool {
-    match line.product_id {
-        Some(id) => id == product,
-        None => hcpcs.contains(&line.hcpcs),
-    }
-}
-
 /// A reservation names a patient on file and one of that patient's open orders that asks for
 /// this unit's product.
 async fn check_reservation(
@@ -434,12 +424,8 @@ async fn check_reservation(
         .await?
         .map(|p| p.hcpcs)
         .unwrap_or_default();
-    let wanted: i64 = record
-        .lines
-        .iter()
-        .filter(|line| line_wants(line, unit.product_id, &hcpcs))
-        .map(|line| i64::from(line.quantity))
-        .sum();
+    let (wanted, held) =
+        order_store::units_wanted_and_held(db, order.as_uuid(), unit.product_id, &hcpcs).await?;
     if wanted == 0 {
         return Err(FieldErrors::single(
             "order_id",
@@ -447,8 +433,7 @@ async fn check_reservation(
         )
         .into());
     }
-    let held = order_store::units_held_for(db, order.as_uuid(), unit.product_id).await?;
-    if i64::try_from(held).unwrap_or(i64::MAX) >= wanted {
+    if held >= wanted {
         return Err(FieldErrors::single(
             "order_id",
             "This order already has all its units of this product reserved or delivered.",

@@ -285,17 +285,7 @@ async fn inventory(
 ) -> (LocationId, PurchaseOrderId, AssetId, RecallId) {
     use durable_app::inventory::{self, *};
     let operator = Actor::operator();
-    let location = durable_store::directory::Location {
-        id: uuid::Uuid::now_v7(),
-        name: "Main warehouse".into(),
-        phone: "6145550100".into(),
-        line1: "1 Dock Rd".into(),
-        line2: None,
-        city: "Columbus".into(),
-        state: "OH".into(),
-        postal_code: "43215".into(),
-        kind: "warehouse".into(),
-    };
+    let location = durable_store::testing::location("Main warehouse", "warehouse");
     let location_id = LocationId::from_uuid(location.id);
     let tx = app.store.begin_write().await.unwrap();
     durable_store::directory::insert_supplier(
