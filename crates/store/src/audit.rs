@@ -11,7 +11,10 @@
 //! request. Anything that searches by patient indexes the pending tail first, so it is complete.
 
 use sea_orm::sea_query::{Expr, ExprTrait, OnConflict, Query};
-use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
+    QuerySelect,
+};
 use sha2::{Digest, Sha256};
 use time::OffsetDateTime;
 use uuid::Uuid;
@@ -274,21 +277,56 @@ pub struct Verification {
 }
 
 const VERIFY_BATCH: i64 = 5_000;
+/// Patients asked about per query when checking a batch's links (bind-parameter limits).
+const PATIENTS_PER_LOOKUP: usize = 500;
 
 /// Recomputes every hash in order, checks the chain against the head row, and checks that the
 /// per-patient index holds exactly the patients each indexed event names.
 pub async fn verify(db: &impl Db) -> StoreResult<Verification> {
     let head = head(db).await?;
+    let walk = walk_chain(db, &head).await?;
+    // The walk finds missing links and links to patients named elsewhere in the same batch; a
+    // link naming a patient no event of its batch names shows only in the count.
+    if count_links(db, walk.links_upto).await? != walk.links_expected
+        && let Some(seq) = first_stray_link(db, walk.links_upto).await?
+    {
+        return Ok(Verification {
+            checked: u64::try_from(seq - 1).unwrap_or(0),
+            first_break: Some(ChainBreak {
+                seq,
+                problem: "the patient index links it to a patient it does not name (altered)"
+                    .to_owned(),
+            }),
+        });
+    }
+    Ok(walk.verification)
+}
+
+/// What walking the chain in order found.
+struct Walk {
+    verification: Verification,
+    /// The links the events up to `links_upto` name; each of them was found in the index.
+    links_expected: u64,
+    /// The last event whose links were checked.
+    links_upto: i64,
+}
+
+async fn walk_chain(db: &impl Db, head: &audit_head::Model) -> StoreResult<Walk> {
     let mut expected_seq = 1i64;
     let mut prev_hash = GENESIS_HASH.to_owned();
     let mut checked = 0u64;
-    let broken = |checked, seq, problem: &str| {
-        Ok(Verification {
-            checked,
-            first_break: Some(ChainBreak {
-                seq,
-                problem: problem.to_owned(),
-            }),
+    let mut links_expected = 0u64;
+    let broken = |checked, links_expected, seq: i64, problem: &str| {
+        Ok(Walk {
+            verification: Verification {
+                checked,
+                first_break: Some(ChainBreak {
+                    seq,
+                    problem: problem.to_owned(),
+                }),
+            },
+            links_expected,
+            links_upto: std::cmp::min(seq - 1, head.indexed_seq),
         })
     };
     loop {
@@ -299,22 +337,20 @@ pub async fn verify(db: &impl Db) -> StoreResult<Verification> {
             .all(db)
             .await?;
         let Some(last) = rows.last() else { break };
-        let mut links: Vec<(i64, Uuid)> = audit_event_patient::Entity::find()
-            .filter(audit_event_patient::Column::Seq.between(expected_seq, last.seq))
-            .all(db)
-            .await?
-            .into_iter()
-            .map(|link| (link.seq, link.patient_id))
-            .collect();
-        links.sort_unstable();
-        let mut links = links.into_iter().peekable();
+        let mut links = batch_links(db, &rows, std::cmp::min(last.seq, head.indexed_seq)).await?;
         for row in &rows {
             if row.seq != expected_seq {
-                return broken(checked, expected_seq, "this row is missing (deleted)");
+                return broken(
+                    checked,
+                    links_expected,
+                    expected_seq,
+                    "this row is missing (deleted)",
+                );
             }
             if row.prev_hash != prev_hash {
                 return broken(
                     checked,
+                    links_expected,
                     row.seq,
                     "its link to the previous row does not match",
                 );
@@ -322,23 +358,23 @@ pub async fn verify(db: &impl Db) -> StoreResult<Verification> {
             if event_hash(row) != row.hash {
                 return broken(
                     checked,
+                    links_expected,
                     row.seq,
                     "its content does not match its hash (altered)",
                 );
             }
-            let mut indexed = Vec::new();
-            while let Some((_, patient)) = links.next_if(|(seq, _)| *seq <= row.seq) {
-                indexed.push(patient);
-            }
             // Rows past the head's `indexed_seq` may be indexed meanwhile by a running server.
-            if row.seq <= head.indexed_seq
-                && indexed != split_patients(&row.patients).unwrap_or_default()
-            {
-                return broken(
-                    checked,
-                    row.seq,
-                    "the patient index does not match the patients it names (altered)",
-                );
+            if row.seq <= head.indexed_seq {
+                let named = split_patients(&row.patients).unwrap_or_default();
+                if links.remove(&row.seq).unwrap_or_default() != named {
+                    return broken(
+                        checked,
+                        links_expected,
+                        row.seq,
+                        "the patient index does not match the patients it names (altered)",
+                    );
+                }
+                links_expected += named.len() as u64;
             }
             prev_hash = row.hash.clone();
             expected_seq += 1;
@@ -347,19 +383,126 @@ pub async fn verify(db: &impl Db) -> StoreResult<Verification> {
     }
     let last_seq = expected_seq - 1;
     if head.last_seq > last_seq {
-        return broken(checked, last_seq + 1, "this row is missing (deleted)");
+        return broken(
+            checked,
+            links_expected,
+            last_seq + 1,
+            "this row is missing (deleted)",
+        );
     }
     if head.last_seq < last_seq || head.last_hash != prev_hash {
         return broken(
             checked,
+            links_expected,
             std::cmp::max(head.last_seq, 1),
             "the chain's head does not match its last row",
         );
     }
-    Ok(Verification {
-        checked,
-        first_break: None,
+    Ok(Walk {
+        verification: Verification {
+            checked,
+            first_break: None,
+        },
+        links_expected,
+        links_upto: std::cmp::min(last_seq, head.indexed_seq),
     })
+}
+
+/// The index's links, by event and sorted, of the patients that `rows` up to `upto` name.
+async fn batch_links(
+    db: &impl Db,
+    rows: &[audit_event::Model],
+    upto: i64,
+) -> StoreResult<std::collections::HashMap<i64, Vec<Uuid>>> {
+    let mut by_event = std::collections::HashMap::<i64, Vec<Uuid>>::new();
+    let Some(first) = rows.first().map(|row| row.seq).filter(|seq| *seq <= upto) else {
+        return Ok(by_event);
+    };
+    let named: std::collections::BTreeSet<Uuid> = rows
+        .iter()
+        .filter(|row| row.seq <= upto)
+        .flat_map(|row| split_patients(&row.patients).unwrap_or_default())
+        .collect();
+    let named: Vec<Uuid> = named.into_iter().collect();
+    for patients in named.chunks(PATIENTS_PER_LOOKUP) {
+        let links: Vec<(Uuid, i64)> = audit_event_patient::Entity::find()
+            .select_only()
+            .column(audit_event_patient::Column::PatientId)
+            .column(audit_event_patient::Column::Seq)
+            .filter(audit_event_patient::Column::PatientId.is_in(patients.iter().copied()))
+            .filter(audit_event_patient::Column::Seq.between(first, upto))
+            .into_tuple()
+            .all(db)
+            .await?;
+        for (patient, seq) in links {
+            by_event.entry(seq).or_default().push(patient);
+        }
+    }
+    for patients in by_event.values_mut() {
+        patients.sort_unstable();
+    }
+    Ok(by_event)
+}
+
+/// How many links the index holds for events up to `upto`.
+async fn count_links(db: &impl Db, upto: i64) -> StoreResult<u64> {
+    Ok(audit_event_patient::Entity::find()
+        .filter(audit_event_patient::Column::Seq.lte(upto))
+        .count(db)
+        .await?)
+}
+
+/// The first event up to `upto` with a link to a patient it does not name (or a link to no
+/// event at all). Reads the whole index in key order; `verify` asks only when the count is off.
+async fn first_stray_link(db: &impl Db, upto: i64) -> StoreResult<Option<i64>> {
+    let mut after: Option<(Uuid, i64)> = None;
+    let mut first = None;
+    loop {
+        let mut page =
+            audit_event_patient::Entity::find().filter(audit_event_patient::Column::Seq.lte(upto));
+        if let Some((patient, seq)) = after {
+            page = page.filter(
+                sea_orm::Condition::any()
+                    .add(audit_event_patient::Column::PatientId.gt(patient))
+                    .add(
+                        sea_orm::Condition::all()
+                            .add(audit_event_patient::Column::PatientId.eq(patient))
+                            .add(audit_event_patient::Column::Seq.gt(seq)),
+                    ),
+            );
+        }
+        let links = page
+            .order_by_asc(audit_event_patient::Column::PatientId)
+            .order_by_asc(audit_event_patient::Column::Seq)
+            .limit(VERIFY_BATCH as u64)
+            .all(db)
+            .await?;
+        let Some(last) = links.last() else { break };
+        after = Some((last.patient_id, last.seq));
+        let seqs: std::collections::BTreeSet<i64> = links.iter().map(|link| link.seq).collect();
+        let named: std::collections::HashMap<i64, Vec<Uuid>> = audit_event::Entity::find()
+            .select_only()
+            .column(audit_event::Column::Seq)
+            .column(audit_event::Column::Patients)
+            .filter(audit_event::Column::Seq.is_in(seqs))
+            .into_tuple::<(i64, String)>()
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|(seq, text)| (seq, split_patients(&text).unwrap_or_default()))
+            .collect();
+        let stray = links
+            .iter()
+            .filter(|link| {
+                named
+                    .get(&link.seq)
+                    .is_none_or(|patients| !patients.contains(&link.patient_id))
+            })
+            .map(|link| link.seq)
+            .min();
+        first = first.into_iter().chain(stray).min();
+    }
+    Ok(first)
 }
 
 /// What the compliance officer filters the trail by.

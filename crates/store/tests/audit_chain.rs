@@ -1,5 +1,5 @@
 //! The audit chain detects every kind of tampering: an altered row, a deleted row (in the middle
-//! or at the end), a removed patient link, and a forged row; untouched it verifies.
+//! or at the end), a removed or forged patient link, and a forged row; untouched it verifies.
 #![allow(clippy::unwrap_used, clippy::expect_used)] // Tests fail loudly on purpose.
 
 use durable_store::audit::{self, NewEvent, Verification};
@@ -126,6 +126,53 @@ async fn removed_patient_link_breaks_its_row() {
                 .unwrap();
         assert_eq!(removed.rows_affected, 1);
         assert_eq!(broken_at(&verify(&db).await), 4, "{}", db.label());
+        db.finish().await;
+    }
+}
+
+async fn add_link(db: &TestDb, patient_id: Uuid, seq: i64) {
+    audit_event_patient::Entity::insert(audit_event_patient::ActiveModel::from(
+        audit_event_patient::Model { patient_id, seq },
+    ))
+    .exec_without_returning(db.store.conn())
+    .await
+    .unwrap();
+}
+
+#[tokio::test]
+async fn forged_patient_links_are_named_at_their_row() {
+    for db in every_backend().await {
+        let patients = chain_of_five(&db).await;
+        assert_eq!(index(&db).await, 5);
+        // Row 3 names only the first patient; the second is named by rows 2 and 4.
+        add_link(&db, patients[1], 3).await;
+        let report = verify(&db).await;
+        assert_eq!(broken_at(&report), 3, "{}: {report:?}", db.label());
+        assert!(
+            report
+                .first_break
+                .unwrap()
+                .problem
+                .contains("patient index")
+        );
+        db.finish().await;
+    }
+    for db in every_backend().await {
+        chain_of_five(&db).await;
+        assert_eq!(index(&db).await, 5);
+        // A patient no row names, before a later altered row: the link is the first break.
+        add_link(&db, Uuid::now_v7(), 2).await;
+        sql(&db, "UPDATE audit_events SET detail = '{}' WHERE seq = 4").await;
+        let report = verify(&db).await;
+        assert_eq!(broken_at(&report), 2, "{}: {report:?}", db.label());
+        assert_eq!(report.checked, 1);
+        assert!(
+            report
+                .first_break
+                .unwrap()
+                .problem
+                .contains("does not name")
+        );
         db.finish().await;
     }
 }

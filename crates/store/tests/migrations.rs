@@ -1,8 +1,10 @@
 //! Migrations that change existing data: m0008 copies the order a reserved or delivered unit
-//! holds from its state into the new `order_id` column, and leaves other units without one.
+//! holds from its state into the new `order_id` column, and leaves other units without one;
+//! m0009 rebuilds the per-patient audit index and keeps every link.
 #![allow(clippy::unwrap_used, clippy::expect_used)] // Tests fail loudly on purpose.
 
 use durable_store::Store;
+use durable_store::audit::{self, NewEvent};
 use durable_store::catalog::{Product, ProductRecord, insert_product};
 use durable_store::directory::{Supplier, insert_supplier};
 use durable_store::inventory::asset;
@@ -125,4 +127,62 @@ async fn m0008_fills_the_order_of_reserved_and_delivered_units_from_their_state(
         rows
     };
     assert_eq!(orders, [Some(reserved_for), Some(delivered_on), None]);
+}
+
+#[tokio::test]
+async fn m0009_keeps_every_link_of_the_audit_index_in_its_rebuilt_table() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(&format!("sqlite://{}/m.sqlite", dir.path().display()))
+        .await
+        .unwrap();
+    let db = store.conn();
+    Migrator::up(db, Some(8)).await.unwrap();
+    let (alice, bob) = (Uuid::now_v7(), Uuid::now_v7());
+    for patients in [vec![alice], vec![alice, bob], vec![bob]] {
+        let event = NewEvent {
+            occurred_at: datetime!(2026-11-28 09:00 UTC),
+            actor_user_id: None,
+            actor_name: "intake".into(),
+            actor_role: "intake".into(),
+            action: "patient.search".into(),
+            entity_type: "patient".into(),
+            entity_id: None,
+            detail: "{}".into(),
+            source: "cli".into(),
+            patients,
+        };
+        audit::append(db, event).await.unwrap();
+    }
+    assert_eq!(audit::index_pending(db, i64::MAX).await.unwrap(), 3);
+
+    Migrator::up(db, None).await.unwrap();
+    let table: String = db
+        .query_one_raw(sea_orm::Statement::from_string(
+            sea_orm::DatabaseBackend::Sqlite,
+            "SELECT sql FROM sqlite_master WHERE name = 'audit_event_patients'",
+        ))
+        .await
+        .unwrap()
+        .unwrap()
+        .try_get_by_index(0)
+        .unwrap();
+    assert!(table.contains("WITHOUT ROWID"), "{table}");
+    let naming = |patient| {
+        let filter = audit::Filter {
+            patient_id: Some(patient),
+            ..audit::Filter::default()
+        };
+        async move {
+            audit::search(db, &filter, 10)
+                .await
+                .unwrap()
+                .iter()
+                .map(|event| event.row.seq)
+                .collect::<Vec<_>>()
+        }
+    };
+    assert_eq!(naming(alice).await, [2, 1]);
+    assert_eq!(naming(bob).await, [3, 2]);
+    let report = audit::verify(db).await.unwrap();
+    assert_eq!((report.checked, report.first_break), (3, None));
 }

@@ -13,6 +13,7 @@ mod m0005_prior_authorizations;
 mod m0006_inventory;
 mod m0007_pricing;
 mod m0008_asset_orders;
+mod m0009_lean_audit_index;
 
 /// Every migration, oldest first.
 pub struct Migrator;
@@ -29,6 +30,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0006_inventory::Migration),
             Box::new(m0007_pricing::Migration),
             Box::new(m0008_asset_orders::Migration),
+            Box::new(m0009_lean_audit_index::Migration),
         ]
     }
 }
