@@ -158,16 +158,27 @@ async fn index_in_background(store: Store) {
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         tick.tick().await;
-        if let Err(err) = index_all(&store).await {
+        if let Err(err) = index_all(&store, Pace::Background).await {
             tracing::warn!(%err, "indexing the audit trail by patient failed; will retry");
         }
     }
 }
 
+/// How indexing shares the machine with requests.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Pace {
+    /// After each write transaction, rest as long as it took: at most half of the write turn
+    /// and of a core, so requests do not queue behind a run (a burst of a second every two
+    /// seconds under load otherwise; docs/benchmarks.md).
+    Background,
+    /// Someone is waiting for the index (a compliance search by patient).
+    AtOnce,
+}
+
 /// Indexes the events appended before the call. Events appended meanwhile wait for the next
 /// run: chasing them under load would keep the indexer writing without pause, a commit every
 /// few events, and halve the throughput of every audited read (docs/benchmarks.md).
-async fn index_all(store: &Store) -> Result<(), durable_store::StoreError> {
+async fn index_all(store: &Store, pace: Pace) -> Result<(), durable_store::StoreError> {
     let started = std::time::Instant::now();
     let (mut indexed, target) = store_audit::unindexed(store.conn()).await?;
     let (first, mut links_added) = (indexed, 0);
@@ -178,6 +189,7 @@ async fn index_all(store: &Store) -> Result<(), durable_store::StoreError> {
         let mut chunks = links.chunks(LINKS_PER_WRITE).peekable();
         loop {
             let tx = store.begin_write().await?;
+            let turn_started = std::time::Instant::now();
             store_audit::insert_links(tx.conn(), chunks.next().unwrap_or_default()).await?;
             let last = chunks.peek().is_none();
             if last {
@@ -186,6 +198,9 @@ async fn index_all(store: &Store) -> Result<(), durable_store::StoreError> {
             tx.commit().await?;
             if last {
                 break;
+            }
+            if pace == Pace::Background {
+                tokio::time::sleep(turn_started.elapsed()).await;
             }
         }
         indexed = upto;
@@ -261,7 +276,7 @@ pub async fn search(app: &App, actor: &Actor, query: &AuditQuery) -> AppResult<V
     };
     if filter.patient_id.is_some() {
         // The per-patient index trails the chain by a couple of seconds; complete it first.
-        index_all(&app.store).await?;
+        index_all(&app.store, Pace::AtOnce).await?;
     }
     let events = store_audit::search(app.store.conn(), &filter, PAGE).await?;
     record_read(
