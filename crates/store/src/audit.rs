@@ -187,27 +187,34 @@ pub async fn unindexed(db: &impl Db) -> StoreResult<(i64, i64)> {
     Ok((head.indexed_seq, head.last_seq))
 }
 
+/// Events read per query by `links_between`: each query is a read transaction of its own, and
+/// a long one would hold back the WAL checkpoint that waits for readers (`checkpoint`).
+const LINKS_READ: i64 = 1_000;
+
 /// The links (patient, event) of the events after `after` up to and including `upto`, sorted
 /// by patient. Read outside any write transaction.
 pub async fn links_between(db: &impl Db, after: i64, upto: i64) -> StoreResult<Vec<(Uuid, i64)>> {
-    let rows: Vec<(i64, String)> = audit_event::Entity::find()
-        .select_only()
-        .column(audit_event::Column::Seq)
-        .column(audit_event::Column::Patients)
-        .filter(audit_event::Column::Seq.gt(after))
-        .filter(audit_event::Column::Seq.lte(upto))
-        .into_tuple()
-        .all(db)
-        .await?;
-    let mut links: Vec<(Uuid, i64)> = rows
-        .iter()
-        .flat_map(|(seq, text)| {
+    let mut links: Vec<(Uuid, i64)> = Vec::new();
+    let mut from = after;
+    while from < upto {
+        let to = std::cmp::min(upto, from.saturating_add(LINKS_READ));
+        let rows: Vec<(i64, String)> = audit_event::Entity::find()
+            .select_only()
+            .column(audit_event::Column::Seq)
+            .column(audit_event::Column::Patients)
+            .filter(audit_event::Column::Seq.gt(from))
+            .filter(audit_event::Column::Seq.lte(to))
+            .into_tuple()
+            .all(db)
+            .await?;
+        links.extend(rows.iter().flat_map(|(seq, text)| {
             split_patients(text)
                 .unwrap_or_default()
                 .into_iter()
                 .map(move |patient| (patient, *seq))
-        })
-        .collect();
+        }));
+        from = to;
+    }
     links.sort_unstable();
     Ok(links)
 }

@@ -5,11 +5,14 @@
 //! searches (each commits an audit event) it made p99 10 times the median. A passive checkpoint
 //! takes no write lock, so here it costs no request anything but CPU. Under a steady stream of
 //! commits, though, it never finds the log fully copied, and SQLite starts the log over only
-//! then: so once the log passes `RESTART_AFTER_FRAMES`, the checkpoint takes the writers' turn
-//! (the store's write gate, so no writer of this process is mid-transaction), copies the few
-//! frames left and empties the log: a pause of a few milliseconds. A reader still on an older
-//! snapshot (`durable audit verify`, a long report) makes it give up after `READER_WAIT` and try
-//! again a second later, instead of holding every writer while it waits.
+//! then: so once the log passes `RESTART_AFTER_FRAMES`, the checkpoint copies once more what
+//! came in meanwhile, then takes the writers' turn (the store's write gate, so no writer of this
+//! process is mid-transaction), copies the few frames left and has the log start over from its
+//! beginning (`RESTART`: the file keeps its size, so the next writes reuse its blocks instead of
+//! growing a truncated file again). Readers on the log are waited for at most `READER_WAIT`, in
+//! short sleeps: a search reads in well under a millisecond, and anything longer (`durable audit
+//! verify`, a report) makes it give up and try again a second later rather than hold every
+//! writer.
 
 use std::path::PathBuf;
 use std::sync::{Arc, Weak};
@@ -17,11 +20,15 @@ use std::time::Duration;
 
 /// How often the WAL is checkpointed: often enough to keep it a few megabytes under load.
 const EVERY: Duration = Duration::from_secs(1);
-/// The log's length (pages) past which it is emptied: 16 MB of 4 KB pages, about a second and a
-/// half of 1,700 audited searches a second (64 MB was no better for p99; docs/benchmarks.md).
-const RESTART_AFTER_FRAMES: i64 = 4_096;
-/// How long the truncating checkpoint waits for readers of older snapshots, writers held.
-const READER_WAIT: Duration = Duration::from_millis(20);
+/// The log's length (pages) past which it starts over: 32 MB of 4 KB pages, one to two seconds
+/// of 3,500 audited searches a second. Each start-over holds the writers for a few
+/// milliseconds, so fewer of them is better for p99 (docs/benchmarks.md).
+const RESTART_AFTER_FRAMES: i64 = 8_192;
+/// How long the restarting checkpoint waits for readers of older snapshots, writers held.
+const READER_WAIT: Duration = Duration::from_millis(2);
+/// How long it sleeps between two looks at the readers: SQLite's own busy handler sleeps 1, 2,
+/// 5 and 10 ms, far longer than a search holds its snapshot.
+const READER_POLL: Duration = Duration::from_micros(200);
 
 /// Checkpoints the file at `path` every second until `alive` is gone (the store was dropped).
 /// `write_gate` is the store's queue of writers.
@@ -33,21 +40,13 @@ pub(crate) fn start<T: Send + Sync + 'static>(
     let spawned = std::thread::Builder::new()
         .name("sqlite-checkpoint".into())
         .spawn(move || {
-            let conn = match rusqlite::Connection::open_with_flags(
-                &path,
-                rusqlite::OpenFlags::SQLITE_OPEN_READ_WRITE
-                    | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
-            ) {
+            let conn = match connection(&path) {
                 Ok(conn) => conn,
                 Err(err) => {
                     tracing::warn!(%err, "cannot open the database to checkpoint its WAL");
                     return;
                 }
             };
-            // Only the truncating checkpoint waits on the busy handler (a passive one never does).
-            if let Err(err) = conn.busy_timeout(READER_WAIT) {
-                tracing::warn!(%err, "cannot set the checkpoint's busy timeout");
-            }
             loop {
                 std::thread::sleep(EVERY);
                 if alive.strong_count() == 0 {
@@ -63,15 +62,36 @@ pub(crate) fn start<T: Send + Sync + 'static>(
     }
 }
 
-/// One passive checkpoint, then, in the writers' turn, a truncating one if the log is long.
-/// Answers whether the log was emptied.
+/// The checkpointer's own connection. Only the restarting checkpoint waits on the busy handler
+/// (a passive one never does).
+fn connection(path: &std::path::Path) -> rusqlite::Result<rusqlite::Connection> {
+    let conn = rusqlite::Connection::open_with_flags(
+        path,
+        rusqlite::OpenFlags::SQLITE_OPEN_READ_WRITE | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )?;
+    conn.busy_handler(Some(wait_for_readers))?;
+    Ok(conn)
+}
+
+/// SQLite's busy handler: `attempts` looks so far; answers whether to look again.
+fn wait_for_readers(attempts: i32) -> bool {
+    let polls = READER_WAIT.as_micros() / READER_POLL.as_micros();
+    if u128::try_from(attempts).unwrap_or(u128::MAX) >= polls {
+        return false;
+    }
+    std::thread::sleep(READER_POLL);
+    true
+}
+
+/// One passive checkpoint, then, if the log is long, a second one for what came in meanwhile
+/// and, in the writers' turn, a restarting one. Answers whether the log starts over.
 fn checkpoint(
     conn: &rusqlite::Connection,
     write_gate: &tokio::sync::Mutex<()>,
     restart_after_frames: i64,
 ) -> rusqlite::Result<bool> {
-    // (busy, frames in the log, frames copied); busy = 1 when readers or writers kept it from
-    // finishing, which SQLite reports as a result, not an error.
+    // (done, frames in the log); done = false when readers or writers kept it from finishing,
+    // which SQLite reports as a result, not an error.
     let run = |mode: &str| {
         conn.query_row(&format!("PRAGMA wal_checkpoint({mode})"), [], |row| {
             Ok((row.get::<_, i64>(0)? == 0, row.get::<_, i64>(1)?))
@@ -81,15 +101,16 @@ fn checkpoint(
     if log_frames <= restart_after_frames {
         return Ok(false);
     }
+    run("PASSIVE")?;
     let _turn = write_gate.blocking_lock();
-    let (emptied, _) = run("TRUNCATE")?;
-    if !emptied {
+    let (restarted, _) = run("RESTART")?;
+    if !restarted {
         tracing::debug!(
             log_frames,
-            "a reader kept the WAL from being emptied; next second"
+            "a reader kept the WAL from starting over; next second"
         );
     }
-    Ok(emptied)
+    Ok(restarted)
 }
 
 #[cfg(test)]
@@ -119,14 +140,28 @@ mod tests {
         std::fs::metadata(path).map(|m| m.len()).unwrap_or(0)
     }
 
+    /// Writes one more row and answers whether the log file grew: after a restart the writer
+    /// starts again at the log's beginning, inside the file as it is.
+    fn next_write_grows_the_log(
+        writer: &rusqlite::Connection,
+        wal: &std::path::Path,
+        id: i64,
+    ) -> bool {
+        let before = len(wal);
+        writer
+            .execute("INSERT INTO t VALUES (?1, zeroblob(1000))", [id])
+            .unwrap();
+        len(wal) > before
+    }
+
     #[test]
-    fn a_short_log_is_copied_and_kept_a_long_one_is_emptied() {
+    fn a_short_log_is_copied_and_kept_a_long_one_starts_over() {
         let dir = tempfile::tempdir().unwrap();
-        let (path, _writer) = written(dir.path(), 200);
+        let (path, writer) = written(dir.path(), 200);
         let wal = dir.path().join("wal.sqlite-wal");
         let (db_before, wal_before) = (len(&path), len(&wal));
         assert!(wal_before > 200 * 1000, "the rows are in the log");
-        let conn = rusqlite::Connection::open(&path).unwrap();
+        let conn = connection(&path).unwrap();
         let gate = tokio::sync::Mutex::new(());
 
         assert!(!checkpoint(&conn, &gate, i64::MAX).unwrap());
@@ -134,32 +169,36 @@ mod tests {
         assert_eq!(len(&wal), wal_before, "a passive checkpoint leaves the log");
 
         assert!(checkpoint(&conn, &gate, 0).unwrap());
-        assert_eq!(len(&wal), 0, "past the limit the log is emptied");
+        assert!(
+            !next_write_grows_the_log(&writer, &wal, 200),
+            "past the limit the log starts over"
+        );
         let count: i64 = conn
             .query_row("SELECT count(*) FROM t", [], |row| row.get(0))
             .unwrap();
-        assert_eq!(count, 200, "nothing is lost");
+        assert_eq!(count, 201, "nothing is lost");
     }
 
     #[test]
-    fn the_log_is_emptied_only_in_the_writers_turn() {
+    fn the_log_starts_over_only_in_the_writers_turn() {
         let dir = tempfile::tempdir().unwrap();
         let (path, _writer) = written(dir.path(), 100);
-        let wal = dir.path().join("wal.sqlite-wal");
         let gate = Arc::new(tokio::sync::Mutex::new(()));
         let writer_turn = gate.clone().try_lock_owned().unwrap();
         let checkpointer = {
             let gate = gate.clone();
             std::thread::spawn(move || {
-                let conn = rusqlite::Connection::open(&path).unwrap();
+                let conn = connection(&path).unwrap();
                 checkpoint(&conn, &gate, 0).unwrap()
             })
         };
         std::thread::sleep(Duration::from_millis(200));
-        assert!(len(&wal) > 0, "not emptied while a writer has the turn");
+        assert!(
+            !checkpointer.is_finished(),
+            "it waits while a writer has the turn"
+        );
         drop(writer_turn);
         assert!(checkpointer.join().unwrap());
-        assert_eq!(len(&wal), 0);
     }
 
     #[test]
@@ -174,8 +213,7 @@ mod tests {
         writer
             .execute("INSERT INTO t VALUES (1000, zeroblob(1000))", [])
             .unwrap();
-        let conn = rusqlite::Connection::open(&path).unwrap();
-        conn.busy_timeout(READER_WAIT).unwrap();
+        let conn = connection(&path).unwrap();
         let gate = tokio::sync::Mutex::new(());
         let started = std::time::Instant::now();
         assert!(
@@ -183,7 +221,7 @@ mod tests {
             "the reader still needs the log"
         );
         assert!(
-            started.elapsed() < Duration::from_secs(1),
+            started.elapsed() < Duration::from_millis(500),
             "it did not wait long"
         );
         assert!(
@@ -193,7 +231,7 @@ mod tests {
         reader.execute_batch("COMMIT").unwrap();
         assert!(
             checkpoint(&conn, &gate, 0).unwrap(),
-            "emptied once the reader is done"
+            "it starts over once the reader is done"
         );
     }
 }
