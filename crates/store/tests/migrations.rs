@@ -1,6 +1,7 @@
 //! Migrations that change existing data: m0008 copies the order a reserved or delivered unit
 //! holds from its state into the new `order_id` column, and leaves other units without one;
-//! m0009 rebuilds the per-patient audit index and keeps every link.
+//! m0009 rebuilds the per-patient audit index and keeps every link; m0010 rebuilds patient
+//! addresses and keeps every one.
 #![allow(clippy::unwrap_used, clippy::expect_used)] // Tests fail loudly on purpose.
 
 use durable_store::Store;
@@ -185,4 +186,79 @@ async fn m0009_keeps_every_link_of_the_audit_index_in_its_rebuilt_table() {
     assert_eq!(naming(bob).await, [3, 2]);
     let report = audit::verify(db).await.unwrap();
     assert_eq!((report.checked, report.first_break), (3, None));
+}
+
+#[tokio::test]
+async fn m0010_keeps_every_address_in_its_rebuilt_table() {
+    use durable_domain::search::PatientQuery;
+    use durable_store::patients::{self, Address, Patient, PatientRecord};
+
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(&format!("sqlite://{}/m.sqlite", dir.path().display()))
+        .await
+        .unwrap();
+    let db = store.conn();
+    Migrator::up(db, Some(9)).await.unwrap();
+    let now = datetime!(2026-11-28 09:00 UTC);
+    let id = Uuid::now_v7();
+    let address = |kind: &str, city: &str| Address {
+        patient_id: id,
+        kind: kind.into(),
+        line1: "12 Elm St".into(),
+        line2: None,
+        city: city.into(),
+        state: "OH".into(),
+        postal_code: "43215".into(),
+    };
+    let record = PatientRecord {
+        patient: Patient {
+            id,
+            family_name: "Okafor".into(),
+            given_name: "Ada".into(),
+            middle_name: None,
+            family_key: durable_domain::search::name_key("Okafor"),
+            given_key: durable_domain::search::name_key("Ada"),
+            birth_date: date!(1941 - 03 - 09),
+            sex: "female".into(),
+            mbi: None,
+            email: None,
+            preferred_contact: "phone".into(),
+            emergency_name: None,
+            emergency_relationship: None,
+            emergency_phone: None,
+            death_date: None,
+            created_at: now,
+            updated_at: now,
+        },
+        addresses: vec![address("delivery", "Dublin"), address("home", "Columbus")],
+        phones: vec![],
+        diagnoses: vec![],
+    };
+    patients::insert(db, vec![record.clone()]).await.unwrap();
+
+    Migrator::up(db, None).await.unwrap();
+    let table: String = db
+        .query_one_raw(sea_orm::Statement::from_string(
+            sea_orm::DatabaseBackend::Sqlite,
+            "SELECT sql FROM sqlite_master WHERE name = 'patient_addresses'",
+        ))
+        .await
+        .unwrap()
+        .unwrap()
+        .try_get_by_index(0)
+        .unwrap();
+    assert!(table.contains("WITHOUT ROWID"), "{table}");
+    assert_eq!(
+        patients::get(db, id).await.unwrap().unwrap().addresses,
+        record.addresses
+    );
+    let query = PatientQuery::parse("okafor").unwrap();
+    let found = patients::search(&store, &query, 0, 10).await.unwrap();
+    assert_eq!(
+        found
+            .iter()
+            .map(|row| (row.id, row.city.as_deref()))
+            .collect::<Vec<_>>(),
+        [(id, Some("Columbus"))]
+    );
 }

@@ -14,6 +14,7 @@ mod m0006_inventory;
 mod m0007_pricing;
 mod m0008_asset_orders;
 mod m0009_lean_audit_index;
+mod m0010_patient_list_reads;
 
 /// Every migration, oldest first.
 pub struct Migrator;
@@ -31,6 +32,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0007_pricing::Migration),
             Box::new(m0008_asset_orders::Migration),
             Box::new(m0009_lean_audit_index::Migration),
+            Box::new(m0010_patient_list_reads::Migration),
         ]
     }
 }
