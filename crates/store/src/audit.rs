@@ -294,9 +294,11 @@ pub async fn verify(db: &impl Db) -> StoreResult<Verification> {
     let walk = walk_chain(db, &head).await?;
     // The walk finds missing links and links to patients named elsewhere in the same batch; a
     // link naming a patient no event of its batch names shows only in the count.
-    if count_links(db, walk.links_upto).await? != walk.links_expected
-        && let Some(seq) = first_stray_link(db, walk.links_upto).await?
-    {
+    if count_links(db, walk.links_upto).await? != walk.links_expected {
+        // Every expected link was found, so the index holds more than its rows name.
+        let seq = first_stray_link(db, walk.links_upto)
+            .await?
+            .unwrap_or(walk.links_upto);
         return Ok(Verification {
             checked: u64::try_from(seq - 1).unwrap_or(0),
             first_break: Some(ChainBreak {
@@ -323,7 +325,8 @@ async fn walk_chain(db: &impl Db, head: &audit_head::Model) -> StoreResult<Walk>
     let mut prev_hash = GENESIS_HASH.to_owned();
     let mut checked = 0u64;
     let mut links_expected = 0u64;
-    let broken = |checked, links_expected, seq: i64, problem: &str| {
+    // `walked`: the last row checked before the break.
+    let broken = |checked, links_expected, walked: i64, seq: i64, problem: &str| {
         Ok(Walk {
             verification: Verification {
                 checked,
@@ -333,7 +336,7 @@ async fn walk_chain(db: &impl Db, head: &audit_head::Model) -> StoreResult<Walk>
                 }),
             },
             links_expected,
-            links_upto: std::cmp::min(seq - 1, head.indexed_seq),
+            links_upto: std::cmp::min(walked, head.indexed_seq),
         })
     };
     loop {
@@ -350,6 +353,7 @@ async fn walk_chain(db: &impl Db, head: &audit_head::Model) -> StoreResult<Walk>
                 return broken(
                     checked,
                     links_expected,
+                    expected_seq - 1,
                     expected_seq,
                     "this row is missing (deleted)",
                 );
@@ -358,6 +362,7 @@ async fn walk_chain(db: &impl Db, head: &audit_head::Model) -> StoreResult<Walk>
                 return broken(
                     checked,
                     links_expected,
+                    expected_seq - 1,
                     row.seq,
                     "its link to the previous row does not match",
                 );
@@ -366,6 +371,7 @@ async fn walk_chain(db: &impl Db, head: &audit_head::Model) -> StoreResult<Walk>
                 return broken(
                     checked,
                     links_expected,
+                    expected_seq - 1,
                     row.seq,
                     "its content does not match its hash (altered)",
                 );
@@ -377,6 +383,7 @@ async fn walk_chain(db: &impl Db, head: &audit_head::Model) -> StoreResult<Walk>
                     return broken(
                         checked,
                         links_expected,
+                        expected_seq - 1,
                         row.seq,
                         "the patient index does not match the patients it names (altered)",
                     );
@@ -393,6 +400,7 @@ async fn walk_chain(db: &impl Db, head: &audit_head::Model) -> StoreResult<Walk>
         return broken(
             checked,
             links_expected,
+            last_seq,
             last_seq + 1,
             "this row is missing (deleted)",
         );
@@ -401,6 +409,7 @@ async fn walk_chain(db: &impl Db, head: &audit_head::Model) -> StoreResult<Walk>
         return broken(
             checked,
             links_expected,
+            last_seq,
             std::cmp::max(head.last_seq, 1),
             "the chain's head does not match its last row",
         );

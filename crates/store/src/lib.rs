@@ -144,6 +144,9 @@ impl Store {
                 // while every queued writer waits (p99 of 250-360 ms in the patient search). This
                 // only bounds the WAL should the background checkpoint stop.
                 .pragma("wal_autocheckpoint", "100000")
+                // When a long reader held the log back and it grew, starting over cuts the file
+                // back to 64 MB (`checkpoint` restarts it in place at 32 MB).
+                .pragma("journal_size_limit", "67108864")
         });
         let db = Database::connect(options).await?;
         let write_gate = (backend == Backend::Sqlite).then(|| Arc::new(Mutex::new(())));

@@ -58,6 +58,17 @@ impl MigrationTrait for Migration {
             .await?;
         manager
             .rename_table(Table::rename().table(REBUILT, TABLE).take())
-            .await
+            .await?;
+        if manager.get_database_backend() == DatabaseBackend::Postgres {
+            // PostgreSQL named the key after the table it was created in.
+            manager
+                .get_connection()
+                .execute_unprepared(
+                    "ALTER TABLE audit_event_patients \
+                     RENAME CONSTRAINT audit_event_patients_rebuilt_pkey TO audit_event_patients_pkey",
+                )
+                .await?;
+        }
+        Ok(())
     }
 }
