@@ -16,14 +16,36 @@ use sea_orm_migration::MigratorTrait;
 use time::macros::{date, datetime};
 use uuid::Uuid;
 
-#[tokio::test]
-async fn m0008_fills_the_order_of_reserved_and_delivered_units_from_their_state() {
+/// A SQLite store in a temporary directory, migrated up to and including migration `version`.
+async fn store_at(version: u32) -> (tempfile::TempDir, Store) {
     let dir = tempfile::tempdir().unwrap();
     let store = Store::open(&format!("sqlite://{}/m.sqlite", dir.path().display()))
         .await
         .unwrap();
+    Migrator::up(store.conn(), Some(version)).await.unwrap();
+    (dir, store)
+}
+
+/// The statement SQLite keeps for creating `table`.
+async fn table_sql(store: &Store, table: &str) -> String {
+    store
+        .conn()
+        .query_one_raw(sea_orm::Statement::from_sql_and_values(
+            sea_orm::DatabaseBackend::Sqlite,
+            "SELECT sql FROM sqlite_master WHERE name = ?",
+            [table.into()],
+        ))
+        .await
+        .unwrap()
+        .unwrap()
+        .try_get_by_index(0)
+        .unwrap()
+}
+
+#[tokio::test]
+async fn m0008_fills_the_order_of_reserved_and_delivered_units_from_their_state() {
+    let (_dir, store) = store_at(7).await;
     let db = store.conn();
-    Migrator::up(db, Some(7)).await.unwrap();
     let now = datetime!(2026-11-27 12:00 UTC);
     let product = Uuid::now_v7();
     insert_product(
@@ -132,12 +154,8 @@ async fn m0008_fills_the_order_of_reserved_and_delivered_units_from_their_state(
 
 #[tokio::test]
 async fn m0009_keeps_every_link_of_the_audit_index_in_its_rebuilt_table() {
-    let dir = tempfile::tempdir().unwrap();
-    let store = Store::open(&format!("sqlite://{}/m.sqlite", dir.path().display()))
-        .await
-        .unwrap();
+    let (_dir, store) = store_at(8).await;
     let db = store.conn();
-    Migrator::up(db, Some(8)).await.unwrap();
     let (alice, bob) = (Uuid::now_v7(), Uuid::now_v7());
     for patients in [vec![alice], vec![alice, bob], vec![bob]] {
         let event = NewEvent {
@@ -157,16 +175,7 @@ async fn m0009_keeps_every_link_of_the_audit_index_in_its_rebuilt_table() {
     assert_eq!(audit::index_pending(db, i64::MAX).await.unwrap(), 3);
 
     Migrator::up(db, None).await.unwrap();
-    let table: String = db
-        .query_one_raw(sea_orm::Statement::from_string(
-            sea_orm::DatabaseBackend::Sqlite,
-            "SELECT sql FROM sqlite_master WHERE name = 'audit_event_patients'",
-        ))
-        .await
-        .unwrap()
-        .unwrap()
-        .try_get_by_index(0)
-        .unwrap();
+    let table = table_sql(&store, "audit_event_patients").await;
     assert!(table.contains("WITHOUT ROWID"), "{table}");
     let naming = |patient| {
         let filter = audit::Filter {
@@ -193,12 +202,8 @@ async fn m0010_keeps_every_address_in_its_rebuilt_table() {
     use durable_domain::search::PatientQuery;
     use durable_store::patients::{self, Address, Patient, PatientRecord};
 
-    let dir = tempfile::tempdir().unwrap();
-    let store = Store::open(&format!("sqlite://{}/m.sqlite", dir.path().display()))
-        .await
-        .unwrap();
+    let (_dir, store) = store_at(9).await;
     let db = store.conn();
-    Migrator::up(db, Some(9)).await.unwrap();
     let now = datetime!(2026-11-28 09:00 UTC);
     let id = Uuid::now_v7();
     let address = |kind: &str, city: &str| Address {
@@ -237,16 +242,7 @@ async fn m0010_keeps_every_address_in_its_rebuilt_table() {
     patients::insert(db, vec![record.clone()]).await.unwrap();
 
     Migrator::up(db, None).await.unwrap();
-    let table: String = db
-        .query_one_raw(sea_orm::Statement::from_string(
-            sea_orm::DatabaseBackend::Sqlite,
-            "SELECT sql FROM sqlite_master WHERE name = 'patient_addresses'",
-        ))
-        .await
-        .unwrap()
-        .unwrap()
-        .try_get_by_index(0)
-        .unwrap();
+    let table = table_sql(&store, "patient_addresses").await;
     assert!(table.contains("WITHOUT ROWID"), "{table}");
     assert_eq!(
         patients::get(db, id).await.unwrap().unwrap().addresses,
