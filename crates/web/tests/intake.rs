@@ -395,7 +395,24 @@ async fn revoking_a_token_and_logging_out_take_effect_at_once() {
         .await
         .unwrap();
     let search = || api("GET", "/api/v1/patients?q=obr", &issued.secret, None);
-    assert_eq!(send(&h.router, search()).await.status, StatusCode::OK);
+    let found = send(&h.router, search()).await;
+    assert_eq!(found.status, StatusCode::OK);
+    assert_eq!(
+        found.json()["items"][0]["birth_date"],
+        "1944-05-17",
+        "dates are ISO 8601 strings, as the OpenAPI document says"
+    );
+    let read = send(
+        &h.router,
+        api(
+            "GET",
+            &format!("/api/v1/patients/{}", h.patient),
+            &issued.secret,
+            None,
+        ),
+    )
+    .await;
+    assert_eq!(read.json()["birth_date"], "1944-05-17", "{}", read.body);
     assert_eq!(
         send(&h.router, search()).await.status,
         StatusCode::OK,
