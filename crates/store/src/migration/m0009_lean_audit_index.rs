@@ -9,6 +9,8 @@ use sea_orm::DatabaseBackend;
 use sea_orm_migration::prelude::*;
 use sea_orm_migration::schema::*;
 
+use super::rebuild_table;
+
 pub struct Migration;
 
 impl MigrationName for Migration {
@@ -16,9 +18,6 @@ impl MigrationName for Migration {
         "m0009_lean_audit_index"
     }
 }
-
-const TABLE: &str = "audit_event_patients";
-const REBUILT: &str = "audit_event_patients_rebuilt";
 
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
@@ -29,46 +28,15 @@ impl MigrationTrait for Migration {
     }
 
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        let mut rebuilt = Table::create()
-            .table(REBUILT)
+        let mut layout = Table::create()
             .col(uuid("patient_id"))
             .col(big_integer("seq"))
             .primary_key(Index::create().col("patient_id").col("seq"))
             .take();
         if manager.get_database_backend() == DatabaseBackend::Sqlite {
-            rebuilt.extra("WITHOUT ROWID");
+            layout.extra("WITHOUT ROWID");
         }
-        manager.create_table(rebuilt).await?;
-        let copy = Query::insert()
-            .into_table(REBUILT)
-            .columns(["patient_id", "seq"])
-            .select_from(
-                Query::select()
-                    .columns(["patient_id", "seq"])
-                    .from(TABLE)
-                    .order_by("patient_id", Order::Asc)
-                    .order_by("seq", Order::Asc)
-                    .take(),
-            )
-            .map_err(|err| DbErr::Migration(err.to_string()))?
-            .take();
-        manager.exec_stmt(copy).await?;
-        manager
-            .drop_table(Table::drop().table(TABLE).take())
-            .await?;
-        manager
-            .rename_table(Table::rename().table(REBUILT, TABLE).take())
-            .await?;
-        if manager.get_database_backend() == DatabaseBackend::Postgres {
-            // PostgreSQL named the key after the table it was created in.
-            manager
-                .get_connection()
-                .execute_unprepared(
-                    "ALTER TABLE audit_event_patients \
-                     RENAME CONSTRAINT audit_event_patients_rebuilt_pkey TO audit_event_patients_pkey",
-                )
-                .await?;
-        }
-        Ok(())
+        let key = ["patient_id", "seq"];
+        rebuild_table(manager, "audit_event_patients", layout, &key, &key).await
     }
 }

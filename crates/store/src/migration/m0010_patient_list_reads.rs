@@ -13,7 +13,7 @@ use sea_orm::DatabaseBackend;
 use sea_orm_migration::prelude::*;
 use sea_orm_migration::schema::*;
 
-use super::{address_columns, fk, index};
+use super::{address_columns, fk, index, rebuild_table};
 
 pub struct Migration;
 
@@ -24,7 +24,6 @@ impl MigrationName for Migration {
 }
 
 const ADDRESSES: &str = "patient_addresses";
-const REBUILT: &str = "patient_addresses_rebuilt";
 
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
@@ -61,16 +60,14 @@ impl MigrationTrait for Migration {
         if manager.get_database_backend() != DatabaseBackend::Sqlite {
             return Ok(());
         }
-        let mut rebuilt = Table::create()
-            .table(REBUILT)
+        let mut layout = Table::create()
             .col(uuid("patient_id"))
             .col(string("kind"))
             .primary_key(Index::create().col("patient_id").col("kind"))
-            .foreign_key(&mut fk((REBUILT, "patient_id"), ("patients", "id")))
+            .foreign_key(&mut fk((ADDRESSES, "patient_id"), ("patients", "id")))
             .take();
-        address_columns(&mut rebuilt);
-        rebuilt.extra("WITHOUT ROWID");
-        manager.create_table(rebuilt).await?;
+        address_columns(&mut layout);
+        layout.extra("WITHOUT ROWID");
         let columns = [
             "patient_id",
             "kind",
@@ -80,18 +77,13 @@ impl MigrationTrait for Migration {
             "state",
             "postal_code",
         ];
-        let copy = Query::insert()
-            .into_table(REBUILT)
-            .columns(columns)
-            .select_from(Query::select().columns(columns).from(ADDRESSES).take())
-            .map_err(|err| DbErr::Migration(err.to_string()))?
-            .take();
-        manager.exec_stmt(copy).await?;
-        manager
-            .drop_table(Table::drop().table(ADDRESSES).take())
-            .await?;
-        manager
-            .rename_table(Table::rename().table(REBUILT, ADDRESSES).take())
-            .await
+        rebuild_table(
+            manager,
+            ADDRESSES,
+            layout,
+            &columns,
+            &["patient_id", "kind"],
+        )
+        .await
     }
 }

@@ -58,6 +58,53 @@ pub(crate) fn fk(
         .take()
 }
 
+/// Replaces `table` by a new layout: creates `layout` as `<table>_rebuilt`, copies `columns` in
+/// `key` order (so a clustered key is filled in order), drops the old table and gives the new one
+/// its name; on PostgreSQL the primary key gets the old table's key name back. Run it inside the
+/// migration's transaction (`use_transaction`), so it is all or nothing on one connection.
+pub(crate) async fn rebuild_table(
+    manager: &SchemaManager<'_>,
+    table: &'static str,
+    mut layout: TableCreateStatement,
+    columns: &[&'static str],
+    key: &[&'static str],
+) -> Result<(), DbErr> {
+    let rebuilt = format!("{table}_rebuilt");
+    manager
+        .create_table(layout.table(Alias::new(&rebuilt)).take())
+        .await?;
+    let mut select = Query::select()
+        .columns(columns.iter().copied())
+        .from(table)
+        .take();
+    for column in key {
+        select.order_by(*column, Order::Asc);
+    }
+    let copy = Query::insert()
+        .into_table(Alias::new(&rebuilt))
+        .columns(columns.iter().copied())
+        .select_from(select)
+        .map_err(|err| DbErr::Migration(err.to_string()))?
+        .take();
+    manager.exec_stmt(copy).await?;
+    manager
+        .drop_table(Table::drop().table(table).take())
+        .await?;
+    manager
+        .rename_table(Table::rename().table(Alias::new(&rebuilt), table).take())
+        .await?;
+    if manager.get_database_backend() == DatabaseBackend::Postgres {
+        // PostgreSQL named the key after the table it was created as.
+        manager
+            .get_connection()
+            .execute_unprepared(&format!(
+                "ALTER TABLE {table} RENAME CONSTRAINT {rebuilt}_pkey TO {table}_pkey"
+            ))
+            .await?;
+    }
+    Ok(())
+}
+
 pub(crate) fn index(
     table: &'static str,
     name: &'static str,
