@@ -2,6 +2,7 @@
 //! SeaORM entities and SeaQuery migrations. Driver errors are translated here, at the boundary.
 
 pub mod audit;
+pub mod billing_episodes;
 pub mod catalog;
 mod checkpoint;
 pub mod directory;

@@ -6,6 +6,8 @@ pub mod asset;
 pub mod audit_event;
 pub mod audit_event_patient;
 pub mod audit_head;
+pub mod billing_episode;
+pub mod billing_episode_event;
 pub mod care_record;
 pub mod coverage;
 pub mod custody_event;

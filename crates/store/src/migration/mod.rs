@@ -15,6 +15,7 @@ mod m0007_pricing;
 mod m0008_asset_orders;
 mod m0009_lean_audit_index;
 mod m0010_patient_list_reads;
+mod m0011_billing_episodes;
 
 /// Every migration, oldest first.
 pub struct Migrator;
@@ -33,6 +34,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0008_asset_orders::Migration),
             Box::new(m0009_lean_audit_index::Migration),
             Box::new(m0010_patient_list_reads::Migration),
+            Box::new(m0011_billing_episodes::Migration),
         ]
     }
 }
