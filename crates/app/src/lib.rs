@@ -13,11 +13,13 @@ pub mod documents;
 pub mod error;
 mod forms;
 pub mod inventory;
+pub mod jobs;
 pub mod orders;
 pub mod patients;
 pub mod permissions;
 pub mod pricing;
 pub mod prior_auth;
+pub mod settings;
 
 use durable_domain::clock::Clock;
 use durable_domain::ids::UserId;
@@ -87,6 +89,7 @@ impl App {
         store.migrate().await?;
         let app = App::new(store, clock);
         catalog::ensure_bundled_hcpcs(&app).await?;
+        settings::load_time_zone(&app).await?;
         Ok(app)
     }
 

@@ -85,6 +85,8 @@ entity_id!(
     RecallId,
     /// How a payer (or one of its plans) prices a HCPCS code: kind and month bands.
     PriceOptionId,
+    /// A background job.
+    JobId,
 );
 
 #[cfg(test)]

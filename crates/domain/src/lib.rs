@@ -8,6 +8,7 @@ pub mod documentation;
 pub mod ids;
 pub mod inventory;
 pub mod money;
+pub mod organization;
 pub mod people;
 pub mod role;
 pub mod search;

@@ -9,6 +9,7 @@ pub mod directory;
 pub mod documents;
 pub mod entity;
 pub mod inventory;
+pub mod jobs;
 pub mod migration;
 pub mod orders;
 pub mod patients;
@@ -17,6 +18,7 @@ pub mod prior_auth;
 pub mod purchasing;
 pub mod recalls;
 pub mod rows;
+pub mod settings;
 #[cfg(any(test, feature = "test-support"))]
 pub mod testing;
 pub mod users;

@@ -344,6 +344,20 @@ fn page_routes(h: &Harness) -> Vec<Route> {
             Some(PricingWrite),
             "payer_id=",
         ),
+        route("GET", "/admin/settings".into(), Some(OrganizationAdmin), ""),
+        route(
+            "POST",
+            "/admin/settings".into(),
+            Some(OrganizationAdmin),
+            "legal_name=",
+        ),
+        route("GET", "/admin/jobs".into(), Some(OrganizationAdmin), ""),
+        route(
+            "POST",
+            format!("/admin/jobs/{}/retry", h.recall),
+            Some(OrganizationAdmin),
+            "",
+        ),
     ]
 }
 
@@ -693,6 +707,31 @@ fn api_routes(h: &Harness) -> Vec<Route> {
             "/api/v1/rural-zips/imports?name=x.csv".into(),
             Some(PricingWrite),
             "zip\n45701\n",
+        ),
+        route(
+            "GET",
+            "/api/v1/organization/settings".into(),
+            Some(OrganizationAdmin),
+            "",
+        ),
+        route(
+            "PUT",
+            "/api/v1/organization/settings".into(),
+            Some(OrganizationAdmin),
+            "{}",
+        ),
+        route(
+            "GET",
+            "/api/v1/jobs/failed".into(),
+            Some(OrganizationAdmin),
+            "",
+        ),
+        route(
+            "POST",
+            // An id that names no job: the permitted roles get 404.
+            format!("/api/v1/jobs/{}/retry", h.recall),
+            Some(OrganizationAdmin),
+            "",
         ),
     ]
 }

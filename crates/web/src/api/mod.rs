@@ -8,6 +8,7 @@ mod catalog;
 mod directory;
 mod inventory;
 mod orders;
+mod organization;
 mod patients;
 mod pricing;
 mod prior_auth;
@@ -38,6 +39,7 @@ pub(crate) fn routes() -> Router<AppState> {
         .merge(prior_auth::routes())
         .merge(inventory::routes())
         .merge(pricing::routes())
+        .merge(organization::routes())
         .fallback(|| async {
             json_error(
                 StatusCode::NOT_FOUND,
@@ -161,7 +163,7 @@ impl Modify for BearerAuth {
 
 #[derive(OpenApi)]
 #[openapi(
-    info(title = "Durable API", description = "Patients, coverages, prescribers, referral sources, payers, the HCPCS catalog and products, pricing (price options, the DMEPOS fee schedule, allowed amounts), orders with their documents and eligibility results, prior authorizations, inventory, purchasing and recalls, and the audit trail of a DME supplier."),
+    info(title = "Durable API", description = "Patients, coverages, prescribers, referral sources, payers, the HCPCS catalog and products, pricing (price options, the DMEPOS fee schedule, allowed amounts), orders with their documents and eligibility results, prior authorizations, inventory, purchasing and recalls, the organization's settings, and the audit trail of a DME supplier."),
     paths(
         patients::list, patients::create, patients::show, patients::update,
         patients::list_coverages, patients::add_coverage, patients::show_coverage, patients::update_coverage,
@@ -184,6 +186,7 @@ impl Modify for BearerAuth {
         inventory::patient_assets,
         pricing::list, pricing::create, pricing::show, pricing::update, pricing::allowed,
         pricing::import_fee_schedule, pricing::imports, pricing::import_rural_zips,
+        organization::show, organization::update, organization::failed_jobs, organization::retry_job,
     ),
     components(schemas(ErrorBody)),
     modifiers(&BearerAuth),

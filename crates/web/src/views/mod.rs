@@ -9,10 +9,12 @@ mod auth;
 mod directory;
 mod home;
 mod inventory;
+mod jobs;
 mod orders;
 mod patients;
 mod pricing;
 mod prior_auth;
+mod settings;
 
 use askama::Template;
 use axum::Router;
@@ -42,6 +44,8 @@ pub(crate) fn routes() -> Router<AppState> {
         .merge(orders::routes())
         .merge(prior_auth::routes())
         .merge(inventory::routes())
+        .merge(settings::routes())
+        .merge(jobs::routes())
         .fallback(|| async { (StatusCode::NOT_FOUND, Html("<!doctype html><title>Not found</title><p>There is no such page. <a href=\"/\">Home</a></p>")) })
 }
 
@@ -88,7 +92,7 @@ pub(crate) struct Layout {
 impl Layout {
     /// The layout for a logged-in page; `section` marks the current navigation item.
     pub(crate) fn new(page: &PageActor, title: impl Into<String>, section: &str) -> Layout {
-        let items: [(&'static str, &'static str, Option<Permission>); 13] = [
+        let items: [(&'static str, &'static str, Option<Permission>); 14] = [
             ("/", "Home", None),
             ("/patients", "Patients", Some(Permission::PatientRead)),
             ("/orders", "Orders", Some(Permission::OrderRead)),
@@ -114,6 +118,11 @@ impl Layout {
                 Some(Permission::BillingSimulate),
             ),
             ("/audit", "Audit trail", Some(Permission::AuditRead)),
+            (
+                settings::SECTION,
+                "Settings",
+                Some(Permission::OrganizationAdmin),
+            ),
         ];
         Layout {
             title: title.into(),
