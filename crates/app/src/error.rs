@@ -29,6 +29,23 @@ pub enum AppError {
     Internal(String),
 }
 
+impl AppError {
+    /// The error for the people who run the server (the operator's shell, the administrator's
+    /// failed-jobs page): internal details included, field problems joined by `separator`.
+    pub fn for_operator(&self, separator: &str) -> String {
+        match self {
+            AppError::Internal(detail) => format!("internal error: {detail}"),
+            AppError::Invalid(errors) => errors
+                .errors
+                .iter()
+                .map(|e| format!("{}: {}", e.field, e.message))
+                .collect::<Vec<_>>()
+                .join(separator),
+            other => other.to_string(),
+        }
+    }
+}
+
 /// Shorthand for use-case results.
 pub type AppResult<T> = Result<T, AppError>;
 

@@ -56,7 +56,9 @@ pub async fn run_next(
             job.max_attempts
         ))
     } else {
-        handler(app, &job).await.map_err(|err| describe(&err))
+        handler(app, &job)
+            .await
+            .map_err(|err| err.for_operator("; "))
     };
     let now = app.clock.now();
     let ran = match outcome {
@@ -75,20 +77,6 @@ pub async fn run_next(
         }
     };
     Ok(Some(ran))
-}
-
-/// The error as the administrator reads it on the failed-jobs page (their own system's detail).
-fn describe(err: &AppError) -> String {
-    match err {
-        AppError::Internal(detail) => format!("internal error: {detail}"),
-        AppError::Invalid(errors) => errors
-            .errors
-            .iter()
-            .map(|e| format!("{}: {}", e.field, e.message))
-            .collect::<Vec<_>>()
-            .join("; "),
-        other => other.to_string(),
-    }
 }
 
 /// A job as the administrator sees it.

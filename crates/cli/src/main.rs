@@ -216,16 +216,7 @@ fn sqlite_url(path: &Path) -> String {
 
 /// A message for the operator; internal details are fine here (it is their own server).
 fn describe(err: &AppError) -> String {
-    match err {
-        AppError::Internal(detail) => format!("internal error: {detail}"),
-        AppError::Invalid(errors) => errors
-            .errors
-            .iter()
-            .map(|e| format!("{}: {}", e.field, e.message))
-            .collect::<Vec<_>>()
-            .join("\n"),
-        other => other.to_string(),
-    }
+    err.for_operator("\n")
 }
 
 fn main() -> ExitCode {
