@@ -1,0 +1,743 @@
+//! Reading: delimiters from the ISA header, segments borrowed from the input (no copy, no
+//! allocation per element), and the ISA/GS/ST … SE/GE/IEA envelope checked for counts and control
+//! numbers (X12.5 interchange control structure; ASC X12 5010 implementation guides, appendix B).
+
+use std::ops::Range;
+
+use durable_domain::money::Money;
+use time::{Date, Month};
+
+use crate::error::{Error, Location, Problem, Result};
+use crate::writer::{Envelope, PartyId, Usage};
+
+/// The ISA header is fixed width: 106 characters including its segment terminator.
+pub const ISA_LENGTH: usize = 106;
+
+/// Where ISA's element separators sit (the 16 elements have fixed widths).
+const ISA_SEPARATOR_OFFSETS: [usize; 16] = [
+    3, 6, 17, 20, 31, 34, 50, 53, 69, 76, 81, 83, 89, 99, 101, 103,
+];
+
+/// The four delimiters an interchange declares in its ISA header.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Delimiters {
+    /// Separates elements (ISA byte 4).
+    pub element: u8,
+    /// Separates repeated values of one element (ISA11); `None` when ISA11 is not a delimiter.
+    pub repetition: Option<u8>,
+    /// Separates the components of a composite element (ISA16).
+    pub component: u8,
+    /// Ends a segment (the byte after ISA16).
+    pub segment: u8,
+}
+
+impl Default for Delimiters {
+    /// The delimiters most trading partners use: `*`, `^`, `:` and `~`.
+    fn default() -> Self {
+        Self {
+            element: b'*',
+            repetition: Some(b'^'),
+            component: b':',
+            segment: b'~',
+        }
+    }
+}
+
+impl Delimiters {
+    /// Reads the delimiters from the first 106 bytes of an interchange, checking the ISA layout.
+    pub fn from_isa(input: &[u8]) -> Result<Self> {
+        let isa_error =
+            |message: String| Error::new(Location::segment(1, "ISA"), Problem::IsaLayout(message));
+        if !input.starts_with(b"ISA") {
+            return Err(Error::new(
+                Location::file(),
+                Problem::IsaLayout("an X12 interchange starts with an ISA segment".into()),
+            ));
+        }
+        if input.len() < ISA_LENGTH {
+            return Err(isa_error(format!(
+                "ISA is {ISA_LENGTH} characters long; the file has only {}",
+                input.len()
+            )));
+        }
+        let element = input[3];
+        for (index, &offset) in ISA_SEPARATOR_OFFSETS.iter().enumerate() {
+            if input[offset] != element {
+                return Err(Error::new(
+                    Location::element(1, "ISA", index.max(1), None),
+                    Problem::IsaLayout(format!(
+                        "ISA is fixed width: its separator {:?} belongs at character {} but {:?} is there (ISA must be {ISA_LENGTH} characters)",
+                        char::from(element),
+                        offset + 1,
+                        char::from(input[offset])
+                    )),
+                ));
+            }
+        }
+        let repetition = input[82];
+        let delimiters = Self {
+            element,
+            repetition: (!repetition.is_ascii_alphanumeric()).then_some(repetition),
+            component: input[104],
+            segment: input[105],
+        };
+        let mut seen = vec![delimiters.element, delimiters.component, delimiters.segment];
+        seen.extend(delimiters.repetition);
+        for (i, &d) in seen.iter().enumerate() {
+            if d.is_ascii_alphanumeric() || d == b' ' || seen[..i].contains(&d) {
+                return Err(isa_error(format!(
+                    "the delimiters {:?} must be distinct and neither letters, digits nor spaces",
+                    seen.iter().map(|&b| char::from(b)).collect::<String>()
+                )));
+            }
+        }
+        Ok(delimiters)
+    }
+
+    /// The delimiters as characters, for checking values that are to be written.
+    pub(crate) fn all(&self) -> impl Iterator<Item = u8> + '_ {
+        [self.element, self.component, self.segment]
+            .into_iter()
+            .chain(self.repetition)
+    }
+}
+
+/// One segment, borrowed from the input.
+#[derive(Clone, Copy, Debug)]
+pub struct Segment<'a> {
+    text: &'a str,
+    id_len: u8,
+    position: usize,
+    delimiters: Delimiters,
+}
+
+impl<'a> Segment<'a> {
+    /// The segment id (`NM1`).
+    pub fn id(&self) -> &'a str {
+        &self.text[..usize::from(self.id_len)]
+    }
+
+    /// The 1-based position of the segment in the interchange (ISA is 1).
+    pub fn position(&self) -> usize {
+        self.position
+    }
+
+    /// The segment as written, without its terminator.
+    pub fn text(&self) -> &'a str {
+        self.text
+    }
+
+    /// The elements after the id, in order (`NM1*85*2` yields `85`, `2`).
+    pub fn elements(&self) -> impl Iterator<Item = &'a str> + use<'a> {
+        let rest = &self.text[usize::from(self.id_len)..];
+        let separator = char::from(self.delimiters.element);
+        rest.strip_prefix(separator)
+            .map(|rest| rest.split(separator))
+            .into_iter()
+            .flatten()
+    }
+
+    /// Element `n` (1-based, as in `CLM05`); empty when absent.
+    pub fn element(&self, n: usize) -> &'a str {
+        self.elements().nth(n.wrapping_sub(1)).unwrap_or("")
+    }
+
+    /// Component `c` (1-based) of element `n`; empty when absent.
+    pub fn component(&self, n: usize, c: usize) -> &'a str {
+        self.components(n).nth(c.wrapping_sub(1)).unwrap_or("")
+    }
+
+    /// The components of element `n`.
+    pub fn components(&self, n: usize) -> impl Iterator<Item = &'a str> + use<'a> {
+        split_nonempty(self.element(n), self.delimiters.component)
+    }
+
+    /// The repeated values of element `n` (`EB03` may hold `12^30`).
+    pub fn repetitions(&self, n: usize) -> impl Iterator<Item = &'a str> + use<'a> {
+        let element = self.element(n);
+        let separator = self
+            .delimiters
+            .repetition
+            .unwrap_or(self.delimiters.segment);
+        split_nonempty(element, separator)
+    }
+
+    /// The location of the whole segment, for errors.
+    pub fn location(&self) -> Location {
+        Location::segment(self.position, self.id())
+    }
+
+    /// An error about element `n`.
+    pub fn error(&self, n: usize, problem: Problem) -> Error {
+        Error::new(
+            Location::element(self.position, self.id(), n, None),
+            problem,
+        )
+    }
+
+    /// Element `n`, which must not be empty.
+    pub fn required(&self, n: usize) -> Result<&'a str> {
+        match self.element(n) {
+            "" => Err(self.error(n, Problem::Missing)),
+            value => Ok(value),
+        }
+    }
+
+    /// Element `n` as an optional value (empty is `None`).
+    pub fn optional(&self, n: usize) -> Option<&'a str> {
+        Some(self.element(n)).filter(|v| !v.is_empty())
+    }
+
+    /// Element `n` as an amount (X12 type R: `-12.5`, `150`, `.47`).
+    pub fn money(&self, n: usize) -> Result<Money> {
+        let value = self.required(n)?;
+        parse_amount(value).ok_or_else(|| self.invalid(n, value, "an amount in dollars and cents"))
+    }
+
+    /// Element `n` as an optional amount.
+    pub fn money_opt(&self, n: usize) -> Result<Option<Money>> {
+        self.optional(n).map(|_| self.money(n)).transpose()
+    }
+
+    /// Element `n` as a calendar date, `CCYYMMDD`.
+    pub fn date(&self, n: usize) -> Result<Date> {
+        let value = self.required(n)?;
+        parse_date(value).ok_or_else(|| self.invalid(n, value, "a date (CCYYMMDD)"))
+    }
+
+    /// A date or a date range whose format qualifier is element `n - 1` (`D8` or `RD8`), as in
+    /// `DTP*472*RD8*20240101-20240131`.
+    pub fn date_range(&self, n: usize) -> Result<DateRange> {
+        let value = self.required(n)?;
+        let format = self.element(n - 1);
+        let range = match format {
+            "D8" => parse_date(value).map(|d| DateRange { from: d, to: d }),
+            "RD8" => value.split_once('-').and_then(|(from, to)| {
+                let (from, to) = (parse_date(from)?, parse_date(to)?);
+                (from <= to).then_some(DateRange { from, to })
+            }),
+            _ => return Err(self.invalid(n - 1, format, "a date format (D8 or RD8)")),
+        };
+        range.ok_or_else(|| {
+            self.invalid(
+                n,
+                value,
+                "a date or an ordered date range (CCYYMMDD or CCYYMMDD-CCYYMMDD)",
+            )
+        })
+    }
+
+    /// Element `n` as a whole number.
+    pub fn number<T: std::str::FromStr>(&self, n: usize) -> Result<T> {
+        let value = self.required(n)?;
+        value
+            .parse()
+            .map_err(|_| self.invalid(n, value, "a whole number"))
+    }
+
+    /// The error for an element whose value is not what the guide allows.
+    pub fn invalid(&self, n: usize, value: &str, expected: &'static str) -> Error {
+        self.error(
+            n,
+            Problem::Invalid {
+                value: value.to_owned(),
+                expected,
+            },
+        )
+    }
+}
+
+/// Splits on a delimiter, yielding nothing for an empty value.
+fn split_nonempty(value: &str, delimiter: u8) -> impl Iterator<Item = &str> {
+    (!value.is_empty())
+        .then(|| value.split(char::from(delimiter)))
+        .into_iter()
+        .flatten()
+}
+
+/// A service date or a span of dates (rentals are billed with their month's span).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct DateRange {
+    pub from: Date,
+    pub to: Date,
+}
+
+impl DateRange {
+    /// A single day.
+    pub fn day(date: Date) -> Self {
+        Self {
+            from: date,
+            to: date,
+        }
+    }
+}
+
+/// Parses `CCYYMMDD` into a calendar date; `None` for anything else (including 20240231).
+pub fn parse_date(value: &str) -> Option<Date> {
+    let bytes = value.as_bytes();
+    if bytes.len() != 8 || !bytes.iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    let digits = |range: Range<usize>| {
+        bytes[range]
+            .iter()
+            .fold(0u32, |acc, &b| acc * 10 + u32::from(b - b'0'))
+    };
+    let year = i32::try_from(digits(0..4)).ok()?;
+    let month = Month::try_from(u8::try_from(digits(4..6)).ok()?).ok()?;
+    Date::from_calendar_date(year, month, u8::try_from(digits(6..8)).ok()?).ok()
+}
+
+/// Parses an X12 decimal (type R) into cents; more than two decimals only if they are zeros.
+pub fn parse_amount(value: &str) -> Option<Money> {
+    let (negative, digits) = match value.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, value),
+    };
+    let (whole, fraction) = digits.split_once('.').unwrap_or((digits, ""));
+    if (whole.is_empty() && fraction.is_empty())
+        || !whole.bytes().all(|b| b.is_ascii_digit())
+        || !fraction.bytes().all(|b| b.is_ascii_digit())
+        || fraction.bytes().skip(2).any(|b| b != b'0')
+        || whole.len() > 15
+    {
+        return None;
+    }
+    let fraction = fraction.as_bytes();
+    let cents = whole
+        .bytes()
+        .chain([0, 1].map(|i| fraction.get(i).copied().unwrap_or(b'0')))
+        .fold(0i64, |acc, digit| acc * 10 + i64::from(digit - b'0'));
+    Some(Money::from_cents(if negative { -cents } else { cents }))
+}
+
+/// Splits an interchange into segments. The first 106 bytes are the ISA header; CR and LF
+/// between segments are skipped.
+pub fn segments(input: &[u8]) -> Result<Vec<Segment<'_>>> {
+    let text = std::str::from_utf8(input).map_err(|e| {
+        Error::new(
+            Location::file(),
+            Problem::NotText {
+                offset: e.valid_up_to(),
+            },
+        )
+    })?;
+    let delimiters = Delimiters::from_isa(input)?;
+    let mut segments = Vec::with_capacity(input.len() / 40 + 4);
+    let mut start = 0;
+    let bytes = input;
+    while start < bytes.len() {
+        if matches!(bytes[start], b'\r' | b'\n') && bytes[start] != delimiters.segment {
+            start += 1;
+            continue;
+        }
+        let position = segments.len() + 1;
+        let Some(length) = memchr::memchr(delimiters.segment, &bytes[start..]) else {
+            let rest = &text[start..];
+            let id = segment_id(rest, delimiters).unwrap_or("");
+            return Err(Error::new(
+                Location::segment(position, id),
+                Problem::Unterminated {
+                    terminator: char::from(delimiters.segment),
+                },
+            ));
+        };
+        let mut segment_text = &text[start..start + length];
+        if delimiters.segment == b'\n' {
+            segment_text = segment_text.strip_suffix('\r').unwrap_or(segment_text);
+        }
+        start += length + 1;
+        if segment_text.is_empty() && delimiters.segment == b'\n' {
+            continue;
+        }
+        let id = segment_id(segment_text, delimiters).ok_or_else(|| {
+            let shown: String = segment_text.chars().take(20).collect();
+            Error::new(
+                Location::segment(position, ""),
+                Problem::BadSegmentId {
+                    found: shown,
+                    element: char::from(delimiters.element),
+                    segment: char::from(delimiters.segment),
+                },
+            )
+        })?;
+        segments.push(Segment {
+            text: segment_text,
+            id_len: id.len() as u8,
+            position,
+            delimiters,
+        });
+    }
+    Ok(segments)
+}
+
+/// The id of a segment: two or three upper-case letters or digits, starting with a letter,
+/// followed by the element separator or the end of the segment.
+fn segment_id(text: &str, delimiters: Delimiters) -> Option<&str> {
+    let bytes = text.as_bytes();
+    let end = bytes
+        .iter()
+        .take(4)
+        .position(|&b| b == delimiters.element)
+        .unwrap_or(bytes.len());
+    let id = &bytes[..end];
+    let valid = (2..=3).contains(&id.len())
+        && id[0].is_ascii_uppercase()
+        && id
+            .iter()
+            .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit());
+    valid.then(|| &text[..end])
+}
+
+/// A parsed interchange: its segments and the envelope structure over them.
+#[derive(Debug)]
+pub struct Interchange<'a> {
+    segments: Vec<Segment<'a>>,
+    groups: Vec<GroupRange>,
+}
+
+#[derive(Debug)]
+struct GroupRange {
+    segments: Range<usize>,
+    transactions: Vec<Range<usize>>,
+}
+
+/// One functional group (GS … GE).
+#[derive(Clone, Copy, Debug)]
+pub struct Group<'i, 'a> {
+    interchange: &'i Interchange<'a>,
+    range: &'i GroupRange,
+}
+
+/// One transaction set (ST … SE).
+#[derive(Clone, Copy, Debug)]
+pub struct Transaction<'i, 'a> {
+    segments: &'i [Segment<'a>],
+    group: Segment<'a>,
+}
+
+impl<'a> Interchange<'a> {
+    /// Reads an interchange and checks its envelope: one ISA … IEA, groups GS … GE, transaction
+    /// sets ST … SE, each trailer's count and control number matching its header.
+    pub fn parse(input: &'a [u8]) -> Result<Self> {
+        let segments = segments(input)?;
+        let groups = envelope(&segments)?;
+        Ok(Self { segments, groups })
+    }
+
+    /// Every segment, ISA first.
+    pub fn segments(&self) -> &[Segment<'a>] {
+        &self.segments
+    }
+
+    /// The ISA segment.
+    pub fn isa(&self) -> Segment<'a> {
+        self.segments[0]
+    }
+
+    /// The functional groups in order.
+    pub fn groups(&self) -> impl Iterator<Item = Group<'_, 'a>> {
+        self.groups.iter().map(move |range| Group {
+            interchange: self,
+            range,
+        })
+    }
+
+    /// Every transaction set of every group, in order.
+    pub fn transactions(&self) -> impl Iterator<Item = Transaction<'_, 'a>> {
+        self.groups().flat_map(|g| g.transactions())
+    }
+
+    /// The interchange control number (ISA13).
+    pub fn control_number(&self) -> &'a str {
+        self.isa().element(13)
+    }
+
+    /// The ISA and (first) GS headers as the writer takes them.
+    pub fn envelope(&self) -> Result<Envelope> {
+        let isa = self.isa();
+        let gs = self.groups().next().map(|g| g.header()).ok_or_else(|| {
+            Error::new(
+                isa.location(),
+                Problem::Truncated {
+                    expected: "a functional group (GS)",
+                },
+            )
+        })?;
+        let party = |n: usize| PartyId {
+            qualifier: isa.element(n).to_owned(),
+            id: isa.element(n + 1).trim_end().to_owned(),
+        };
+        let time = isa.element(10);
+        let (hour, minute) = match (time.get(..2).map(str::parse), time.get(2..).map(str::parse)) {
+            (Some(Ok(hour)), Some(Ok(minute))) if time.len() == 4 && hour < 24 && minute < 60 => {
+                (hour, minute)
+            }
+            _ => return Err(isa.invalid(10, time, "a time (HHMM)")),
+        };
+        let usage = match isa.element(15) {
+            "T" => Usage::Test,
+            "P" => Usage::Production,
+            other => return Err(isa.invalid(15, other, "T (test) or P (production)")),
+        };
+        Ok(Envelope {
+            sender: party(5),
+            receiver: party(7),
+            application_sender: gs.element(2).to_owned(),
+            application_receiver: gs.element(3).to_owned(),
+            date: gs.date(4)?,
+            hour,
+            minute,
+            interchange_control: isa.number(13)?,
+            group_control: gs.number(6)?,
+            usage,
+            acknowledgment_requested: isa.element(14) == "1",
+        })
+    }
+}
+
+impl<'i, 'a> Group<'i, 'a> {
+    /// The GS segment.
+    pub fn header(&self) -> Segment<'a> {
+        self.interchange.segments[self.range.segments.start]
+    }
+
+    /// The transaction sets of this group.
+    pub fn transactions(&self) -> impl Iterator<Item = Transaction<'i, 'a>> + use<'i, 'a> {
+        let segments = &self.interchange.segments;
+        let header = segments[self.range.segments.start];
+        self.range.transactions.iter().map(move |r| Transaction {
+            segments: &segments[r.clone()],
+            group: header,
+        })
+    }
+}
+
+impl<'i, 'a> Transaction<'i, 'a> {
+    /// The segments from ST to SE inclusive.
+    pub fn segments(&self) -> &'i [Segment<'a>] {
+        self.segments
+    }
+
+    /// The transaction set id (ST01: `837`, `835` …).
+    pub fn set_id(&self) -> &'a str {
+        self.segments[0].element(1)
+    }
+
+    /// The implementation guide (ST03, or GS08 when ST03 is empty as 835s often leave it).
+    pub fn guide(&self) -> &'a str {
+        self.segments[0]
+            .optional(3)
+            .unwrap_or_else(|| self.group.element(8))
+    }
+
+    /// The transaction set control number (ST02).
+    pub fn control_number(&self) -> &'a str {
+        self.segments[0].element(2)
+    }
+
+    /// The GS header of the group holding this transaction set.
+    pub fn group_header(&self) -> Segment<'a> {
+        self.group
+    }
+
+    /// A cursor over the body (between ST and SE).
+    pub fn body(&self) -> Cursor<'i, 'a> {
+        Cursor {
+            segments: &self.segments[1..self.segments.len() - 1],
+            next: 0,
+            end_position: self.segments[self.segments.len() - 1].position,
+        }
+    }
+
+    /// Fails unless this is the given transaction set and guide.
+    pub fn expect(&self, set_id: &str, guide: &'static str) -> Result<()> {
+        let st = self.segments[0];
+        if self.set_id() != set_id {
+            return Err(st.invalid(1, self.set_id(), "the transaction set expected here"));
+        }
+        if self.guide() != guide {
+            return Err(st.invalid(3, self.guide(), guide));
+        }
+        Ok(())
+    }
+}
+
+/// Walks a transaction set's segments in order, as typed readers do.
+#[derive(Clone, Debug)]
+pub struct Cursor<'i, 'a> {
+    segments: &'i [Segment<'a>],
+    next: usize,
+    end_position: usize,
+}
+
+impl<'i, 'a> Cursor<'i, 'a> {
+    /// The next segment without consuming it.
+    pub fn peek(&self) -> Option<Segment<'a>> {
+        self.segments.get(self.next).copied()
+    }
+
+    /// Whether the next segment has this id and (if given) first element.
+    pub fn at(&self, id: &str, first: Option<&str>) -> bool {
+        self.peek()
+            .is_some_and(|s| s.id() == id && first.is_none_or(|f| s.element(1) == f))
+    }
+
+    /// Consumes the next segment.
+    pub fn advance(&mut self) -> Option<Segment<'a>> {
+        let segment = self.peek()?;
+        self.next += 1;
+        Some(segment)
+    }
+
+    /// Consumes the next segment if it has this id and (if given) first element.
+    pub fn take(&mut self, id: &str, first: Option<&str>) -> Option<Segment<'a>> {
+        if self.at(id, first) {
+            self.advance()
+        } else {
+            None
+        }
+    }
+
+    /// Consumes the next segment, which must have this id and (if given) first element.
+    pub fn expect(
+        &mut self,
+        id: &str,
+        first: Option<&str>,
+        what: &'static str,
+    ) -> Result<Segment<'a>> {
+        self.take(id, first).ok_or_else(|| self.unexpected(what))
+    }
+
+    /// The error for a missing or out-of-place segment, located at the next segment.
+    pub fn unexpected(&self, expected: &'static str) -> Error {
+        match self.peek() {
+            Some(segment) => Error::new(segment.location(), Problem::Unexpected { expected }),
+            None => Error::new(
+                Location::segment(self.end_position, "SE"),
+                Problem::Unexpected { expected },
+            ),
+        }
+    }
+}
+
+/// Checks the envelope and returns the group and transaction ranges.
+fn envelope(segments: &[Segment<'_>]) -> Result<Vec<GroupRange>> {
+    let isa = segments[0];
+    let mut index = 1;
+    let mut groups = Vec::new();
+    let truncated = |expected| {
+        let last = segments[segments.len() - 1];
+        Error::new(last.location(), Problem::Truncated { expected })
+    };
+    let expect_at = |index: usize, id: &str, expected: &'static str| -> Result<Segment<'_>> {
+        match segments.get(index) {
+            Some(s) if s.id() == id => Ok(*s),
+            Some(s) => Err(Error::new(s.location(), Problem::Unexpected { expected })),
+            None => Err(truncated(expected)),
+        }
+    };
+    check_isa(&isa)?;
+    while segments.get(index).is_some_and(|s| s.id() == "GS") {
+        let gs = segments[index];
+        let group_start = index;
+        index += 1;
+        let mut transactions = Vec::new();
+        while segments.get(index).is_some_and(|s| s.id() == "ST") {
+            let st = segments[index];
+            let start = index;
+            let end = segments[index..]
+                .iter()
+                .position(|s| matches!(s.id(), "SE" | "ST" | "GE" | "IEA"))
+                .map(|p| p + index)
+                .filter(|&i| i > start);
+            let end = match end.map(|i| segments[i]) {
+                Some(s) if s.id() == "SE" => end.unwrap_or(start),
+                Some(s) => {
+                    return Err(Error::new(
+                        s.location(),
+                        Problem::Unexpected {
+                            expected: "SE to close the transaction set",
+                        },
+                    ));
+                }
+                None => return Err(truncated("the SE that closes the transaction set")),
+            };
+            let se = segments[end];
+            check_count(&se, 1, "segments from ST to SE", end - start + 1)?;
+            check_control(&se, 2, st.element(2))?;
+            transactions.push(start..end + 1);
+            index = end + 1;
+        }
+        let ge = expect_at(index, "GE", "ST or the GE that closes the functional group")?;
+        check_count(&ge, 1, "transaction sets in the group", transactions.len())?;
+        check_control(&ge, 2, gs.element(6))?;
+        index += 1;
+        groups.push(GroupRange {
+            segments: group_start..index,
+            transactions,
+        });
+    }
+    let iea = expect_at(index, "IEA", "GS or the IEA that closes the interchange")?;
+    check_count(
+        &iea,
+        1,
+        "functional groups in the interchange",
+        groups.len(),
+    )?;
+    check_control(&iea, 2, isa.element(13))?;
+    if let Some(after) = segments.get(index + 1) {
+        return Err(Error::new(after.location(), Problem::AfterInterchange));
+    }
+    Ok(groups)
+}
+
+/// ISA elements whose values the envelope relies on.
+fn check_isa(isa: &Segment<'_>) -> Result<()> {
+    if isa.element(12) != "00501" {
+        return Err(isa.invalid(
+            12,
+            isa.element(12),
+            "00501 (this reader knows X12 version 5010)",
+        ));
+    }
+    let control = isa.element(13);
+    if control.len() != 9 || !control.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(isa.invalid(13, control, "a nine-digit control number"));
+    }
+    Ok(())
+}
+
+fn check_count(trailer: &Segment<'_>, n: usize, what: &'static str, actual: usize) -> Result<()> {
+    let stated = trailer.element(n);
+    if stated.parse::<usize>().ok() != Some(actual) {
+        return Err(trailer.error(
+            n,
+            Problem::CountMismatch {
+                what,
+                stated: stated.to_owned(),
+                actual,
+            },
+        ));
+    }
+    Ok(())
+}
+
+fn check_control(trailer: &Segment<'_>, n: usize, expected: &str) -> Result<()> {
+    let stated = trailer.element(n);
+    // Control numbers are numeric; leading zeros may differ between GS06 and GE02.
+    let same = stated == expected
+        || (stated.trim_start_matches('0') == expected.trim_start_matches('0')
+            && !stated.is_empty()
+            && stated.bytes().all(|b| b.is_ascii_digit()));
+    if !same {
+        return Err(trailer.error(
+            n,
+            Problem::ControlMismatch {
+                stated: stated.to_owned(),
+                expected: expected.to_owned(),
+            },
+        ));
+    }
+    Ok(())
+}
