@@ -49,7 +49,6 @@ pub fn write_inquiry(envelope: &Envelope, inquiry: &EligibilityInquiry) -> Resul
     let mut w = Writer::new(envelope, "HS", GUIDE)?;
     w.begin_transaction("270", "0001", GUIDE);
     w.bht("0022", "13", &inquiry.reference, None);
-    write_information_source(&mut w, &inquiry.payer, &inquiry.provider, "1P");
     for (index, request) in inquiry.subscribers.iter().enumerate() {
         w.set_context(Some(format!("eligibility inquiry {}", request.trace)));
         if request.service_types.is_empty() {
@@ -59,7 +58,11 @@ pub fn write_inquiry(envelope: &Envelope, inquiry: &EligibilityInquiry) -> Resul
                 Problem::Rule("an inquiry names at least one service type (12 for DME)".into()),
             );
         }
-        w.segment("HL").number(index + 3).el("2").el("22").el("0");
+        // Each subscriber under its own payer and provider levels: some receivers (and
+        // linuxforhealth-x12) refuse a second subscriber under one provider level.
+        let source = index * 3 + 1;
+        write_information_source(&mut w, source, &inquiry.payer, &inquiry.provider, "1P");
+        w.segment("HL").number(source + 2).number(source + 1).el("22").el("0");
         w.segment("TRN")
             .el("1")
             .max(&request.trace, 50)
@@ -82,13 +85,14 @@ pub fn write_inquiry(envelope: &Envelope, inquiry: &EligibilityInquiry) -> Resul
 /// HL 20 (the payer, loop 2000A/2100A) and HL 21 (the receiver of the answer, 2000B/2100B).
 pub(crate) fn write_information_source(
     w: &mut Writer,
+    number: usize,
     payer: &NamedId,
     receiver: &NamedId,
     receiver_entity: &str,
 ) {
-    w.segment("HL").el("1").el("").el("20").el("1");
+    w.segment("HL").number(number).el("").el("20").el("1");
     write_name(w, "PR", &payer.name, "PI", &payer.id);
-    w.segment("HL").el("2").el("1").el("21").el("1");
+    w.segment("HL").number(number + 1).number(number).el("21").el("1");
     let qualifier = if receiver_entity == "41" { "46" } else { "XX" };
     write_name(w, receiver_entity, &receiver.name, qualifier, &receiver.id);
 }

@@ -646,14 +646,13 @@ fn envelope(segments: &[Segment<'_>]) -> Result<Vec<GroupRange>> {
         while segments.get(index).is_some_and(|s| s.id() == "ST") {
             let st = segments[index];
             let start = index;
-            let end = segments[index..]
+            let end = segments[start + 1..]
                 .iter()
                 .position(|s| matches!(s.id(), "SE" | "ST" | "GE" | "IEA"))
-                .map(|p| p + index)
-                .filter(|&i| i > start);
-            let end = match end.map(|i| segments[i]) {
-                Some(s) if s.id() == "SE" => end.unwrap_or(start),
-                Some(s) => {
+                .map(|p| p + start + 1);
+            let end = match end.map(|i| (i, segments[i])) {
+                Some((i, s)) if s.id() == "SE" => i,
+                Some((_, s)) => {
                     return Err(Error::new(
                         s.location(),
                         Problem::Unexpected {

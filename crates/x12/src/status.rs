@@ -53,7 +53,7 @@ pub fn write_inquiry(envelope: &Envelope, inquiry: &StatusInquiry) -> Result<Str
     let mut w = Writer::new(envelope, "HR", GUIDE)?;
     w.begin_transaction("276", "0001", GUIDE);
     w.bht("0010", "13", &inquiry.reference, None);
-    write_information_source(&mut w, &inquiry.payer, &inquiry.submitter, "41");
+    write_information_source(&mut w, 1, &inquiry.payer, &inquiry.submitter, "41");
     w.segment("HL").el("3").el("2").el("19").el("1");
     write_name(
         &mut w,
@@ -168,23 +168,31 @@ pub fn read_responses<'a>(interchange: &Interchange<'a>) -> Result<Vec<StatusRes
                 Some("0010"),
                 "BHT (beginning of hierarchical transaction)",
             )?;
-            let mut in_line = false;
+            let mut place = Place::default();
             while let Some(segment) = c.advance() {
-                read_segment(&mut response, &segment, &mut in_line)?;
+                read_segment(&mut response, &segment, &mut place)?;
             }
             Ok(response)
         })
         .collect()
 }
 
-fn read_segment<'a>(
-    response: &mut StatusResponse<'a>,
-    segment: &Segment<'a>,
-    in_line: &mut bool,
-) -> Result<()> {
+/// Where the reader is: at claim level (an HL for a subscriber, dependent or patient) or above,
+/// and inside a service line or not.
+#[derive(Default)]
+struct Place {
+    claim_level: bool,
+    in_line: bool,
+}
+
+fn read_segment<'a>(response: &mut StatusResponse<'a>, segment: &Segment<'a>, place: &mut Place) -> Result<()> {
+    let in_line = &mut place.in_line;
     match (segment.id(), segment.element(1)) {
-        ("HL", _) => *in_line = false,
-        ("TRN", "2") => {
+        ("HL", _) => {
+            *in_line = false;
+            place.claim_level = matches!(segment.element(3), "22" | "23" | "PT");
+        }
+        ("TRN", "2") if place.claim_level => {
             response.claims.push(ClaimStatus {
                 trace: segment.required(2)?,
                 statuses: Vec::new(),
@@ -197,14 +205,14 @@ fn read_segment<'a>(
         }
         ("STC", _) => {
             let status = read_status(segment)?;
-            match (response.claims.last_mut(), *in_line) {
-                (Some(claim), true) => {
+            match (response.claims.last_mut(), place.claim_level, *in_line) {
+                (Some(claim), true, true) => {
                     if let Some(line) = claim.lines.last_mut() {
                         line.statuses.push(status);
                     }
                 }
-                (Some(claim), false) => claim.statuses.push(status),
-                (None, _) => response.batch_statuses.push(status),
+                (Some(claim), true, false) => claim.statuses.push(status),
+                _ => response.batch_statuses.push(status),
             }
         }
         ("SVC", _) => {
