@@ -62,7 +62,11 @@ pub fn write_inquiry(envelope: &Envelope, inquiry: &EligibilityInquiry) -> Resul
         // linuxforhealth-x12) refuse a second subscriber under one provider level.
         let source = index * 3 + 1;
         write_information_source(&mut w, source, &inquiry.payer, &inquiry.provider, "1P");
-        w.segment("HL").number(source + 2).number(source + 1).el("22").el("0");
+        w.segment("HL")
+            .number(source + 2)
+            .number(source + 1)
+            .el("22")
+            .el("0");
         w.segment("TRN")
             .el("1")
             .max(&request.trace, 50)
@@ -92,7 +96,11 @@ pub(crate) fn write_information_source(
 ) {
     w.segment("HL").number(number).el("").el("20").el("1");
     write_name(w, "PR", &payer.name, "PI", &payer.id);
-    w.segment("HL").number(number + 1).number(number).el("21").el("1");
+    w.segment("HL")
+        .number(number + 1)
+        .number(number)
+        .el("21")
+        .el("1");
     let qualifier = if receiver_entity == "41" { "46" } else { "XX" };
     write_name(w, receiver_entity, &receiver.name, qualifier, &receiver.id);
 }

@@ -163,11 +163,7 @@ pub fn read_responses<'a>(interchange: &Interchange<'a>) -> Result<Vec<StatusRes
                 claims: Vec::new(),
             };
             let mut c = transaction.body();
-            c.expect(
-                "BHT",
-                Some("0010"),
-                "BHT (beginning of hierarchical transaction)",
-            )?;
+            c.expect("BHT", None, "BHT (beginning of hierarchical transaction)")?;
             let mut place = Place::default();
             while let Some(segment) = c.advance() {
                 read_segment(&mut response, &segment, &mut place)?;
@@ -185,7 +181,11 @@ struct Place {
     in_line: bool,
 }
 
-fn read_segment<'a>(response: &mut StatusResponse<'a>, segment: &Segment<'a>, place: &mut Place) -> Result<()> {
+fn read_segment<'a>(
+    response: &mut StatusResponse<'a>,
+    segment: &Segment<'a>,
+    place: &mut Place,
+) -> Result<()> {
     let in_line = &mut place.in_line;
     match (segment.id(), segment.element(1)) {
         ("HL", _) => {

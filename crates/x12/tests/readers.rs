@@ -5,20 +5,34 @@ use durable_x12::status::ResponseKind;
 use durable_x12::{Interchange, acknowledgement, eligibility, remittance, status};
 
 fn sample(name: &str) -> Vec<u8> {
-    std::fs::read(format!("{}/../../data/x12/{name}", env!("CARGO_MANIFEST_DIR"))).unwrap()
+    std::fs::read(format!(
+        "{}/../../data/x12/{name}",
+        env!("CARGO_MANIFEST_DIR")
+    ))
+    .unwrap()
 }
 
 #[test]
 fn a_rejecting_999_names_the_missing_segment_and_its_loop() {
     let bytes = sample("999_rejected_for_837p_dme_BAD_missing_2010BB_payer.x12");
-    let acks = acknowledgement::read_acknowledgements(&Interchange::parse(&bytes).unwrap()).unwrap();
+    let acks =
+        acknowledgement::read_acknowledgements(&Interchange::parse(&bytes).unwrap()).unwrap();
     let ack = &acks[0];
-    assert_eq!((ack.functional_id, ack.group_control, ack.group_code), ("HC", "1", "R"));
+    assert_eq!(
+        (ack.functional_id, ack.group_control, ack.group_code),
+        ("HC", "1", "R")
+    );
     assert_eq!((ack.included, ack.received, ack.accepted), (1, 1, 0));
     let set = &ack.transactions[0];
-    assert_eq!((set.set_id, set.control, set.code, set.errors.as_slice()), ("837", "0001", "R", ["5"].as_slice()));
+    assert_eq!(
+        (set.set_id, set.control, set.code, set.errors.as_slice()),
+        ("837", "0001", "R", ["5"].as_slice())
+    );
     let error = &set.segment_errors[0];
-    assert_eq!((error.segment, error.position, error.loop_id, error.code), ("NM1", "17", "", "3"));
+    assert_eq!(
+        (error.segment, error.position, error.loop_id, error.code),
+        ("NM1", "17", "", "3")
+    );
 }
 
 #[test]
@@ -26,17 +40,37 @@ fn an_835_gives_each_claims_payment_adjustments_and_remarks() {
     let bytes = sample("835_dme_era.x12");
     let remittances = remittance::read_remittances(&Interchange::parse(&bytes).unwrap()).unwrap();
     let era = &remittances[0];
-    assert_eq!((era.total_paid, era.trace, era.payer_contact), (Money::from_cents(17600), "EFT0001234", "EDI SUPPORT"));
+    assert_eq!(
+        (era.total_paid, era.trace, era.payer_contact),
+        (Money::from_cents(17600), "EFT0001234", "EDI SUPPORT")
+    );
     let paid = &era.claims[0];
-    assert_eq!((paid.patient_control_number, paid.status, paid.paid), ("DME000000", "1", Money::from_cents(17600)));
+    assert_eq!(
+        (paid.patient_control_number, paid.status, paid.paid),
+        ("DME000000", "1", Money::from_cents(17600))
+    );
     assert_eq!(paid.payer_claim_number, "24050000123456");
     let cpap = &paid.lines[0];
-    assert_eq!((cpap.procedure, cpap.modifiers.as_slice()), ("E0601", ["RR", "KH"].as_slice()));
+    assert_eq!(
+        (cpap.procedure, cpap.modifiers.as_slice()),
+        ("E0601", ["RR", "KH"].as_slice())
+    );
     assert_eq!(cpap.allowed, Some(Money::from_cents(12000)));
-    let groups: Vec<(&str, &str, i64)> = cpap.adjustments.iter().map(|a| (a.group.as_str(), a.reason.as_str(), a.amount.cents())).collect();
+    let groups: Vec<(&str, &str, i64)> = cpap
+        .adjustments
+        .iter()
+        .map(|a| (a.group.as_str(), a.reason.as_str(), a.amount.cents()))
+        .collect();
     assert_eq!(groups, [("CO", "45", 3000), ("PR", "2", 2400)]);
     let denied = &era.claims[1];
-    assert_eq!((denied.status, denied.paid, denied.lines[0].remarks.as_slice()), ("4", Money::ZERO, ["N115"].as_slice()));
+    assert_eq!(
+        (
+            denied.status,
+            denied.paid,
+            denied.lines[0].remarks.as_slice()
+        ),
+        ("4", Money::ZERO, ["N115"].as_slice())
+    );
     assert_eq!(denied.lines[0].adjustments[0].reason, "50");
 }
 
@@ -47,10 +81,26 @@ fn a_277_gives_each_claims_status_and_the_payers_claim_number() {
     let response = &responses[0];
     assert_eq!(response.kind, ResponseKind::ClaimStatus);
     let first = &response.claims[0];
-    assert_eq!((first.trace, first.payer_claim_number, first.patient_control_number), ("ABCXYZ1", Some("05347006051"), Some("SM123456")));
-    assert_eq!((first.statuses[0].category, first.statuses[0].code), ("P3", "317"));
+    assert_eq!(
+        (
+            first.trace,
+            first.payer_claim_number,
+            first.patient_control_number
+        ),
+        ("ABCXYZ1", Some("05347006051"), Some("SM123456"))
+    );
+    assert_eq!(
+        (first.statuses[0].category, first.statuses[0].code),
+        ("P3", "317")
+    );
     let third = &response.claims[2];
-    assert_eq!((third.lines[0].procedure, third.lines[0].statuses[0].category), ("HC:99203", "F2"));
+    assert_eq!(
+        (
+            third.lines[0].procedure,
+            third.lines[0].statuses[0].category
+        ),
+        ("HC:99203", "F2")
+    );
 }
 
 /// A 277CA as a clearinghouse sends it for the fixtures' CPAP claim: accepted at file level,
@@ -65,15 +115,26 @@ SE*22*0001~GE*1*301~IEA*1*000000301~";
 
 #[test]
 fn a_277ca_rejects_a_claim_by_its_patient_control_number() {
-    let responses = status::read_responses(&Interchange::parse(CLAIM_ACKNOWLEDGEMENT.as_bytes()).unwrap()).unwrap();
+    let responses =
+        status::read_responses(&Interchange::parse(CLAIM_ACKNOWLEDGEMENT.as_bytes()).unwrap())
+            .unwrap();
     let response = &responses[0];
     assert_eq!(response.kind, ResponseKind::ClaimAcknowledgement);
-    assert_eq!(response.batch_statuses[0].category, "A1", "the file was received");
+    assert_eq!(
+        response.batch_statuses[0].category, "A1",
+        "the file was received"
+    );
     assert_eq!(response.claims.len(), 1);
     let claim = &response.claims[0];
-    assert_eq!((claim.trace, claim.payer_claim_number), ("CR0001", Some("24050000999999")));
+    assert_eq!(
+        (claim.trace, claim.payer_claim_number),
+        ("CR0001", Some("24050000999999"))
+    );
     let status = &claim.statuses[0];
-    assert_eq!((status.category, status.code, status.entity, status.position), ("A3", "21", "85", 21));
+    assert_eq!(
+        (status.category, status.code, status.entity, status.position),
+        ("A3", "21", "85", 21)
+    );
 }
 
 const ELIGIBILITY_RESPONSE: &str = "ISA*00*          *00*          *ZZ*CMS            *ZZ*ACMEDME        *261202*1000*^*00501*000000401*0*T*:~\
@@ -86,16 +147,33 @@ SE*21*0001~GE*1*401~IEA*1*000000401~";
 
 #[test]
 fn a_271_gives_active_coverage_deductible_left_coinsurance_and_rejections() {
-    let responses = eligibility::read_responses(&Interchange::parse(ELIGIBILITY_RESPONSE.as_bytes()).unwrap()).unwrap();
+    let responses =
+        eligibility::read_responses(&Interchange::parse(ELIGIBILITY_RESPONSE.as_bytes()).unwrap())
+            .unwrap();
     assert_eq!(responses.len(), 2);
     let doe = &responses[0];
-    assert_eq!((doe.traces.as_slice(), doe.member_id), (["COV-0001"].as_slice(), "1EG4TE5MK73"));
+    assert_eq!(
+        (doe.traces.as_slice(), doe.member_id),
+        (["COV-0001"].as_slice(), "1EG4TE5MK73")
+    );
     assert_eq!(doe.dates[0].0, "307");
     let active = &doe.benefits[0];
-    assert_eq!((active.information, active.service_types.as_slice()), ("1", ["12", "30"].as_slice()));
+    assert_eq!(
+        (active.information, active.service_types.as_slice()),
+        ("1", ["12", "30"].as_slice())
+    );
     assert_eq!(active.dates.len(), 1);
-    assert_eq!((doe.benefits[1].information, doe.benefits[1].amount), ("C", Some(Money::from_cents(18350))));
-    assert_eq!((doe.benefits[2].percent_bp, doe.benefits[2].messages.as_slice()), (Some(2000), ["COINSURANCE APPLIES TO DME"].as_slice()));
+    assert_eq!(
+        (doe.benefits[1].information, doe.benefits[1].amount),
+        ("C", Some(Money::from_cents(18350)))
+    );
+    assert_eq!(
+        (
+            doe.benefits[2].percent_bp,
+            doe.benefits[2].messages.as_slice()
+        ),
+        (Some(2000), ["COINSURANCE APPLIES TO DME"].as_slice())
+    );
     let roe = &responses[1];
     assert_eq!((roe.rejections[0].reason, roe.benefits.len()), ("75", 0));
 }

@@ -16,15 +16,23 @@ fn validators() -> Option<PathBuf> {
         Some(dir) => {
             let dir = PathBuf::from(dir);
             for tool in ["x12valid", "lfhx12"] {
-                assert!(dir.join(tool).exists(), "{tool} is missing from {}", dir.display());
+                assert!(
+                    dir.join(tool).exists(),
+                    "{tool} is missing from {}",
+                    dir.display()
+                );
             }
             Some(dir)
         }
         None if std::env::var("CI").is_ok_and(|v| v == "true") => {
-            panic!("DURABLE_X12_VALIDATORS is not set under CI: run scripts/x12-validators (scripts/test does)")
+            panic!(
+                "DURABLE_X12_VALIDATORS is not set under CI: run scripts/x12-validators (scripts/test does)"
+            )
         }
         None => {
-            eprintln!("skipping the outside validators: DURABLE_X12_VALIDATORS is not set (scripts/test sets it)");
+            eprintln!(
+                "skipping the outside validators: DURABLE_X12_VALIDATORS is not set (scripts/test sets it)"
+            );
             None
         }
     }
@@ -32,14 +40,19 @@ fn validators() -> Option<PathBuf> {
 
 /// pyx12's verdict per file: it prints `<file>: OK` or `<file>: Failure` on standard error.
 fn pyx12(dir: &Path, files: &[PathBuf]) -> Vec<(PathBuf, bool)> {
-    let output = Command::new(dir.join("x12valid")).args(files).output().unwrap();
+    let output = Command::new(dir.join("x12valid"))
+        .args(files)
+        .output()
+        .unwrap();
     let stderr = String::from_utf8_lossy(&output.stderr);
     files
         .iter()
         .map(|file| {
             let name = file.file_name().unwrap().to_string_lossy();
             let ok = stderr.lines().any(|l| l.ends_with(&format!("{name}: OK")));
-            let failed = stderr.lines().any(|l| l.ends_with(&format!("{name}: Failure")));
+            let failed = stderr
+                .lines()
+                .any(|l| l.ends_with(&format!("{name}: Failure")));
             assert!(ok || failed, "pyx12 gave no verdict on {name}:\n{stderr}");
             (file.clone(), ok)
         })
@@ -65,7 +78,12 @@ fn lfh(dir: &Path, files: &[PathBuf]) -> Vec<(PathBuf, bool, String)> {
             .collect();
         for (file, child) in children {
             let output = child.wait_with_output().unwrap();
-            let stderr = String::from_utf8_lossy(&output.stderr).lines().rev().take(4).collect::<Vec<_>>().join(" | ");
+            let stderr = String::from_utf8_lossy(&output.stderr)
+                .lines()
+                .rev()
+                .take(4)
+                .collect::<Vec<_>>()
+                .join(" | ");
             verdicts.push((file, output.status.success(), stderr));
         }
     }
@@ -81,17 +99,37 @@ fn write(dir: &Path, name: &str, contents: &str) -> PathBuf {
 /// The files the fixtures make: one 837P per claim, one batch with all of them, a 270, a 276.
 fn generated(dir: &Path) -> (Vec<PathBuf>, Vec<PathBuf>) {
     let claims = fixtures::claims();
-    assert!(claims.len() >= 25, "the validators need at least 25 varied claims");
+    assert!(
+        claims.len() >= 25,
+        "the validators need at least 25 varied claims"
+    );
     let mut claim_files = Vec::new();
     for (index, (name, claim)) in claims.iter().enumerate() {
-        let text = claim::write_claims(&fixtures::envelope(index as u32 + 1), &fixtures::batch(vec![claim.clone()])).unwrap();
+        let text = claim::write_claims(
+            &fixtures::envelope(index as u32 + 1),
+            &fixtures::batch(vec![claim.clone()]),
+        )
+        .unwrap();
         claim_files.push(write(dir, &format!("837p_{name}.x12"), &text));
     }
     let all = fixtures::batch(claims.into_iter().map(|(_, c)| c).collect());
-    claim_files.push(write(dir, "837p_all_claims.x12", &claim::write_claims(&fixtures::envelope(900), &all).unwrap()));
+    claim_files.push(write(
+        dir,
+        "837p_all_claims.x12",
+        &claim::write_claims(&fixtures::envelope(900), &all).unwrap(),
+    ));
     let inquiries = vec![
-        write(dir, "270_eligibility.x12", &eligibility::write_inquiry(&fixtures::envelope(901), &fixtures::eligibility_inquiry()).unwrap()),
-        write(dir, "276_claim_status.x12", &status::write_inquiry(&fixtures::envelope(902), &fixtures::status_inquiry()).unwrap()),
+        write(
+            dir,
+            "270_eligibility.x12",
+            &eligibility::write_inquiry(&fixtures::envelope(901), &fixtures::eligibility_inquiry())
+                .unwrap(),
+        ),
+        write(
+            dir,
+            "276_claim_status.x12",
+            &status::write_inquiry(&fixtures::envelope(902), &fixtures::status_inquiry()).unwrap(),
+        ),
     ];
     (claim_files, inquiries)
 }
@@ -101,12 +139,24 @@ fn generated(dir: &Path) -> (Vec<PathBuf>, Vec<PathBuf>) {
 fn broken(dir: &Path, good: &Path) -> PathBuf {
     let text = std::fs::read_to_string(good).unwrap();
     let segments: Vec<&str> = text.split_terminator('~').collect();
-    let payer = segments.iter().position(|s| s.starts_with("NM1*PR*")).unwrap();
-    let mut kept: Vec<String> = segments.iter().enumerate().filter(|(i, _)| *i != payer).map(|(_, s)| (*s).to_owned()).collect();
+    let payer = segments
+        .iter()
+        .position(|s| s.starts_with("NM1*PR*"))
+        .unwrap();
+    let mut kept: Vec<String> = segments
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| *i != payer)
+        .map(|(_, s)| (*s).to_owned())
+        .collect();
     let se = kept.iter().position(|s| s.starts_with("SE*")).unwrap();
     let count: usize = kept[se].split('*').nth(1).unwrap().parse().unwrap();
     kept[se] = format!("SE*{}*0001", count - 1);
-    write(dir, "837p_BROKEN_missing_payer.x12", &(kept.join("~") + "~"))
+    write(
+        dir,
+        "837p_BROKEN_missing_payer.x12",
+        &(kept.join("~") + "~"),
+    )
 }
 
 #[test]
@@ -130,9 +180,23 @@ fn generated_files_pass_both_outside_validators_and_a_broken_one_fails_both() {
     }
     if !failures.is_empty() {
         let first = std::fs::read_to_string(&claims[0]).unwrap();
-        panic!("{}\n(for reference, {}:\n{first})", failures.join("\n"), claims[0].display());
+        panic!(
+            "{}\n(for reference, {}:\n{first})",
+            failures.join("\n"),
+            claims[0].display()
+        );
     }
-    assert_eq!(pyx12(&tools, std::slice::from_ref(&broken)), vec![(broken.clone(), false)], "pyx12 must reject the broken file");
-    assert!(!lfh(&tools, std::slice::from_ref(&broken))[0].1, "lfh must reject the broken file");
-    eprintln!("validators: {} 837P files and 2 inquiries accepted by lfh, the 837P files by pyx12; the broken file rejected by both", claims.len());
+    assert_eq!(
+        pyx12(&tools, std::slice::from_ref(&broken)),
+        vec![(broken.clone(), false)],
+        "pyx12 must reject the broken file"
+    );
+    assert!(
+        !lfh(&tools, std::slice::from_ref(&broken))[0].1,
+        "lfh must reject the broken file"
+    );
+    eprintln!(
+        "validators: {} 837P files and 2 inquiries accepted by lfh, the 837P files by pyx12; the broken file rejected by both",
+        claims.len()
+    );
 }
