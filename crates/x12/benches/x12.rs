@@ -7,7 +7,7 @@
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use durable_x12::{Interchange, claim, remittance};
 
-#[path = "../tests/fixtures.rs"]
+#[path = "../tests/x12/fixtures.rs"]
 #[allow(dead_code)]
 mod fixtures;
 

@@ -119,26 +119,38 @@ pub enum Problem {
 
 /// A problem and where it is; `context` names the claim or inquiry being written, if any.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Error {
+pub struct Detail {
     pub location: Location,
     pub problem: Problem,
     pub context: Option<String>,
 }
 
+/// A reading or writing error. Boxed: errors are rare and results stay small on the hot path.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Error(Box<Detail>);
+
 impl Error {
     /// A problem at a location.
     pub fn new(location: Location, problem: Problem) -> Self {
-        Self {
+        Self(Box::new(Detail {
             location,
             problem,
             context: None,
-        }
+        }))
     }
 
     /// The same error, naming what was being written (`claim DME000001`).
     pub fn within(mut self, context: impl Into<String>) -> Self {
-        self.context.get_or_insert_with(|| context.into());
+        self.0.context.get_or_insert_with(|| context.into());
         self
+    }
+}
+
+impl std::ops::Deref for Error {
+    type Target = Detail;
+
+    fn deref(&self) -> &Detail {
+        &self.0
     }
 }
 

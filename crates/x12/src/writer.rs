@@ -213,18 +213,20 @@ impl Writer {
     /// Records a problem with the claim or inquiry being written, at the segment about to be
     /// written (the first problem wins).
     pub fn fail(&mut self, segment: &str, element: Option<usize>, problem: Problem) {
-        self.record(self.position + 1, segment, element, problem);
+        let location = Location {
+            element,
+            ..Location::segment(self.position + 1, segment)
+        };
+        self.record(location, problem);
     }
 
-    fn record(&mut self, position: usize, segment: &str, element: Option<usize>, problem: Problem) {
+    fn record(&mut self, location: Location, problem: Problem) {
         if self.error.is_none() {
-            let location = Location {
-                element,
-                ..Location::segment(position, segment)
-            };
-            let mut error = Error::new(location, problem);
-            error.context = self.context.clone();
-            self.error = Some(error);
+            let error = Error::new(location, problem);
+            self.error = Some(match &self.context {
+                Some(context) => error.within(context.clone()),
+                None => error,
+            });
         }
     }
 
@@ -368,9 +370,12 @@ impl SegmentWriter<'_> {
     }
 
     fn fail(&mut self, element: usize, problem: Problem) {
-        let position = self.writer.position;
-        self.writer
-            .record(position, self.id, Some(element), problem);
+        self.fail_at(element, None, problem);
+    }
+
+    fn fail_at(&mut self, element: usize, component: Option<usize>, problem: Problem) {
+        let location = Location::element(self.writer.position, self.id, element, component);
+        self.writer.record(location, problem);
     }
 
     fn separators(&mut self) {
@@ -388,10 +393,7 @@ impl SegmentWriter<'_> {
                 value: value.to_owned(),
                 delimiter: char::from(delimiter),
             };
-            self.fail(self.element, problem);
-            if let (Some(error), Some(component)) = (self.writer.error.as_mut(), component) {
-                error.location.component.get_or_insert(component);
-            }
+            self.fail_at(self.element, component, problem);
         }
     }
 }
