@@ -205,6 +205,9 @@ fn read_everything(bytes: &[u8]) {
     }
 }
 
+/// The samples and a generated batch, made once for all proptest cases.
+static VALID_FILES: std::sync::LazyLock<Vec<Vec<u8>>> = std::sync::LazyLock::new(valid_files);
+
 fn valid_files() -> Vec<Vec<u8>> {
     let dir = format!("{}/../../data/x12", env!("CARGO_MANIFEST_DIR"));
     let mut files: Vec<Vec<u8>> = std::fs::read_dir(dir)
@@ -240,7 +243,7 @@ proptest! {
         file in 0usize..16,
         edits in proptest::collection::vec((any::<prop::sample::Index>(), any::<u8>(), 0u8..3), 1..8),
     ) {
-        let files = valid_files();
+        let files = &*VALID_FILES;
         let mut bytes = files[file % files.len()].clone();
         for (index, byte, kind) in edits {
             if bytes.is_empty() { break; }
