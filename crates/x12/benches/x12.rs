@@ -18,7 +18,11 @@ fn scaled(sample: &str, target: usize) -> Vec<u8> {
         env!("CARGO_MANIFEST_DIR")
     ))
     .unwrap();
-    let segments: Vec<&str> = text.split_terminator('~').map(str::trim).collect();
+    let segments: Vec<&str> = text
+        .split_terminator('~')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .collect();
     let st = segments.iter().position(|s| s.starts_with("ST*")).unwrap();
     let se = segments.iter().position(|s| s.starts_with("SE*")).unwrap();
     let mut out = String::new();
@@ -43,14 +47,11 @@ fn scaled(sample: &str, target: usize) -> Vec<u8> {
 }
 
 fn parse(c: &mut Criterion) {
+    let all = fixtures::claims();
     let mut group = c.benchmark_group("x12_parse");
     let claims = claim::write_claims(
         &fixtures::envelope(1),
-        &fixtures::batch(
-            (0..2000)
-                .map(|i| fixtures::claims()[i % 25].1.clone())
-                .collect(),
-        ),
+        &fixtures::batch((0..2000).map(|i| all[i % all.len()].1.clone()).collect()),
     )
     .unwrap()
     .into_bytes();
@@ -58,6 +59,9 @@ fn parse(c: &mut Criterion) {
     std::fs::write(std::env::temp_dir().join("durable-bench-837p.x12"), &claims).unwrap();
     std::fs::write(std::env::temp_dir().join("durable-bench-835.x12"), &remits).unwrap();
     group.throughput(Throughput::Bytes(claims.len() as u64));
+    group.bench_function("837p_tokenize_and_check_envelope", |b| {
+        b.iter(|| Interchange::parse(&claims).unwrap().segments().len())
+    });
     group.bench_function("837p_tokenize_and_type", |b| {
         b.iter(|| {
             claim::read_claims(&Interchange::parse(&claims).unwrap())
@@ -66,6 +70,9 @@ fn parse(c: &mut Criterion) {
         })
     });
     group.throughput(Throughput::Bytes(remits.len() as u64));
+    group.bench_function("835_tokenize_and_check_envelope", |b| {
+        b.iter(|| Interchange::parse(&remits).unwrap().segments().len())
+    });
     group.bench_function("835_tokenize_and_type", |b| {
         b.iter(|| {
             remittance::read_remittances(&Interchange::parse(&remits).unwrap())
@@ -77,9 +84,8 @@ fn parse(c: &mut Criterion) {
 }
 
 fn generate(c: &mut Criterion) {
-    let claims: Vec<_> = (0..100_000)
-        .map(|i| fixtures::claims()[i % 25].1.clone())
-        .collect();
+    let all = fixtures::claims();
+    let claims: Vec<_> = (0..100_000).map(|i| all[i % all.len()].1.clone()).collect();
     let mut group = c.benchmark_group("x12_generate");
     group.sample_size(10);
     group.throughput(Throughput::Elements(claims.len() as u64));

@@ -68,16 +68,7 @@ impl Writer {
     /// Starts an interchange and its functional group (`functional_id` GS01: `HC` claims, `HS`
     /// eligibility, `HR` claim status; `guide` GS08, e.g. `005010X222A1`).
     pub fn new(envelope: &Envelope, functional_id: &str, guide: &str) -> Result<Self> {
-        Self::with_delimiters(envelope, functional_id, guide, Delimiters::default())
-    }
-
-    /// Like [`Writer::new`] with chosen delimiters (ISA11 must be a repetition separator).
-    pub fn with_delimiters(
-        envelope: &Envelope,
-        functional_id: &str,
-        guide: &str,
-        delimiters: Delimiters,
-    ) -> Result<Self> {
+        let delimiters = Delimiters::default();
         let mut writer = Self {
             out: String::with_capacity(4096),
             delimiters,

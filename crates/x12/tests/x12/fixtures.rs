@@ -404,20 +404,16 @@ pub fn claims() -> Vec<(&'static str, Claim)> {
         ),
         (
             "replacement_capped_rental_ra",
-            with(
-                claim(
-                    "RA0001",
-                    &["G4733"],
-                    vec![with(
-                        line("E0601", &["RR", "KH", "RA", "KX"], 15000, month(2026, 7, 1)),
-                        |l| {
-                            l.narrative = Some(
-                                "REPLACEMENT DEVICE STOLEN 20260620 POLICE REPORT ON FILE".into(),
-                            )
-                        },
-                    )],
-                ),
-                |_| {},
+            claim(
+                "RA0001",
+                &["G4733"],
+                vec![with(
+                    line("E0601", &["RR", "KH", "RA", "KX"], 15000, month(2026, 7, 1)),
+                    |l| {
+                        l.narrative =
+                            Some("REPLACEMENT DEVICE STOLEN 20260620 POLICE REPORT ON FILE".into())
+                    },
+                )],
             ),
         ),
         (
@@ -571,21 +567,18 @@ pub fn claims() -> Vec<(&'static str, Claim)> {
         ),
         (
             "pen_pump_certification",
-            with(
-                claim(
-                    "PEN0001",
-                    &["K912"],
-                    vec![with(
-                        line("B9002", &["RR", "KH"], 30000, month(2026, 6, 1)),
-                        |l| {
-                            l.certification = Some(Certification {
-                                kind: "I".into(),
-                                months: 99,
-                            });
-                        },
-                    )],
-                ),
-                |_| {},
+            claim(
+                "PEN0001",
+                &["K912"],
+                vec![with(
+                    line("B9002", &["RR", "KH"], 30000, month(2026, 6, 1)),
+                    |l| {
+                        l.certification = Some(Certification {
+                            kind: "I".into(),
+                            months: 99,
+                        });
+                    },
+                )],
             ),
         ),
     ]
