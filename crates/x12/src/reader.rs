@@ -128,13 +128,14 @@ impl<'a> Segment<'a> {
     }
 
     /// The elements after the id, in order (`NM1*85*2` yields `85`, `2`).
-    pub fn elements(&self) -> impl Iterator<Item = &'a str> + use<'a> {
+    pub fn elements(&self) -> Split<'a> {
         let rest = &self.text[usize::from(self.id_len)..];
-        let separator = char::from(self.delimiters.element);
-        rest.strip_prefix(separator)
-            .map(|rest| rest.split(separator))
-            .into_iter()
-            .flatten()
+        match rest.as_bytes().first() {
+            Some(&first) if first == self.delimiters.element => {
+                Split::new(&rest[1..], self.delimiters.element)
+            }
+            _ => Split::empty(),
+        }
     }
 
     /// Element `n` (1-based, as in `CLM05`); empty when absent.
@@ -148,18 +149,16 @@ impl<'a> Segment<'a> {
     }
 
     /// The components of element `n`.
-    pub fn components(&self, n: usize) -> impl Iterator<Item = &'a str> + use<'a> {
-        split_nonempty(self.element(n), self.delimiters.component)
+    pub fn components(&self, n: usize) -> Split<'a> {
+        Split::new(self.element(n), self.delimiters.component)
     }
 
     /// The repeated values of element `n` (`EB03` may hold `12^30`).
-    pub fn repetitions(&self, n: usize) -> impl Iterator<Item = &'a str> + use<'a> {
-        let element = self.element(n);
-        let separator = self
-            .delimiters
-            .repetition
-            .unwrap_or(self.delimiters.segment);
-        split_nonempty(element, separator)
+    pub fn repetitions(&self, n: usize) -> Split<'a> {
+        match self.delimiters.repetition {
+            Some(separator) => Split::new(self.element(n), separator),
+            None => Split::new(self.element(n), self.delimiters.segment),
+        }
     }
 
     /// The location of the whole segment, for errors.
@@ -247,12 +246,52 @@ impl<'a> Segment<'a> {
     }
 }
 
-/// Splits on a delimiter, yielding nothing for an empty value.
-fn split_nonempty(value: &str, delimiter: u8) -> impl Iterator<Item = &str> {
-    (!value.is_empty())
-        .then(|| value.split(char::from(delimiter)))
-        .into_iter()
-        .flatten()
+/// The values between one delimiter (a byte), found with a plain byte loop: segments are short,
+/// so this beats a general searcher. An empty value yields nothing.
+#[derive(Clone, Debug)]
+pub struct Split<'a> {
+    text: &'a str,
+    position: usize,
+    separator: u8,
+    done: bool,
+}
+
+impl<'a> Split<'a> {
+    fn new(text: &'a str, separator: u8) -> Self {
+        Self {
+            text,
+            position: 0,
+            separator,
+            done: text.is_empty(),
+        }
+    }
+
+    fn empty() -> Self {
+        Self::new("", 0)
+    }
+}
+
+impl<'a> Iterator for Split<'a> {
+    type Item = &'a str;
+
+    fn next(&mut self) -> Option<&'a str> {
+        if self.done {
+            return None;
+        }
+        let start = self.position;
+        let bytes = self.text.as_bytes();
+        let mut end = start;
+        while end < bytes.len() && bytes[end] != self.separator {
+            end += 1;
+        }
+        if end == bytes.len() {
+            self.done = true;
+        } else {
+            self.position = end + 1;
+        }
+        // The separator is ASCII, so both ends are character boundaries.
+        self.text.get(start..end)
+    }
 }
 
 /// A service date or a span of dates (rentals are billed with their month's span).

@@ -210,6 +210,9 @@ fn read_claim_information(
         }
         diagnoses.push(code.to_owned());
     }
+    if diagnoses.is_empty() {
+        return Err(hi.error(1, Problem::Missing));
+    }
     let frequency = match (clm.component(5, 3), payer_claim_number) {
         ("1", _) => Frequency::Original,
         ("7", Some(payer_claim_number)) => Frequency::Replacement { payer_claim_number },
