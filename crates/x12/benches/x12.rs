@@ -33,11 +33,13 @@ fn scaled(sample: &str, target: usize) -> Vec<u8> {
     let mut sets = 0;
     while out.len() < target {
         sets += 1;
-        for s in &segments[st..se] {
+        // Each transaction set gets its own control number, as a sender would number them.
+        out.push_str(&format!("ST*835*{sets:04}~"));
+        for s in &segments[st + 1..se] {
             out.push_str(s);
             out.push('~');
         }
-        out.push_str(&format!("SE*{}*0001~", se - st + 1));
+        out.push_str(&format!("SE*{}*{sets:04}~", se - st + 1));
     }
     for s in &segments[se + 1..] {
         out.push_str(&s.replace("GE*1*", &format!("GE*{sets}*")));
