@@ -2,7 +2,8 @@
 //! functional group and each of its transaction sets, and where it found errors.
 
 use crate::error::Result;
-use crate::reader::{Cursor, Interchange, Segment};
+use crate::interchange::{Cursor, Interchange};
+use crate::reader::Segment;
 
 /// The guide; receivers also send the base version without the A1 errata.
 pub const GUIDES: [&str; 2] = ["005010X231A1", "005010X231"];

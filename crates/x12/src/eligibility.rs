@@ -2,11 +2,12 @@
 //! A DME supplier asks with service type 12 (durable medical equipment).
 
 use crate::error::{Problem, Result};
+use crate::interchange::Interchange;
 use crate::parties::{
     Demographics, NamedId, PersonName, read_demographics, read_named_id, read_person,
     write_demographics, write_name, write_person,
 };
-use crate::reader::{DateRange, Interchange, Segment};
+use crate::reader::{DateRange, Segment};
 use crate::writer::{Envelope, Writer};
 use durable_domain::money::Money;
 
@@ -188,7 +189,7 @@ pub fn read_responses<'a>(interchange: &Interchange<'a>) -> Result<Vec<Eligibili
 }
 
 fn read_subscriber<'a>(
-    c: &mut crate::reader::Cursor<'_, 'a>,
+    c: &mut crate::interchange::Cursor<'_, 'a>,
     nm1: &Segment<'a>,
     payer: NamedId,
     traces: Vec<&'a str>,

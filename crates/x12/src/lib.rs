@@ -8,6 +8,7 @@ pub mod acknowledgement;
 pub mod claim;
 pub mod eligibility;
 pub mod error;
+pub mod interchange;
 pub mod parties;
 pub mod reader;
 pub mod remittance;
@@ -16,5 +17,6 @@ pub mod status;
 pub mod writer;
 
 pub use error::{Error, Location, Problem, Result};
-pub use reader::{Cursor, DateRange, Delimiters, Interchange, Segment, Transaction};
+pub use interchange::{Cursor, Interchange, Transaction};
+pub use reader::{DateRange, Delimiters, Segment};
 pub use writer::{Envelope, PartyId, Usage, Writer};

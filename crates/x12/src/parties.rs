@@ -4,7 +4,8 @@
 use time::Date;
 
 use crate::error::Result;
-use crate::reader::{Cursor, Segment};
+use crate::interchange::Cursor;
+use crate::reader::Segment;
 use crate::writer::Writer;
 
 /// A person's name (NM103 last, NM104 first, NM105 middle, NM107 suffix).

@@ -6,7 +6,8 @@ use durable_domain::money::Money;
 
 use crate::claim::{Adjustment, read_adjustments};
 use crate::error::{Problem, Result};
-use crate::reader::{Cursor, DateRange, Interchange, Segment};
+use crate::interchange::{Cursor, Interchange};
+use crate::reader::{DateRange, Segment};
 
 /// The guide.
 pub const GUIDE: &str = "005010X221A1";

@@ -6,10 +6,11 @@ use durable_domain::money::Money;
 
 use crate::eligibility::write_information_source;
 use crate::error::{Problem, Result};
+use crate::interchange::Interchange;
 use crate::parties::{
     Demographics, NamedId, PersonName, write_demographics, write_name, write_person,
 };
-use crate::reader::{DateRange, Interchange, Segment};
+use crate::reader::{DateRange, Segment};
 use crate::writer::{Envelope, Writer};
 
 /// The guide of the 276 and 277.

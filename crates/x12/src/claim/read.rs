@@ -9,8 +9,9 @@ use super::{
     Submitter, Subscriber,
 };
 use crate::error::{Problem, Result};
+use crate::interchange::{Cursor, Interchange};
 use crate::parties::{Address, read_address, read_demographics, read_name, read_person};
-use crate::reader::{Cursor, Interchange, Segment};
+use crate::reader::Segment;
 
 /// Reads every 837P transaction set of an interchange.
 pub fn read_claims(interchange: &Interchange<'_>) -> Result<Vec<ClaimBatch>> {
