@@ -3,16 +3,24 @@
 
 mod api;
 mod error;
+mod metrics;
+mod observe;
+mod paging;
 mod security;
 mod session;
 mod views;
 
-use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
 
 use axum::Router;
-use axum::extract::DefaultBodyLimit;
+use axum::extract::{ConnectInfo, DefaultBodyLimit};
 use durable_app::App;
+use hyper_util::rt::{TokioIo, TokioTimer};
+use hyper_util::server::graceful::GracefulShutdown;
 use tokio::net::TcpListener;
+use tokio::sync::Semaphore;
+use tower::ServiceExt;
 
 pub use api::openapi_document;
 
@@ -20,11 +28,23 @@ pub use api::openapi_document;
 /// will get their own limit when uploads arrive).
 pub const BODY_LIMIT: usize = 256 * 1024;
 
+/// A client gets this long to send a request's headers (a connection left half-sent is closed).
+const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(10);
+/// And this long to send its body (uploads of 20 MB included, on a slow line).
+const BODY_READ_TIMEOUT: Duration = Duration::from_secs(60);
+/// Connections served at once; the next ones wait in the listen queue. Well under the usual
+/// 65,536 open files, so the database and documents always have descriptors left.
+const MAX_CONNECTIONS: usize = 4_096;
+/// How long open requests get to finish at shutdown.
+const SHUTDOWN_GRACE: Duration = Duration::from_secs(10);
+
 /// Settings of the HTTP layer.
 #[derive(Clone, Debug, Default)]
 pub struct WebConfig {
     /// Mark cookies `Secure` and send HSTS (set when Durable is served over TLS).
     pub secure_cookies: bool,
+    /// Client addresses that may read `/metrics` without a token (a Prometheus scraper).
+    pub metrics_addresses: Vec<std::net::IpAddr>,
 }
 
 /// What every handler can reach.
@@ -32,28 +52,90 @@ pub struct WebConfig {
 pub(crate) struct AppState {
     pub app: App,
     pub config: WebConfig,
+    pub metrics: std::sync::Arc<metrics::Metrics>,
 }
 
-/// The whole application: pages, API, health check and static files.
+/// The whole application: pages, API, metrics, health check and static files.
 pub fn router(app: App, config: WebConfig) -> Router {
-    let state = AppState { app, config };
+    let state = AppState {
+        app,
+        config,
+        metrics: std::sync::Arc::default(),
+    };
     Router::new()
         .merge(views::routes())
         .nest("/api/v1", api::routes())
+        .merge(metrics::routes())
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             security::csrf_and_headers,
         ))
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        .layer(tower_http::timeout::RequestBodyTimeoutLayer::new(
+            BODY_READ_TIMEOUT,
+        ))
+        // Inside `observe`, so that the panic's answer can quote the request id.
+        .layer(tower_http::catch_panic::CatchPanicLayer::custom(
+            observe::panic_response,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            observe::observe,
+        ))
         .with_state(state)
 }
 
-/// Serves on `listener` until Ctrl-C or SIGTERM. Tests pass a listener bound to port 0.
+/// Serves on `listener` until Ctrl-C or SIGTERM, HTTP/1.1 with read timeouts and at most
+/// `MAX_CONNECTIONS` connections. Tests pass a listener bound to port 0.
 pub async fn serve(listener: TcpListener, app: App, config: WebConfig) -> std::io::Result<()> {
-    let service = router(app, config).into_make_service_with_connect_info::<SocketAddr>();
-    axum::serve(listener, service)
-        .with_graceful_shutdown(shutdown_signal())
+    let router = router(app, config);
+    let slots = Arc::new(Semaphore::new(MAX_CONNECTIONS));
+    let graceful = GracefulShutdown::new();
+    let mut shutdown = std::pin::pin!(shutdown_signal());
+    loop {
+        let slot = tokio::select! {
+            slot = slots.clone().acquire_owned() => slot.map_err(std::io::Error::other)?,
+            () = &mut shutdown => break,
+        };
+        let (stream, remote) = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok(accepted) => accepted,
+                Err(err) => {
+                    // Out of descriptors or a connection reset before it was taken: wait a
+                    // moment rather than spin.
+                    tracing::warn!(%err, "cannot accept a connection");
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                    continue;
+                }
+            },
+            () = &mut shutdown => break,
+        };
+        let _ = stream.set_nodelay(true);
+        let router = router.clone();
+        let service = hyper::service::service_fn(move |mut request| {
+            request.extensions_mut().insert(ConnectInfo(remote));
+            router.clone().oneshot(request)
+        });
+        let connection = hyper::server::conn::http1::Builder::new()
+            .timer(TokioTimer::new())
+            .header_read_timeout(HEADER_READ_TIMEOUT)
+            .serve_connection(TokioIo::new(stream), service);
+        let connection = graceful.watch(connection);
+        tokio::spawn(async move {
+            if let Err(err) = connection.await {
+                tracing::debug!(%err, "connection ended with an error");
+            }
+            drop(slot);
+        });
+    }
+    drop(listener);
+    if tokio::time::timeout(SHUTDOWN_GRACE, graceful.shutdown())
         .await
+        .is_err()
+    {
+        tracing::warn!("requests still open at shutdown were cut off");
+    }
+    Ok(())
 }
 
 async fn shutdown_signal() {
