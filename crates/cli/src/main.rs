@@ -327,6 +327,7 @@ async fn run(command: Command) -> Result<ExitCode, String> {
             let config = WebConfig {
                 secure_cookies,
                 metrics_addresses: metrics_from,
+                ..WebConfig::default()
             };
             durable_web::serve(listener, app, config)
                 .await

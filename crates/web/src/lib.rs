@@ -28,23 +28,35 @@ pub use api::openapi_document;
 /// will get their own limit when uploads arrive).
 pub const BODY_LIMIT: usize = 256 * 1024;
 
-/// A client gets this long to send a request's headers (a connection left half-sent is closed).
-const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(10);
-/// And this long to send its body (uploads of 20 MB included, on a slow line).
+/// A client gets this long to send its body (uploads of 20 MB included, on a slow line).
 const BODY_READ_TIMEOUT: Duration = Duration::from_secs(60);
-/// Connections served at once; the next ones wait in the listen queue. Well under the usual
-/// 65,536 open files, so the database and documents always have descriptors left.
-const MAX_CONNECTIONS: usize = 4_096;
 /// How long open requests get to finish at shutdown.
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(10);
 
 /// Settings of the HTTP layer.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug)]
 pub struct WebConfig {
+    /// How long a client gets to send a request's headers; a connection left half-sent is
+    /// closed after it.
+    pub header_read_timeout: Duration,
+    /// Connections served at once; the next ones wait in the listen queue. The default stays
+    /// well under the usual 65,536 open files, so the database and documents keep descriptors.
+    pub max_connections: usize,
     /// Mark cookies `Secure` and send HSTS (set when Durable is served over TLS).
     pub secure_cookies: bool,
     /// Client addresses that may read `/metrics` without a token (a Prometheus scraper).
     pub metrics_addresses: Vec<std::net::IpAddr>,
+}
+
+impl Default for WebConfig {
+    fn default() -> Self {
+        WebConfig {
+            header_read_timeout: Duration::from_secs(10),
+            max_connections: 4_096,
+            secure_cookies: false,
+            metrics_addresses: Vec::new(),
+        }
+    }
 }
 
 /// What every handler can reach.
@@ -86,10 +98,11 @@ pub fn router(app: App, config: WebConfig) -> Router {
 }
 
 /// Serves on `listener` until Ctrl-C or SIGTERM, HTTP/1.1 with read timeouts and at most
-/// `MAX_CONNECTIONS` connections. Tests pass a listener bound to port 0.
+/// `config.max_connections` connections. Tests pass a listener bound to port 0.
 pub async fn serve(listener: TcpListener, app: App, config: WebConfig) -> std::io::Result<()> {
+    let header_read_timeout = config.header_read_timeout;
+    let slots = Arc::new(Semaphore::new(config.max_connections));
     let router = router(app, config);
-    let slots = Arc::new(Semaphore::new(MAX_CONNECTIONS));
     let graceful = GracefulShutdown::new();
     let mut shutdown = std::pin::pin!(shutdown_signal());
     loop {
@@ -118,7 +131,7 @@ pub async fn serve(listener: TcpListener, app: App, config: WebConfig) -> std::i
         });
         let connection = hyper::server::conn::http1::Builder::new()
             .timer(TokioTimer::new())
-            .header_read_timeout(HEADER_READ_TIMEOUT)
+            .header_read_timeout(header_read_timeout)
             .serve_connection(TokioIo::new(stream), service);
         let connection = graceful.watch(connection);
         tokio::spawn(async move {

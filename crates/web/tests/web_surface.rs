@@ -449,3 +449,78 @@ async fn the_openapi_document_declares_every_parameter_and_error_answer() {
         "{list}"
     );
 }
+
+/// Serves `app` on a free local port with `config`; the task ends with the test.
+async fn serving(app: durable_app::App, config: durable_web::WebConfig) -> SocketAddr {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = listener.local_addr().unwrap();
+    tokio::spawn(durable_web::serve(listener, app, config));
+    address
+}
+
+async fn half_sent_request(address: SocketAddr) -> tokio::net::TcpStream {
+    use tokio::io::AsyncWriteExt;
+    let mut stream = tokio::net::TcpStream::connect(address).await.unwrap();
+    stream
+        .write_all(b"GET /healthz HTTP/1.1\r\nHost: durable\r\n")
+        .await
+        .unwrap();
+    stream
+}
+
+async fn health_answer(address: SocketAddr) -> String {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut stream = tokio::net::TcpStream::connect(address).await.unwrap();
+    stream
+        .write_all(b"GET /healthz HTTP/1.1\r\nHost: durable\r\nConnection: close\r\n\r\n")
+        .await
+        .unwrap();
+    let mut answer = String::new();
+    stream.read_to_string(&mut answer).await.unwrap();
+    answer
+}
+
+#[tokio::test]
+async fn slow_clients_are_cut_off_and_connections_are_limited() {
+    use std::time::Duration;
+    use tokio::io::AsyncReadExt;
+    let h = harness(every_backend().await.remove(0)).await;
+    let address = serving(
+        h.app.clone(),
+        durable_web::WebConfig {
+            header_read_timeout: Duration::from_millis(300),
+            ..durable_web::WebConfig::default()
+        },
+    )
+    .await;
+    let mut slow = half_sent_request(address).await;
+    let mut rest = Vec::new();
+    let closed = tokio::time::timeout(Duration::from_secs(5), slow.read_to_end(&mut rest)).await;
+    assert!(
+        closed.is_ok(),
+        "a half-sent request is closed after the header timeout"
+    );
+
+    let address = serving(
+        h.app.clone(),
+        durable_web::WebConfig {
+            max_connections: 2,
+            ..durable_web::WebConfig::default()
+        },
+    )
+    .await;
+    let first = half_sent_request(address).await;
+    let second = half_sent_request(address).await;
+    let waiting = tokio::spawn(health_answer(address));
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert!(
+        !waiting.is_finished(),
+        "a third connection waits for a free slot"
+    );
+    drop((first, second));
+    let answer = tokio::time::timeout(Duration::from_secs(5), waiting)
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+}

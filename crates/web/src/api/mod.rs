@@ -192,6 +192,13 @@ impl Modify for SharedAnswers {
                 &mut item.patch,
             ];
             for operation in operations.into_iter().flatten() {
+                // Handler names repeat across modules (`show`, `list`); with the tag they do not.
+                if let (Some(tag), Some(id)) = (
+                    operation.tags.as_ref().and_then(|tags| tags.first()),
+                    &operation.operation_id,
+                ) {
+                    operation.operation_id = Some(format!("{tag}_{id}"));
+                }
                 let parameters = operation.parameters.get_or_insert_with(Vec::new);
                 for name in &names {
                     let declared = parameters
