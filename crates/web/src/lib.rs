@@ -74,10 +74,17 @@ pub fn router(app: App, config: WebConfig) -> Router {
         config,
         metrics: std::sync::Arc::default(),
     };
-    Router::new()
+    let routes = Router::new()
         .merge(views::routes())
         .nest("/api/v1", api::routes())
-        .merge(metrics::routes())
+        .merge(metrics::routes());
+    with_layers(routes, state)
+}
+
+/// What wraps every route: CSRF and security headers, body limits, caught panics and the
+/// request's span, id, log line and figures.
+fn with_layers(routes: Router<AppState>, state: AppState) -> Router {
+    routes
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             security::csrf_and_headers,
@@ -169,5 +176,55 @@ async fn shutdown_signal() {
     tokio::select! {
         () = ctrl_c => {},
         () = terminate => {},
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)] // Tests fail loudly on purpose.
+mod tests {
+    use axum::body::Body;
+    use axum::http::{Request, StatusCode};
+    use axum::routing::get;
+    use http_body_util::BodyExt;
+
+    use super::*;
+
+    #[allow(clippy::panic)] // The point of the test.
+    async fn broken() -> &'static str {
+        panic!("a bug in a handler")
+    }
+
+    #[tokio::test]
+    async fn a_panicking_handler_answers_500_with_the_request_id() {
+        let db = durable_store::testing::sqlite().await;
+        let app = App::new(
+            db.store.clone(),
+            durable_domain::clock::Clock::system(time::UtcOffset::UTC),
+        );
+        let state = AppState {
+            app,
+            config: WebConfig::default(),
+            metrics: Arc::default(),
+        };
+        let routes = Router::new()
+            .route("/api/v1/broken", get(broken))
+            .route("/broken", get(broken));
+        let router = with_layers(routes, state);
+        for (path, json) in [("/api/v1/broken", true), ("/broken", false)] {
+            let response = router
+                .clone()
+                .oneshot(Request::get(path).body(Body::empty()).unwrap())
+                .await
+                .unwrap();
+            assert_eq!(response.status(), StatusCode::INTERNAL_SERVER_ERROR);
+            let id = response.headers()[observe::REQUEST_ID_HEADER]
+                .to_str()
+                .unwrap()
+                .to_owned();
+            let body = response.into_body().collect().await.unwrap().to_bytes();
+            let body = String::from_utf8_lossy(&body);
+            assert!(body.contains(&id), "{path}: {body}");
+            assert_eq!(body.starts_with('{'), json, "{body}");
+        }
     }
 }
