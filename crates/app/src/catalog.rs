@@ -268,6 +268,7 @@ pub struct HcpcsChangeView {
     /// The file that made the change.
     pub file_name: String,
     /// When it was imported.
+    #[serde(with = "time::serde::rfc3339")]
     #[schema(value_type = String, format = DateTime)]
     pub imported_at: time::OffsetDateTime,
     /// The CMS fields before the change (JSON), for a changed code.

@@ -135,6 +135,7 @@ pub fn satisfiable(kind: DocumentKind, codes: &[Hcpcs]) -> Vec<&'static str> {
 
 /// What a person sends with an upload.
 #[derive(Clone, Debug, Default, serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(default)]
 pub struct UploadForm {
     /// order, f2f_note, sleep_study, oximetry, pa_decision, abn or other.

@@ -35,7 +35,7 @@ pub struct App {
     /// Where "now" comes from.
     pub clock: Clock,
     audit: audit::AuditWriter,
-    secrets: std::sync::Arc<auth::SecretCache>,
+    guards: std::sync::Arc<auth::Guards>,
     documents: documents::DocumentStore,
 }
 
@@ -97,7 +97,7 @@ impl App {
             store,
             clock,
             audit,
-            secrets: std::sync::Arc::default(),
+            guards: std::sync::Arc::default(),
             // Tests and tools that store no documents share one scratch directory; `serve` and
             // every other command put documents in the data directory (`with_document_root`).
             documents: documents::DocumentStore::new(

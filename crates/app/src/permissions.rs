@@ -60,11 +60,13 @@ pub enum Permission {
     PricingRead,
     /// Configure price options and import fee schedules and rural ZIP codes.
     PricingWrite,
+    /// Read the server's operating figures (`/metrics`): latencies, pool, queues; no records.
+    ServerMonitor,
 }
 
 impl Permission {
     /// Every permission, for the matrix test and the documentation.
-    pub const ALL: [Permission; 26] = [
+    pub const ALL: [Permission; 27] = [
         Permission::PatientRead,
         Permission::PatientWrite,
         Permission::ClinicalRead,
@@ -91,6 +93,7 @@ impl Permission {
         Permission::RecallManage,
         Permission::PricingRead,
         Permission::PricingWrite,
+        Permission::ServerMonitor,
     ];
 
     /// What the permission covers, in words.
@@ -122,6 +125,7 @@ impl Permission {
             Permission::RecallManage => "running recalls",
             Permission::PricingRead => "reading price options and allowed amounts",
             Permission::PricingWrite => "configuring price options and fee schedules",
+            Permission::ServerMonitor => "reading the server's operating figures",
         }
     }
 }
@@ -174,6 +178,7 @@ const TABLE: &[(Permission, &[Role])] = {
             &[Admin, Intake, Billing, Compliance],
         ),
         (Permission::PricingWrite, &[Admin, Billing]),
+        (Permission::ServerMonitor, &[Admin]),
     ]
 };
 

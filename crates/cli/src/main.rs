@@ -18,8 +18,17 @@ mod simulate;
 #[derive(Parser)]
 #[command(name = "durable", version, about)]
 struct Cli {
+    /// Log lines as text for people or as JSON objects for a log collector.
+    #[arg(long, env = "DURABLE_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text, global = true)]
+    log_format: LogFormat,
     #[command(subcommand)]
     command: Command,
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum LogFormat {
+    Text,
+    Json,
 }
 
 /// Where the data lives; every subcommand takes these the same way.
@@ -51,6 +60,9 @@ enum Command {
         /// Mark cookies Secure and send HSTS (when served over TLS, directly or by a proxy).
         #[arg(long, env = "DURABLE_SECURE_COOKIES")]
         secure_cookies: bool,
+        /// Client addresses that may read /metrics without a token (comma-separated).
+        #[arg(long, env = "DURABLE_METRICS_FROM", value_delimiter = ',')]
+        metrics_from: Vec<std::net::IpAddr>,
         #[command(flatten)]
         data: DataArgs,
     },
@@ -165,6 +177,9 @@ enum UserCommand {
         /// What the token is for.
         #[arg(long, default_value = "api")]
         label: String,
+        /// The token stops working after this many days (by default it works until revoked).
+        #[arg(long)]
+        expires_in_days: Option<u16>,
         #[command(flatten)]
         data: DataArgs,
     },
@@ -172,6 +187,13 @@ enum UserCommand {
     RevokeToken {
         /// The token's id.
         id: String,
+        #[command(flatten)]
+        data: DataArgs,
+    },
+    /// Lifts a user's lock-out after failed logins.
+    Unlock {
+        /// Login name.
+        name: String,
         #[command(flatten)]
         data: DataArgs,
     },
@@ -229,14 +251,18 @@ fn describe(err: &AppError) -> String {
 }
 
 fn main() -> ExitCode {
-    tracing_subscriber::fmt()
+    let cli = Cli::parse();
+    let logs = tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env()
                 .unwrap_or_else(|_| "info,sqlx=warn,sea_orm=warn".into()),
         )
-        .with_writer(std::io::stderr)
-        .init();
-    let cli = Cli::parse();
+        .with_writer(std::io::stderr);
+    match cli.log_format {
+        LogFormat::Text => logs.init(),
+        // Each line carries the request's span (request id, method, route, user).
+        LogFormat::Json => logs.json().with_current_span(true).init(),
+    }
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -278,6 +304,7 @@ async fn run(command: Command) -> Result<ExitCode, String> {
             addr,
             demo: with_demo,
             secure_cookies,
+            metrics_from,
             data,
         } => {
             let app = data.open().await?;
@@ -297,7 +324,12 @@ async fn run(command: Command) -> Result<ExitCode, String> {
                 .await
                 .map_err(|e| format!("cannot listen on {addr}: {e}"))?;
             println!("Durable is serving at http://{addr}/");
-            durable_web::serve(listener, app, WebConfig { secure_cookies })
+            let config = WebConfig {
+                secure_cookies,
+                metrics_addresses: metrics_from,
+                ..WebConfig::default()
+            };
+            durable_web::serve(listener, app, config)
                 .await
                 .map_err(|e| format!("server stopped: {e}"))?;
             Ok(ExitCode::SUCCESS)
@@ -351,10 +383,18 @@ async fn run(command: Command) -> Result<ExitCode, String> {
             Ok(ExitCode::SUCCESS)
         }
         Command::User {
-            command: UserCommand::Token { name, label, data },
+            command:
+                UserCommand::Token {
+                    name,
+                    label,
+                    expires_in_days,
+                    data,
+                },
         } => {
             let app = data.open().await?;
-            let token = auth::issue_token(&app, &operator, &name, &label)
+            let expires_at =
+                expires_in_days.map(|days| app.clock.now() + time::Duration::days(i64::from(days)));
+            let token = auth::issue_token(&app, &operator, &name, &label, expires_at)
                 .await
                 .map_err(|e| describe(&e))?;
             eprintln!(
@@ -375,6 +415,16 @@ async fn run(command: Command) -> Result<ExitCode, String> {
                 .await
                 .map_err(|e| describe(&e))?;
             println!("Revoked token {id}.");
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::User {
+            command: UserCommand::Unlock { name, data },
+        } => {
+            let app = data.open().await?;
+            auth::unlock_user(&app, &operator, &name)
+                .await
+                .map_err(|e| describe(&e))?;
+            println!("Unlocked {name}.");
             Ok(ExitCode::SUCCESS)
         }
         Command::Billing {

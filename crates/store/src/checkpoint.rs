@@ -36,6 +36,7 @@ pub(crate) fn start<T: Send + Sync + 'static>(
     path: PathBuf,
     alive: Weak<T>,
     write_gate: Arc<tokio::sync::Mutex<()>>,
+    recorder: Arc<crate::metrics::Recorder>,
 ) {
     let spawned = std::thread::Builder::new()
         .name("sqlite-checkpoint".into())
@@ -52,8 +53,9 @@ pub(crate) fn start<T: Send + Sync + 'static>(
                 if alive.strong_count() == 0 {
                     break;
                 }
-                if let Err(err) = checkpoint(&conn, &write_gate, RESTART_AFTER_FRAMES) {
-                    tracing::warn!(%err, "checkpointing the WAL failed; will retry");
+                match checkpoint(&conn, &write_gate, RESTART_AFTER_FRAMES) {
+                    Ok(_) => recorder.checkpointed(),
+                    Err(err) => tracing::warn!(%err, "checkpointing the WAL failed; will retry"),
                 }
             }
         });

@@ -9,6 +9,7 @@ pub mod directory;
 pub mod documents;
 pub mod entity;
 pub mod inventory;
+pub mod metrics;
 pub mod migration;
 pub mod orders;
 pub mod patients;
@@ -82,6 +83,8 @@ pub struct Store {
     write_gate: Option<Arc<Mutex<()>>>,
     /// Connections for hot-path reads on a SQLite file (`rows`, ADR 0004).
     readers: Option<Arc<rows::SqliteReaders>>,
+    /// Figures for monitoring (`metrics`).
+    recorder: Arc<metrics::Recorder>,
 }
 
 /// An open transaction; dropped without `commit` it rolls back, so a failed use case writes nothing.
@@ -151,11 +154,17 @@ impl Store {
         });
         let db = Database::connect(options).await?;
         let write_gate = (backend == Backend::Sqlite).then(|| Arc::new(Mutex::new(())));
+        let recorder = Arc::new(metrics::Recorder::default());
         let readers = match backend {
             Backend::Sqlite => rows::sqlite_file(url)?.map(|path| {
                 let readers = Arc::new(rows::SqliteReaders::new(path.clone()));
                 if let Some(gate) = &write_gate {
-                    checkpoint::start(path, Arc::downgrade(&readers), gate.clone());
+                    checkpoint::start(
+                        path,
+                        Arc::downgrade(&readers),
+                        gate.clone(),
+                        recorder.clone(),
+                    );
                 }
                 readers
             }),
@@ -166,6 +175,7 @@ impl Store {
             backend,
             write_gate,
             readers,
+            recorder,
         })
     }
 
@@ -195,6 +205,7 @@ impl Store {
     /// Starts a transaction that will write. On SQLite it takes the write lock at once
     /// (`BEGIN IMMEDIATE`), so two writers queue instead of failing on a stale snapshot.
     pub async fn begin_write(&self) -> StoreResult<Tx> {
+        let asked = std::time::Instant::now();
         let turn = match &self.write_gate {
             Some(gate) => Some(gate.clone().lock_owned().await),
             None => None,
@@ -206,6 +217,7 @@ impl Store {
                 ..TransactionOptions::default()
             })
             .await?;
+        self.recorder.write_waited(asked.elapsed());
         Ok(Tx { tx, _turn: turn })
     }
 

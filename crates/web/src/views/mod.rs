@@ -154,6 +154,7 @@ struct ErrorPage {
     layout: Option<Layout>,
     status: u16,
     message: String,
+    request_id: Option<String>,
 }
 
 /// The page for an app error (see `crate::error` for the policy); a lost session goes to login.
@@ -176,6 +177,7 @@ pub(crate) fn error_page(err: AppError, layout: Option<Layout>) -> Response {
             layout,
             status: status.as_u16(),
             message,
+            request_id: crate::observe::request_id(),
         },
         status,
     )
