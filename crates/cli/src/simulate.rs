@@ -41,18 +41,21 @@ fn as_text(input: &RentalInput, schedule: &Schedule) -> String {
     );
     let _ = writeln!(
         out,
-        "{:>5}  {:<10}  {:<10}  {:<12}  {:>10}  rules",
-        "month", "from", "to", "modifiers", "allowed"
+        "{:>5}  {:<10}  {:<10}  {:<5}  {:<12}  {:>5}  {:>10}  {:>10}  rules",
+        "month", "from", "to", "hcpcs", "modifiers", "units", "charge", "allowed"
     );
     let mut rows: Vec<(time::Date, String)> = Vec::new();
     for line in &schedule.lines {
         let modifiers: Vec<&str> = line.modifiers.iter().map(|m| m.code()).collect();
         let mut row = format!(
-            "{:>5}  {}  {}  {:<12}  {:>10}  {}",
+            "{:>5}  {}  {}  {:<5}  {:<12}  {:>5}  {:>10}  {:>10}  {}",
             line.rental_month,
             line.from,
             line.to,
+            line.hcpcs,
             modifiers.join(" "),
+            line.units,
+            line.charge.to_string(),
             line.allowed.to_string(),
             ids(&line.rules)
         );
@@ -67,14 +70,17 @@ fn as_text(input: &RentalInput, schedule: &Schedule) -> String {
         rows.push((
             skipped.from,
             format!(
-                "{:>5}  {}  {}  {:<12}  {:>10}  {}",
+                "{:>5}  {}  {}  {:<5}  {:<12}  {:>5}  {:>10}  {:>10}  {}",
                 "-",
                 skipped.from,
                 skipped.to,
+                "",
                 serde_json::to_value(skipped.reason)
                     .ok()
                     .and_then(|v| v.as_str().map(str::to_owned))
                     .unwrap_or_default(),
+                "",
+                "",
                 "not billed",
                 ids(&skipped.rules)
             ),

@@ -57,7 +57,12 @@ pub struct RentalInput {
     /// that was ordered (medicare-rules.md §2 GK row, §6.2 upgrades).
     #[serde(default)]
     pub upgrade: Option<Upgrade>,
-    /// Readings Durable must choose where medicare-rules.md is open.
+    /// Medicare: the beneficiary's permanent state of residence on the first date of service, as
+    /// its two-letter code; `move` events change it. It decides the DME MAC jurisdiction named on
+    /// every line.
+    #[serde(default)]
+    pub residence: Option<String>,
+    /// Readings Durable must choose where the published rules leave a choice.
     #[serde(default)]
     pub settings: Settings,
 }
@@ -82,6 +87,29 @@ pub struct PapTherapy {
     pub nightly_usage: Vec<NightlyUsage>,
     /// Date of the treating practitioner's face-to-face re-evaluation documenting improved
     /// symptoms and reviewing the objective adherence.
+    #[serde(default, with = "date_format::option")]
+    pub reevaluation_date: Option<Date>,
+    /// After a failed 12-week trial: the facts that re-qualify the beneficiary for a new trial.
+    #[serde(default)]
+    pub requalification: Option<Requalification>,
+}
+
+/// Re-qualifying for PAP after a failed trial (LCD L33718): a face-to-face re-evaluation finding
+/// why the trial failed, a repeat facility-based (Type I) sleep study, then a new 12-week trial
+/// with its own adherence window and re-evaluation. Its nights go in `nightly_usage` too.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Requalification {
+    /// The treating practitioner's face-to-face re-evaluation of the failed trial.
+    #[serde(with = "date_format")]
+    pub face_to_face_date: Date,
+    /// The repeat facility-based (Type I, attended) sleep study.
+    #[serde(with = "date_format")]
+    pub facility_sleep_study_date: Date,
+    /// The first night of the new trial: day 1 of its adherence window.
+    #[serde(with = "date_format")]
+    pub new_trial_start: Date,
+    /// The re-evaluation after the new trial, due between its day 31 and day 91.
     #[serde(default, with = "date_format::option")]
     pub reevaluation_date: Option<Date>,
 }
@@ -133,6 +161,26 @@ pub struct Settings {
     /// Whether concentrator maintenance (MS) is billed after the 36 paid months (§1.4, §12 item 3).
     #[serde(default)]
     pub oxygen_maintenance: OxygenMaintenance,
+    /// Where the break-in-need window of 42 CFR 414.230 ends: 60 days after the rental month in
+    /// which use stopped, or two full rental months after it.
+    #[serde(default)]
+    pub break_in_need_window: BreakInNeedWindow,
+}
+
+/// The two published readings of how long a break in need must last before a new capped-rental
+/// period may start (42 CFR 414.230: "60 consecutive days plus the days remaining in the rental
+/// month in which use ceased").
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BreakInNeedWindow {
+    /// The regulation's words: the days left in the rental month in which use stopped, then 60
+    /// days (whether the return day is one of the days left is `break_in_need_rest_of_month`).
+    SixtyDays,
+    /// The DME MAC's published reading: the rest of that rental month, then two full rental
+    /// months. Durable's default, because the DME MACs decide the claims by it
+    /// (docs/billing-rules.md says why).
+    #[default]
+    TwoRentalMonths,
 }
 
 /// Whether oxygen concentrator maintenance and servicing (MS) payments are still made
@@ -392,10 +440,35 @@ pub struct Documentation {
     /// due between day 61 and day 90 of therapy (medicare-rules.md §4.2).
     #[serde(default, with = "date_format::option")]
     pub oxygen_retest_date: Option<Date>,
+    /// Oxygen Groups II and III: date of the new standard written order that follows the repeat
+    /// test; continued coverage needs both (LCD L33797, policy article A52514).
+    #[serde(default, with = "date_format::option")]
+    pub oxygen_retest_order_date: Option<Date>,
+    /// Dates of service before 2023-01-01 only: the certificate of medical necessity or DME
+    /// information form on file for items that needed one.
+    #[serde(default)]
+    pub cmn: Option<Cmn>,
     /// The prior authorization request and decision, for items that need one (medicare-rules.md
     /// §5.3). The documentation checks' own model, so both decide coverage the same way.
     #[serde(default)]
     pub prior_authorization: Option<PriorAuthFacts>,
+}
+
+/// A certificate of medical necessity (CMN) or DME information form (DIF), required for certain
+/// items with dates of service before 2023-01-01, when CMS retired them (CMS Change Request
+/// 12954, MLN Matters MM12954).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Cmn {
+    /// Date of the initial CMN or DIF.
+    #[serde(with = "date_format")]
+    pub initial_date: Date,
+    /// Date of a revised CMN or DIF, when the order changed.
+    #[serde(default, with = "date_format::option")]
+    pub revised_date: Option<Date>,
+    /// Date of the recertification, when the policy required one.
+    #[serde(default, with = "date_format::option")]
+    pub recertification_date: Option<Date>,
 }
 
 /// A signed Advance Beneficiary Notice (CMS-R-131).
@@ -450,6 +523,16 @@ pub enum Event {
         date: Date,
         /// Why it is replaced.
         reason: ReplacementReason,
+        /// Loss, theft or damage: what happened, for the claim narrative (e.g. "stolen from the
+        /// car", "destroyed in a house fire").
+        #[serde(default)]
+        what_happened: Option<String>,
+        /// Loss, theft or damage: the day it happened.
+        #[serde(default, with = "date_format::option")]
+        incident_date: Option<Date>,
+        /// Loss, theft or damage: the police or fire report's number, when there is one.
+        #[serde(default)]
+        report: Option<String>,
     },
     /// A repair of beneficiary-owned equipment: the replaced part, billed with RB.
     Repair {
@@ -497,6 +580,16 @@ pub enum Event {
         /// Last day in the facility; home use resumes the next day.
         #[serde(with = "date_format")]
         end: Date,
+    },
+    /// The beneficiary's permanent residence moves to another state: not an interruption, so the
+    /// rental-month count goes on (42 CFR 414.230); claims from `date` go to the new state's DME
+    /// MAC.
+    Move {
+        /// First day of residence in the new state.
+        #[serde(with = "date_format")]
+        date: Date,
+        /// The new state's two-letter code.
+        state: String,
     },
 }
 

@@ -5,6 +5,7 @@ use serde::{Serialize, Serializer};
 use time::Date;
 
 use super::input::date_format;
+use super::jurisdiction::Jurisdiction;
 use super::pap::PapReview;
 use super::rules::Rule;
 use crate::catalog::ModifierCode;
@@ -269,9 +270,18 @@ pub struct Line {
     /// The prior authorization's unique tracking number, reported with the line.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub utn: Option<String>,
-    /// Claim narrative the line needs (e.g. the previous supplier after a change of supplier).
+    /// Claim narrative the line needs: a break in billing (BIB) or in need (BIN), a replacement
+    /// after loss, theft or damage, or the previous supplier after a change of supplier.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub narrative: Option<String>,
+    /// Medicare: the DME MAC jurisdiction that receives the claim, from the beneficiary's state of
+    /// residence on the date of service; absent when no residence was given.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub dme_mac: Option<Jurisdiction>,
+    /// Medicare: the last day the MAC may receive the claim, 12 months after the date of service
+    /// (42 CFR 424.44); a rejected submission does not stop this clock.
+    #[serde(with = "date_format::option", skip_serializing_if = "Option::is_none")]
+    pub filing_deadline: Option<Date>,
     /// Rules that decided this line.
     pub rules: Vec<Rule>,
 }

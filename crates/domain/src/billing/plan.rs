@@ -186,6 +186,17 @@ pub(super) fn plan(input: &RentalInput) -> Result<Plan, InputError> {
             "A retest date applies only to oxygen items.",
         ));
     }
+    if input.documentation.oxygen_retest_order_date.is_some()
+        && input
+            .item
+            .oxygen_group
+            .is_none_or(|group| group == OxygenGroup::One)
+    {
+        return Err(InputError::new(
+            "documentation.oxygen_retest_order_date",
+            "The new order after a retest applies only to oxygen Groups II and III.",
+        ));
+    }
     if item.unit_price.is_some() && category != Category::Supplies {
         return Err(InputError::new(
             "item.unit_price",

@@ -272,6 +272,12 @@ fn refuse_medicare_only(input: &RentalInput) -> Result<(), InputError> {
             doc.oxygen_retest_date.is_some(),
         ),
         (
+            "documentation.oxygen_retest_order_date",
+            doc.oxygen_retest_order_date.is_some(),
+        ),
+        ("documentation.cmn", doc.cmn.is_some()),
+        ("residence", input.residence.is_some()),
+        (
             "documentation.prior_authorization",
             doc.prior_authorization.is_some(),
         ),
@@ -299,6 +305,12 @@ fn refuse_medicare_only(input: &RentalInput) -> Result<(), InputError> {
     for (index, event) in input.events.iter().enumerate() {
         match event {
             Event::Return { .. } | Event::Death { .. } | Event::Stay { .. } => {}
+            Event::Move { .. } => {
+                return Err(InputError::new(
+                    format!("events[{index}].kind"),
+                    "A move decides the Medicare DME MAC that receives the claims; other payers are billed the same wherever the beneficiary lives. Leave it out.",
+                ));
+            }
             Event::Resume { new_order, .. } => {
                 if *new_order {
                     return Err(InputError::new(
@@ -362,6 +374,8 @@ pub(super) fn line(
         allowed: band.amount,
         utn: None,
         narrative: None,
+        dme_mac: None,
+        filing_deadline: None,
         rules: fired,
     })
 }
@@ -388,6 +402,8 @@ pub(super) fn purchase(
             allowed: band.amount,
             utn: None,
             narrative: None,
+            dme_mac: None,
+            filing_deadline: None,
             rules: vec![rules::PO_PURCHASE, rules::PO_BAND],
         },
     )

@@ -101,8 +101,8 @@ rules! {
         "Use resuming after a return within 60 days plus the rest of the rental month, or without a new order, continues the count; months not in use are not paid.";
     BIN_NEW_PERIOD = "BIN-NEW-PERIOD", "medicare-rules.md §1.3",
         "A break in need longer than 60 days plus the rest of the rental month, with a new order, starts a new capped-rental period at month 1 (KH).";
-    BIN_WINDOW = "BIN-WINDOW-SETTING", "medicare-rules.md §1.3, §12 item 2",
-        "Whether the return day counts among the days left in the rental month is a setting (UNCONFIRMED; default: it counts).";
+    BIN_WINDOW = "BIN-WINDOW-SETTING", "42 CFR 414.230(d); Noridian DME MAC, new capped rental period",
+        "Where the break-in-need window ends is a setting: two full rental months after the rental month in which use stopped (default, the DME MAC's reading) or 60 days after it (the regulation's words; the return day counted among the days left unless after_return_day).";
     END_MONTH_PAID = "END-MONTH-PAID", "medicare-rules.md §1.2",
         "The month of death or return is paid in full; nothing is billed after it.";
     PAP_TRIAL = "PAP-TRIAL-1-3", "medicare-rules.md §3 (KX rule)",
@@ -177,6 +177,22 @@ rules! {
         "Oxygen concentrators in use in month 36: one MS line every 6 months from 6 months after the 36th paid month, only under the setting oxygen_maintenance (UNCONFIRMED; default: not billed).";
     IRP_PURCHASE_AFTER_RENT = "IRP-PURCHASE-AFTER-RENT", "medicare-rules.md §1.1 (rented item later bought)",
         "An IRP item bought partway through its rental: one NU/UE line on the purchase date, allowed = purchase price minus the rent already paid, never above the charge; rental billing stops.";
+    NARR_BIB = "NARR-BIB", "42 CFR 414.230; Noridian DME MAC common scenario chart (BIB narrative)",
+        "The first claim after a break in billing (a facility stay, or a return without a new rental period) carries the narrative BIB with the dates of the break.";
+    NARR_BIN = "NARR-BIN", "42 CFR 414.230(d); Noridian DME MAC common scenario chart (BIN narrative)",
+        "The first claim of a new rental period after a break in need carries the narrative BIN with the dates of the break and the new order on file.";
+    NARR_REPLACEMENT = "NARR-REPLACEMENT", "Medicare Benefit Policy Manual ch. 15 §110.2.C; Noridian DME MAC replacement page",
+        "The first claim of equipment replaced after loss, theft or irreparable damage carries a narrative: what happened, the date, and the police or fire report when there is one.";
+    MOVE_CONTINUES = "MOVE-CONTINUES", "42 CFR 414.230(b) (a move is not an interruption); Medicare Claims Processing Manual ch. 20 (jurisdiction by state of residence)",
+        "A move of the beneficiary's residence does not start a new rental period: the month count goes on, and claims from the move go to the DME MAC of the new state.";
+    OX_RETEST_NOT_COVERED = "OX-RETEST-NOT-COVERED", "LCD L33797 and policy article A52514 (Groups II and III continued coverage)",
+        "Oxygen Groups II and III without a qualifying retest in days 61-90 and a new order after it: dates of service from day 91 (until the new order) are not covered and carry GA (ABN signed) or GZ, never KX.";
+    OX_GROUP_BEFORE = "OX-MOD-GROUP-BEFORE-2023-04", "HCPCS quarterly update April 2023 (N1-N3 added); Noridian DME MAC N1 modifier page",
+        "Oxygen lines dated before 2023-04-01 carry no N1, N2 or N3: the modifiers did not exist yet.";
+    CMN_REQUIRED = "CMN-REQUIRED-BEFORE-2023", "CMS Change Request 12954 (MLN Matters MM12954, CMN and DIF elimination)",
+        "Dates of service before 2023-01-01 of items that had a CMN or DIF (oxygen CMS-484, CMS-846 to 849, DIFs 10125 and 10126) need it on file; from 2023-01-01 none is asked for or sent.";
+    PAP_REQUALIFY = "PAP-REQUALIFY", "LCD L33718 (PAP devices, beneficiaries failing the initial 12-week trial)",
+        "After a failed 12-week trial, re-qualifying needs a face-to-face re-evaluation finding why it failed, a repeat facility-based (Type I) sleep study and a new 12-week trial; KX resumes from the new trial's timely re-evaluation once it shows adherence.";
     CHK_KX_WITH_G = "CHK-KX-WITH-G", "medicare-rules.md §2 (placement), §6.1",
         "Claim check: KX never goes with GA, GY or GZ on one line (the line is unprocessable).";
     CHK_GA_WITH_GZ = "CHK-GA-WITH-GZ", "medicare-rules.md §2 (GA, GZ rows), §6.2",
