@@ -41,14 +41,14 @@ fn as_text(input: &RentalInput, schedule: &Schedule) -> String {
     );
     let _ = writeln!(
         out,
-        "{:>5}  {:<10}  {:<10}  {:<5}  {:<12}  {:>5}  {:>10}  {:>10}  rules",
-        "month", "from", "to", "hcpcs", "modifiers", "units", "charge", "allowed"
+        "{:>5}  {:<10}  {:<10}  {:<5}  {:<12}  {:>5}  {:>10}  {:>10}  {:<3}  {:<10}  rules",
+        "month", "from", "to", "hcpcs", "modifiers", "units", "charge", "allowed", "mac", "file by"
     );
     let mut rows: Vec<(time::Date, String)> = Vec::new();
     for line in &schedule.lines {
         let modifiers: Vec<&str> = line.modifiers.iter().map(|m| m.code()).collect();
         let mut row = format!(
-            "{:>5}  {}  {}  {:<5}  {:<12}  {:>5}  {:>10}  {:>10}  {}",
+            "{:>5}  {}  {}  {:<5}  {:<12}  {:>5}  {:>10}  {:>10}  {:<3}  {:<10}  {}",
             line.rental_month,
             line.from,
             line.to,
@@ -57,6 +57,9 @@ fn as_text(input: &RentalInput, schedule: &Schedule) -> String {
             line.units,
             line.charge.to_string(),
             line.allowed.to_string(),
+            line.dme_mac.map_or("-", |mac| mac.letter()),
+            line.filing_deadline
+                .map_or_else(|| "-".to_owned(), |date| date.to_string()),
             ids(&line.rules)
         );
         // The claim narrative (e.g. the previous supplier) goes on the claim with the line.
@@ -70,7 +73,7 @@ fn as_text(input: &RentalInput, schedule: &Schedule) -> String {
         rows.push((
             skipped.from,
             format!(
-                "{:>5}  {}  {}  {:<5}  {:<12}  {:>5}  {:>10}  {:>10}  {}",
+                "{:>5}  {}  {}  {:<5}  {:<12}  {:>5}  {:>10}  {:>10}  {:<3}  {:<10}  {}",
                 "-",
                 skipped.from,
                 skipped.to,
@@ -82,6 +85,8 @@ fn as_text(input: &RentalInput, schedule: &Schedule) -> String {
                 "",
                 "",
                 "not billed",
+                "",
+                "",
                 ids(&skipped.rules)
             ),
         ));

@@ -454,6 +454,18 @@ fn api_routes(h: &Harness) -> Vec<Route> {
             Some(BillingSimulate),
             "{}",
         ),
+        route(
+            "POST",
+            "/api/v1/billing/check-lines".into(),
+            Some(BillingSimulate),
+            "{}",
+        ),
+        route(
+            "POST",
+            "/api/v1/billing/appeal-deadline".into(),
+            Some(BillingSimulate),
+            "{}",
+        ),
         route("GET", "/api/v1/hcpcs?q=E02".into(), Some(CatalogRead), ""),
         route("GET", "/api/v1/hcpcs/E0260".into(), Some(CatalogRead), ""),
         route(

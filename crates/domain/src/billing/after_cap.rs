@@ -1,4 +1,4 @@
-//! Oxygen after its paid months (medicare-rules.md §1.4): the equipment is furnished without rental
+//! Oxygen after its paid months (42 CFR 414.226): the equipment is furnished without rental
 //! payment to the end of the useful lifetime, so each month is listed as not billed; a gaseous or
 //! liquid system's contents are still paid monthly, and, under a setting, a concentrator's
 //! maintenance (MS) every 6 months. Other payers' oxygen price options stop paying at their cap.

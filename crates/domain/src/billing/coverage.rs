@@ -12,7 +12,7 @@ use crate::documentation::{PriorAuthList, Requirement, requirements};
 
 /// The oxygen retest is due from day 61 …
 const RETEST_FIRST_DAY: i64 = 61;
-/// … to day 90 of therapy (medicare-rules.md §4.2).
+/// … to day 90 of therapy (LCD L33797 and policy article A52514).
 const RETEST_LAST_DAY: i64 = 90;
 
 /// Dates of service oxygen Groups II and III are not covered: from day 91 of therapy without a

@@ -2,7 +2,7 @@
 //!
 //! The input is checked up front ([`super::plan`] for Medicare, [`super::price_option`] for other
 //! payers, [`super::timeline`], [`super::pap`]); the month loop here only walks the calendar, so it
-//! stays cheap (issue 5: ≥ 1,000,000 months a second). [`super::lines`] builds each month's line.
+//! stays cheap (≥ 1,000,000 months a second, docs/benchmarks.md). [`super::lines`] builds each month's line.
 
 use time::Date;
 

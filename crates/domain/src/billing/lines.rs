@@ -16,7 +16,7 @@ use crate::money::Money;
 /// N1-N3 exist from the April 2023 HCPCS quarterly update; earlier lines cannot carry them.
 pub const OXYGEN_GROUP_MODIFIERS_FROM: Date = time::macros::date!(2023 - 04 - 01);
 
-/// Which of an upgrade's two lines (medicare-rules.md §2 GK row), or an ordinary line.
+/// Which of an upgrade's two lines (DME MAC modifier guidance GK row), or an ordinary line.
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub(super) enum Role {
     Ordinary,

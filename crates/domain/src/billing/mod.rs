@@ -10,6 +10,7 @@
 //! payer kind each applies to.
 
 mod after_cap;
+pub mod appeals;
 pub mod checks;
 pub mod cmn;
 mod coverage;

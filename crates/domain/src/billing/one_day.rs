@@ -92,7 +92,7 @@ pub(super) fn one_day(
     Ok(())
 }
 
-/// An IRP item bought partway through its rental (medicare-rules.md §1.1): one NU/UE line on the
+/// An IRP item bought partway through its rental (Medicare Benefit Policy Manual ch. 15 §110): one NU/UE line on the
 /// purchase date, allowed = purchase price less the rent already paid (never below zero), never
 /// above the charge (the event's, else the purchase price). Called after the rental months, so
 /// the schedule's allowed total is the rent paid.

@@ -113,7 +113,7 @@ impl Serialize for Modifier {
     }
 }
 
-/// Where a modifier must sit on a claim line (medicare-rules.md §2).
+/// Where a modifier must sit on a claim line (DME MAC modifier guidance).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum ModifierKind {
     /// Pricing modifiers go first (RR, NU, UE, KH, KI, KJ; §2.1 ranks KH/KI/KJ with RR; the
@@ -324,7 +324,7 @@ pub struct SkippedMonth {
 pub struct Finding {
     /// Stable code: the id of the rule behind the finding.
     pub code: &'static str,
-    /// Where medicare-rules.md states the rule.
+    /// The public source that states the rule.
     pub section: &'static str,
     /// Blocking or warning.
     pub severity: Severity,

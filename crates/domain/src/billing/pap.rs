@@ -1,4 +1,4 @@
-//! PAP devices (E0601 CPAP, E0470 bilevel without backup; medicare-rules.md §3): the adherence
+//! PAP devices (E0601 CPAP, E0470 bilevel without backup; LCD L33718): the adherence
 //! calculator over nightly usage and the continued-coverage decision that gates KX from month 4.
 //!
 //! Days are counted from the first date of service (the set-up): day 1 is that date, so day 31

@@ -56,7 +56,7 @@ pub(super) struct Repair<'a> {
     pub index: usize,
 }
 
-/// A checked change of supplier (medicare-rules.md §1.3).
+/// A checked change of supplier (42 CFR 414.230).
 pub(super) struct SupplierChange<'a> {
     pub date: Date,
     pub to: SupplierSide,
@@ -64,7 +64,7 @@ pub(super) struct SupplierChange<'a> {
     pub other: &'a str,
 }
 
-/// A checked purchase partway through an IRP rental (medicare-rules.md §1.1).
+/// A checked purchase partway through an IRP rental (Medicare Benefit Policy Manual ch. 15 §110).
 #[derive(Clone, Copy)]
 pub(super) struct MidPurchase {
     pub date: Date,
@@ -521,7 +521,7 @@ fn check_suppliers(
 
 /// Replacements in date order, one a day, none during a stay or after the end of need; one for
 /// the end of the useful lifetime only once the lifetime of the equipment it replaces is over
-/// (medicare-rules.md §1.4, §1.5: 5 years from the date that equipment was furnished).
+/// (42 CFR 414.226; 42 CFR 414.210(f): 5 years from the date that equipment was furnished).
 fn check_replacements<'a>(
     input: &RentalInput,
     mut replacements: Vec<(usize, Replacement<'a>)>,

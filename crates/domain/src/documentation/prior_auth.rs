@@ -1,4 +1,4 @@
-//! Prior authorization (medicare-rules.md §5.3): whether a recorded request covers a delivery, and
+//! Prior authorization (42 CFR 414.234): whether a recorded request covers a delivery, and
 //! the checks a request must pass before it is stored.
 
 use time::Date;
@@ -8,7 +8,7 @@ use super::input::{PaStatus, PriorAuthFacts};
 use super::requirements::{self as req, Requirement};
 use crate::validation::FieldErrors;
 
-/// Characters in a unique tracking number (medicare-rules.md §5.3).
+/// Characters in a unique tracking number (42 CFR 414.234).
 pub const UTN_LENGTH: usize = 14;
 
 impl PriorAuthFacts {
