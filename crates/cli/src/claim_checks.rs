@@ -4,7 +4,6 @@
 use std::fmt::Write;
 use std::path::Path;
 
-use durable_domain::billing::Severity;
 use durable_domain::billing::appeals::{AppealLevel, AppealRequest};
 use durable_domain::billing::checks::{LinesToCheck, check_request};
 use durable_domain::clock::Clock;
@@ -46,18 +45,7 @@ pub fn check_lines(file: &Path, json: bool) -> Result<String, String> {
         let _ = writeln!(out, "No findings.");
     }
     for finding in &checked.findings {
-        let severity = match finding.severity {
-            Severity::Blocking => "Blocking",
-            Severity::Warning => "Warning",
-        };
-        let _ = writeln!(
-            out,
-            "{severity} {} at {}: {} Fix: {}",
-            finding.code,
-            finding.field.as_deref().unwrap_or("-"),
-            finding.message,
-            finding.fix
-        );
+        let _ = writeln!(out, "{}", crate::simulate::finding_text(finding));
     }
     Ok(out)
 }

@@ -6,7 +6,7 @@ use std::fmt::Write;
 use std::path::Path;
 
 use durable_app::{Actor, billing};
-use durable_domain::billing::{RentalInput, Rule, Schedule, Severity};
+use durable_domain::billing::{Finding, RentalInput, Rule, Schedule, Severity};
 use durable_domain::validation::parse_date;
 
 /// Reads, checks and schedules the rental in `file`; `through` overrides the input's own date.
@@ -24,6 +24,22 @@ pub fn run(file: &Path, through: Option<&str>, json: bool) -> Result<String, Str
         return serde_json::to_string_pretty(&schedule).map_err(|e| e.to_string());
     }
     Ok(as_text(&input, &schedule))
+}
+
+/// One finding as a line of text: how much it matters, its rule, the field, what and the fix.
+pub(crate) fn finding_text(finding: &Finding) -> String {
+    let severity = match finding.severity {
+        Severity::Blocking => "Blocking",
+        Severity::Warning => "Warning",
+    };
+    let field = finding
+        .field
+        .as_deref()
+        .map_or_else(String::new, |field| format!(" at {field}"));
+    format!(
+        "{severity} {}{field}: {} Fix: {}",
+        finding.code, finding.message, finding.fix
+    )
 }
 
 fn ids(rules: &[Rule]) -> String {
@@ -130,15 +146,7 @@ fn as_text(input: &RentalInput, schedule: &Schedule) -> String {
         };
     }
     for finding in &schedule.findings {
-        let severity = match finding.severity {
-            Severity::Blocking => "Blocking",
-            Severity::Warning => "Warning",
-        };
-        let _ = writeln!(
-            out,
-            "{severity} {}: {} Fix: {}",
-            finding.code, finding.message, finding.fix
-        );
+        let _ = writeln!(out, "{}", finding_text(finding));
     }
     let _ = writeln!(out, "Total allowed: {}", schedule.total_allowed);
     let _ = writeln!(out, "\nRules:");
