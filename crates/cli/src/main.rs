@@ -12,6 +12,7 @@ use durable_domain::ids::ApiTokenId;
 use durable_domain::role::Role;
 use durable_web::WebConfig;
 
+mod claim_checks;
 mod simulate;
 
 /// Durable: operations and billing for durable medical equipment suppliers.
@@ -147,6 +148,35 @@ enum BillingCommand {
         #[arg(long)]
         through: Option<String>,
         /// Print the schedule as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Checks claim lines written in JSON (`lines`, optional `rental` and `filed_on`): modifier
+    /// conflicts, timely filing, and KX the rental's documentation does not support.
+    CheckLines {
+        /// The lines, as JSON.
+        file: PathBuf,
+        /// Print the findings as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// The last day to request each appeal level after a decision, with the year's
+    /// amount-in-controversy minimum for an ALJ hearing and judicial review.
+    AppealDeadline {
+        /// Date on the decision's notice (YYYY-MM-DD or MM/DD/YYYY).
+        #[arg(long)]
+        notice_date: String,
+        /// redetermination, reconsideration, alj_hearing, appeals_council or judicial_review;
+        /// every level when left out.
+        #[arg(long)]
+        level: Option<String>,
+        /// The day the request would be filed (default today).
+        #[arg(long)]
+        filed_on: Option<String>,
+        /// The amount in controversy in dollars, e.g. 250.00.
+        #[arg(long)]
+        amount: Option<String>,
+        /// Print the answer as JSON.
         #[arg(long)]
         json: bool,
     },
@@ -436,6 +466,32 @@ async fn run(command: Command) -> Result<ExitCode, String> {
                 },
         } => {
             println!("{}", simulate::run(&file, through.as_deref(), json)?);
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Billing {
+            command: BillingCommand::CheckLines { file, json },
+        } => {
+            print!("{}", claim_checks::check_lines(&file, json)?);
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Billing {
+            command:
+                BillingCommand::AppealDeadline {
+                    notice_date,
+                    level,
+                    filed_on,
+                    amount,
+                    json,
+                },
+        } => {
+            let answer = claim_checks::appeal_deadline(
+                level.as_deref(),
+                &notice_date,
+                filed_on.as_deref(),
+                amount.as_deref(),
+                json,
+            )?;
+            print!("{answer}");
             Ok(ExitCode::SUCCESS)
         }
         Command::Catalog { command } => catalog_command(command, &operator).await,

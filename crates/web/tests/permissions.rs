@@ -641,6 +641,20 @@ fn api_routes(h: &Harness) -> Vec<Route> {
         ),
         route(
             "POST",
+            "/api/v1/billing/check-lines".into(),
+            Some(BillingSimulate),
+            "{}",
+            422,
+        ),
+        route(
+            "POST",
+            "/api/v1/billing/appeal-deadline".into(),
+            Some(BillingSimulate),
+            "{}",
+            422,
+        ),
+        route(
+            "POST",
             "/api/v1/hcpcs/imports?name=x.txt".into(),
             Some(CatalogWrite),
             "not a HCPCS file",

@@ -273,7 +273,7 @@ impl Modify for BearerAuth {
         directory::list_sources, directory::create_source, directory::show_source, directory::update_source,
         directory::list_payers,
         audit::search,
-        billing::simulate,
+        billing::simulate, billing::check_lines, billing::appeal,
         catalog::list_hcpcs, catalog::show_hcpcs, catalog::import_hcpcs, catalog::set_category,
         catalog::list_products, catalog::create_product, catalog::show_product, catalog::update_product,
         orders::queue, orders::place, orders::show, orders::update, orders::override_hold, orders::cancel, orders::record_abn,
