@@ -1,5 +1,6 @@
 //! What the documentation checker is told about a saved order, and what its verdict means.
 
+use durable_domain::orders::OrderMove;
 use durable_domain::documentation::{
     self, DocumentFacts, DocumentKind, DocumentationRules, EligibilityFacts, OrderFacts, Report,
 };
@@ -111,8 +112,11 @@ pub(super) async fn evaluate(
     )))
 }
 
-/// The status the checker's report puts an order in, and the reasons to record.
-pub(super) fn verdict(report: &Report) -> (&'static str, Vec<Reason>) {
-    let status = if report.is_ready() { "ready" } else { "hold" };
-    (status, report.findings.iter().map(Reason::from).collect())
+/// The move the checker's report makes, and the reasons to record.
+pub(super) fn verdict(report: &Report) -> (OrderMove, Vec<Reason>) {
+    let ready = report.is_ready();
+    (
+        OrderMove::Checked { ready },
+        report.findings.iter().map(Reason::from).collect(),
+    )
 }
