@@ -75,7 +75,9 @@ fn duplicate(key: Constraint) -> AppError {
             );
         }
         Constraint::EpisodeSourceLine => {
-            return AppError::Conflict("This delivered line already has its billing episode.".into());
+            return AppError::Conflict(
+                "This delivered line already has its billing episode.".into(),
+            );
         }
     };
     FieldErrors::single(field, message).into()

@@ -248,13 +248,21 @@ mod tests {
             .filter(|l| l.starts_with("| `") && l.matches('`').count() == 6)
         {
             let cells: Vec<&str> = row.split('|').map(|c| c.trim().trim_matches('`')).collect();
-            documented.push((cells[1].to_owned(), cells[2].to_owned(), cells[3].to_owned()));
+            documented.push((
+                cells[1].to_owned(),
+                cells[2].to_owned(),
+                cells[3].to_owned(),
+            ));
         }
         let mut legal: Vec<(String, String, String)> = LEGAL
             .iter()
             .map(|(from, change, to)| {
                 let name = MOVES.iter().find(|(m, _)| m == change).map(|(_, n)| *n);
-                (from.as_str().into(), name.unwrap_or("").into(), to.as_str().into())
+                (
+                    from.as_str().into(),
+                    name.unwrap_or("").into(),
+                    to.as_str().into(),
+                )
             })
             .collect();
         documented.sort();

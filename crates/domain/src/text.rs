@@ -74,16 +74,28 @@ mod tests {
     fn names_are_stored_in_one_normal_form() {
         let decomposed = "Jose\u{301}";
         assert_eq!(clean(decomposed, Lines::One).unwrap(), "Jos\u{e9}");
-        assert_eq!(clean("  O'Brien-Díaz ", Lines::One).unwrap(), "O'Brien-Díaz");
+        assert_eq!(
+            clean("  O'Brien-Díaz ", Lines::One).unwrap(),
+            "O'Brien-Díaz"
+        );
         assert_eq!(clean("   ", Lines::One).unwrap(), "");
         assert_eq!(clean("李小龍", Lines::One).unwrap(), "李小龍");
     }
 
     #[test]
     fn control_and_direction_characters_are_refused() {
-        for bad in ["Ann\0", "A\u{1b}[2Jnn", "Ann\nSmith", "\u{202E}nnA", "Ann\u{2067}"] {
+        for bad in [
+            "Ann\0",
+            "A\u{1b}[2Jnn",
+            "Ann\nSmith",
+            "\u{202E}nnA",
+            "Ann\u{2067}",
+        ] {
             let err = clean(bad, Lines::One).unwrap_err();
-            assert!(err.0.starts_with("Remove") || err.0.starts_with("Keep"), "{bad:?}: {err}");
+            assert!(
+                err.0.starts_with("Remove") || err.0.starts_with("Keep"),
+                "{bad:?}: {err}"
+            );
         }
         assert_eq!(
             clean("first line\nsecond\tline", Lines::Many).unwrap(),
@@ -94,7 +106,12 @@ mod tests {
 
     #[test]
     fn invisible_only_text_is_refused() {
-        for bad in ["\u{200B}\u{200C}\u{200D}", "\u{FEFF}", "\u{3164}", "\u{00AD}\u{2060}"] {
+        for bad in [
+            "\u{200B}\u{200C}\u{200D}",
+            "\u{FEFF}",
+            "\u{3164}",
+            "\u{00AD}\u{2060}",
+        ] {
             let err = clean(bad, Lines::One).unwrap_err();
             assert!(err.0.starts_with("Type visible"), "{bad:?}: {err}");
         }

@@ -60,7 +60,9 @@ impl Constraint {
             Constraint::VendorName => "vendors.name",
             Constraint::PurchaseOrderNumber => "purchase_orders.number",
             Constraint::AssetSerial => "assets.manufacturer_key, assets.serial_key",
-            Constraint::EpisodeSourceLine => "billing_episodes.source_id, billing_episodes.source_line",
+            Constraint::EpisodeSourceLine => {
+                "billing_episodes.source_id, billing_episodes.source_line"
+            }
             Constraint::Username => "users.username",
         }
     }

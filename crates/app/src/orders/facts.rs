@@ -1,9 +1,9 @@
 //! What the documentation checker is told about a saved order, and what its verdict means.
 
-use durable_domain::orders::OrderMove;
 use durable_domain::documentation::{
     self, DocumentFacts, DocumentKind, DocumentationRules, EligibilityFacts, OrderFacts, Report,
 };
+use durable_domain::orders::OrderMove;
 
 use durable_store::orders::OrderRecord;
 use durable_store::{Db, patients};
