@@ -831,3 +831,47 @@ async fn a_taken_npi_is_reported_on_its_field_and_no_other_broken_rule_is() {
         db.finish().await;
     }
 }
+
+#[tokio::test]
+async fn an_order_moves_only_as_the_state_machine_allows() {
+    use durable_domain::orders::{CANCEL_CLOSED, CHANGE_CLOSED, RELEASE_NOT_HELD};
+
+    for db in every_backend().await {
+        let label = db.label();
+        let (app, patient, prescriber) = setup(&db).await;
+        let intake = actor(Role::Intake);
+        let billing = actor(Role::Billing);
+        let form = cpap_order(&patient, &prescriber);
+        let id = orders::place(&app, &intake, &form).await.unwrap();
+        let reason = "Sleep study on its way by fax; supervisor approved";
+        orders::override_hold(&app, &billing, id, reason)
+            .await
+            .unwrap();
+        let refused = |err: AppError, expected: &str| match err {
+            AppError::Conflict(message) => assert_eq!(message, expected, "{label}"),
+            other => panic!("{label}: {other:?}"),
+        };
+        // Ready is not on hold: nothing to release.
+        let err = orders::override_hold(&app, &billing, id, reason)
+            .await
+            .unwrap_err();
+        refused(err, RELEASE_NOT_HELD.message);
+
+        orders::cancel(&app, &intake, id, "The patient chose another supplier.")
+            .await
+            .unwrap();
+        let err = orders::cancel(&app, &intake, id, "Cancelled twice by mistake.")
+            .await
+            .unwrap_err();
+        refused(err, CANCEL_CLOSED.message);
+        let err = orders::update(&app, &intake, id, &form).await.unwrap_err();
+        refused(err, CHANGE_CLOSED.message);
+
+        // Refused moves leave the status and the history as they were.
+        let order = orders::order(&app, &intake, id).await.unwrap();
+        assert_eq!(order.status, "cancelled", "{label}");
+        let statuses: Vec<&str> = order.history.iter().map(|e| e.status.as_str()).collect();
+        assert_eq!(statuses, ["hold", "ready", "cancelled"], "{label}");
+        db.finish().await;
+    }
+}

@@ -142,24 +142,16 @@ impl<R: ListRow> CodeList<R> {
             field,
             message,
         };
-        // RFC 4180 fields (quoted commas, `""` for a quote); `#` lines are comments.
-        let mut reader = csv::ReaderBuilder::new()
-            .has_headers(false)
-            .comment(Some(b'#'))
-            .flexible(true)
-            .trim(csv::Trim::All)
-            .from_reader(text.as_bytes());
         let mut header_seen = false;
         let mut rows: Vec<(u64, R)> = Vec::new();
-        for record in reader.records() {
-            let record = record.map_err(|err| {
-                let line = err.position().map_or(0, csv::Position::line);
-                fail(line, "row", format!("The line is not valid CSV: {err}."))
-            })?;
-            let number = record.position().map_or(0, csv::Position::line);
-            if record.iter().all(str::is_empty) {
+        // Line by line: fields never span lines in these files, which keeps line numbers in
+        // errors exact (the reader's own count skips blank lines).
+        for (number, text_line) in (1u64..).zip(text.lines()) {
+            let trimmed = text_line.trim();
+            if trimmed.is_empty() || trimmed.starts_with('#') {
                 continue;
             }
+            let record = fields_of(trimmed).map_err(|message| fail(number, "row", message))?;
             if !header_seen {
                 if !record.iter().eq(R::HEADER.iter().copied()) {
                     return Err(fail(
@@ -249,6 +241,18 @@ impl PriorAuthList {
     pub fn prior_auth_program(&self, hcpcs: &Hcpcs, date: Date) -> Option<&PriorAuthRow> {
         self.on(hcpcs, date)
     }
+}
+
+/// One line's fields, trimmed (RFC 4180 quoting: `"a, b"`, `""` for a quote).
+fn fields_of(line: &str) -> Result<csv::StringRecord, String> {
+    csv::ReaderBuilder::new()
+        .has_headers(false)
+        .trim(csv::Trim::All)
+        .from_reader(line.as_bytes())
+        .records()
+        .next()
+        .unwrap_or_else(|| Ok(csv::StringRecord::new()))
+        .map_err(|err| format!("The line is not valid CSV: {err}."))
 }
 
 fn code_field(text: &str) -> Result<Hcpcs, (&'static str, String)> {
