@@ -24,7 +24,7 @@ async fn a_patient(db: &impl Db) -> Uuid {
                 family_key: "rivera".into(),
                 given_key: "ana".into(),
                 birth_date: date!(1948 - 03 - 14),
-                sex: "F".into(),
+                sex: "female".into(),
                 mbi: None,
                 email: None,
                 preferred_contact: "phone".into(),
