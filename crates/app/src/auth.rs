@@ -18,6 +18,7 @@ use sha2::{Digest, Sha256};
 use time::{Duration, OffsetDateTime};
 
 use crate::audit::{Audit, record};
+use crate::forms::MAX_TEXT;
 use crate::{Actor, App, AppError, AppResult, Permission};
 
 /// A session ends after this long without a request.
@@ -481,6 +482,9 @@ pub async fn add_user(
             "Use 1-64 letters, digits, dots, dashes or underscores.",
         );
     }
+    let display_name = errors
+        .optional("display_name", Some(display_name), MAX_TEXT)
+        .unwrap_or_default();
     if password.chars().count() < MIN_PASSWORD_LEN {
         errors.add(
             "password",
@@ -492,15 +496,12 @@ pub async fn add_user(
     }
     let id = UserId::new();
     let tx = app.store.begin_write().await?;
-    if users::by_username(tx.conn(), username).await?.is_some() {
-        return Err(FieldErrors::single("username", "This user name is taken.").into());
-    }
     users::insert(
         tx.conn(),
         users::User {
             id: id.as_uuid(),
             username: username.to_owned(),
-            display_name: display_name.trim().to_owned(),
+            display_name,
             role: role.as_str().to_owned(),
             password_hash: hash_password(password)?,
             failed_logins: 0,

@@ -180,7 +180,7 @@ impl PriorAuthForm {
         }
         let utn = errors.optional("utn", self.utn.as_deref(), 14);
         let notes = errors
-            .optional("notes", self.notes.as_deref(), 2_000)
+            .optional_note("notes", self.notes.as_deref(), 2_000)
             .unwrap_or_default();
         // The domain's own checks: a decision date for decided requests, expiry not before
         // decision, a well-formed UTN on an affirmation.

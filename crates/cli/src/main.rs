@@ -339,15 +339,16 @@ async fn run(command: Command) -> Result<ExitCode, String> {
         } => {
             let app = data.open().await?;
             if with_demo {
-                match demo::load(&app, &operator, demo::DEFAULT_SCALE).await {
-                    Ok(summary) => print_logins(&summary),
-                    Err(AppError::Conflict(_)) => {
-                        println!(
-                            "The database already holds data; demo logins use the password '{}'.",
-                            demo::DEMO_PASSWORD
-                        )
-                    }
-                    Err(err) => return Err(describe(&err)),
+                if demo::is_empty(&app).await.map_err(|err| describe(&err))? {
+                    let summary = demo::load(&app, &operator, demo::DEFAULT_SCALE)
+                        .await
+                        .map_err(|err| describe(&err))?;
+                    print_logins(&summary);
+                } else {
+                    println!(
+                        "The database already holds data; demo logins use the password '{}'.",
+                        demo::DEMO_PASSWORD
+                    )
                 }
             }
             let listener = tokio::net::TcpListener::bind(addr)

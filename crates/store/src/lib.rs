@@ -5,6 +5,7 @@ pub mod audit;
 pub mod billing_episodes;
 pub mod catalog;
 mod checkpoint;
+mod constraint;
 pub mod directory;
 pub mod documents;
 pub mod entity;
@@ -29,34 +30,40 @@ use tokio::sync::{Mutex, OwnedMutexGuard};
 
 use sea_orm::{
     ActiveModelBehavior, ActiveModelTrait, ConnectOptions, Database, DatabaseConnection,
-    DatabaseTransaction, DbErr, IntoActiveModel, SqlErr, SqliteTransactionMode, TransactionOptions,
+    DatabaseTransaction, DbErr, IntoActiveModel, SqliteTransactionMode, TransactionOptions,
     TransactionTrait,
 };
 use sea_orm_migration::MigratorTrait;
 
+pub use constraint::Constraint;
 pub use sea_orm::ConnectionTrait as Db;
 
 /// Failures of the store, already sorted into what callers can act on.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
-    /// A unique rule would be broken (the message names the constraint, not the data).
-    #[error("a record with the same key already exists ({0})")]
-    Conflict(String),
-    /// A referenced record does not exist.
+    /// A unique key would be broken: `key` when it is one a person can run into, and the
+    /// constraint's name (never the data) in `detail`.
+    #[error("a record with the same key already exists ({detail})")]
+    Duplicate {
+        /// The key, when it is one the app layer explains.
+        key: Option<Constraint>,
+        /// The constraint as the database named it.
+        detail: String,
+    },
+    /// A referenced record does not exist, or a record still referenced would go.
     #[error("a referenced record does not exist ({0})")]
     MissingReference(String),
-    /// The database could not be reached or answered with an error.
+    /// The record changed since it was read (names what changed): the write did not happen.
+    #[error("the record changed since it was read ({0})")]
+    Stale(&'static str),
+    /// The database could not be reached, failed, or holds a value this version cannot read.
     #[error("database error: {0}")]
     Database(String),
 }
 
 impl From<DbErr> for StoreError {
     fn from(err: DbErr) -> Self {
-        match err.sql_err() {
-            Some(SqlErr::UniqueConstraintViolation(what)) => StoreError::Conflict(what),
-            Some(SqlErr::ForeignKeyConstraintViolation(what)) => StoreError::MissingReference(what),
-            _ => StoreError::Database(err.to_string()),
-        }
+        constraint::translate(err)
     }
 }
 

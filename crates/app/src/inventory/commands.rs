@@ -86,9 +86,9 @@ fn id_field(errors: &mut FieldErrors, field: &str, text: Option<&str>, what: &st
 impl AssetCommandForm {
     fn parse(&self) -> Result<Parsed, FieldErrors> {
         let mut errors = FieldErrors::new();
-        let note = errors.optional("note", self.note.as_deref(), MAX_NOTE);
+        let note = errors.optional_note("note", self.note.as_deref(), MAX_NOTE);
         let method = errors.optional("method", self.method.as_deref(), 200);
-        let checklist = errors.optional("checklist", self.checklist.as_deref(), MAX_NOTE);
+        let checklist = errors.optional_note("checklist", self.checklist.as_deref(), MAX_NOTE);
         let location = match self.location_id.as_deref().map(str::trim) {
             None | Some("") => None,
             Some(_) => id_field(
@@ -301,15 +301,7 @@ pub async fn run_command(
     };
     let updated = moved(row, &to, location, app.clock.now())?;
     let event = custody(&actor.username, &updated, command_code, Some(&state), note)?;
-    store::update_asset(db, updated.clone(), &seen)
-        .await
-        .map_err(|e| match e {
-            durable_store::StoreError::Conflict(_) => AppError::Conflict(
-                "Someone else changed this unit a moment ago: reload the page and try again."
-                    .into(),
-            ),
-            other => other.into(),
-        })?;
+    store::update_asset(db, updated.clone(), &seen).await?;
     store::insert_custody(db, vec![event]).await?;
     if let Some(command) = &parsed.command
         && let Some(care) = care_record(

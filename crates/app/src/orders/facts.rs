@@ -3,6 +3,7 @@
 use durable_domain::documentation::{
     self, DocumentFacts, DocumentKind, DocumentationRules, EligibilityFacts, OrderFacts, Report,
 };
+use durable_domain::orders::OrderMove;
 
 use durable_store::orders::OrderRecord;
 use durable_store::{Db, patients};
@@ -111,8 +112,11 @@ pub(super) async fn evaluate(
     )))
 }
 
-/// The status the checker's report puts an order in, and the reasons to record.
-pub(super) fn verdict(report: &Report) -> (&'static str, Vec<Reason>) {
-    let status = if report.is_ready() { "ready" } else { "hold" };
-    (status, report.findings.iter().map(Reason::from).collect())
+/// The move the checker's report makes, and the reasons to record.
+pub(super) fn verdict(report: &Report) -> (OrderMove, Vec<Reason>) {
+    let ready = report.is_ready();
+    (
+        OrderMove::Checked { ready },
+        report.findings.iter().map(Reason::from).collect(),
+    )
 }
