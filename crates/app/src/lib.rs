@@ -106,6 +106,11 @@ impl App {
         }
     }
 
+    /// Where uploaded documents are kept.
+    pub fn documents(&self) -> &documents::DocumentStore {
+        &self.documents
+    }
+
     /// Keeps uploaded documents under `root` (content-addressed).
     pub fn with_document_root(mut self, root: impl Into<std::path::PathBuf>) -> App {
         self.documents = documents::DocumentStore::new(root);

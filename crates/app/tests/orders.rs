@@ -10,6 +10,7 @@ use durable_domain::clock::Clock;
 use durable_domain::role::Role;
 use durable_store::testing::{TestDb, every_backend};
 use sea_orm::ConnectionTrait;
+use sha2::Digest;
 use time::macros::datetime;
 
 mod common;
@@ -449,6 +450,43 @@ async fn documents_marked_on_the_order_and_eligibility_make_it_ready() {
             documents::content(&app, &actor(Role::Technician), signed)
                 .await
                 .is_err()
+        );
+
+        // Bytes damaged on disk are never served as the document; the check names it.
+        let digest = hex::encode(sha2::Sha256::digest(&pdf));
+        std::fs::write(
+            dir.path().join(&digest[..2]).join(&digest),
+            b"%PDF-1.4
+% other",
+        )
+        .unwrap();
+        let damaged = documents::content(&app, &intake, signed).await;
+        assert!(
+            matches!(damaged, Err(AppError::Internal(_))),
+            "{:?}",
+            damaged.map(|c| c.bytes)
+        );
+        let operator = durable_app::Actor::operator();
+        let check = documents::check_documents(&app, &operator, app.documents(), None)
+            .await
+            .unwrap();
+        assert_eq!(check.sound, 2);
+        assert_eq!(check.problems.len(), 1);
+        assert!(
+            check.problems[0].contains(&signed.to_string()),
+            "{:?}",
+            check.problems
+        );
+        // Uploading the same bytes again repairs the file.
+        documents::upload(&app, &intake, id, &upload("order", "2026-11-21"), &pdf)
+            .await
+            .unwrap();
+        assert_eq!(
+            documents::content(&app, &intake, signed)
+                .await
+                .unwrap()
+                .bytes,
+            pdf
         );
         db.finish().await;
     }

@@ -12,6 +12,7 @@ use durable_domain::ids::ApiTokenId;
 use durable_domain::role::Role;
 use durable_web::WebConfig;
 
+mod backup;
 mod claim_checks;
 mod simulate;
 
@@ -99,6 +100,25 @@ enum Command {
     Catalog {
         #[command(subcommand)]
         command: CatalogCommand,
+    },
+    /// Copies the database (SQLite) and every document into DEST while the server runs.
+    Backup {
+        /// A new or empty directory.
+        dest: PathBuf,
+        #[command(flatten)]
+        data: DataArgs,
+    },
+    /// Brings a backup back into an empty data directory, then verifies it.
+    Restore {
+        /// A directory written by `durable backup`.
+        source: PathBuf,
+        #[command(flatten)]
+        data: DataArgs,
+    },
+    /// Checks the database's integrity, the audit trail and every document against its digest.
+    Verify {
+        #[command(flatten)]
+        data: DataArgs,
     },
 }
 
@@ -503,23 +523,11 @@ async fn run(command: Command) -> Result<ExitCode, String> {
             let report = audit::verify(&app, &operator)
                 .await
                 .map_err(|e| describe(&e))?;
-            match report.first_break {
-                None => {
-                    println!(
-                        "The audit trail is intact: {} events checked.",
-                        report.checked
-                    );
-                    Ok(ExitCode::SUCCESS)
-                }
-                Some(broken) => {
-                    println!(
-                        "The audit trail is broken at row {}: {}. {} events before it are intact.",
-                        broken.seq, broken.problem, report.checked
-                    );
-                    Ok(ExitCode::from(2))
-                }
-            }
+            Ok(backup::exit_code(backup::report_chain(&report)))
         }
+        Command::Backup { dest, data } => backup::backup(&data, &dest, &operator).await,
+        Command::Restore { source, data } => backup::restore(&data, &source, &operator).await,
+        Command::Verify { data } => backup::verify(&data, &operator).await,
     }
 }
 

@@ -45,11 +45,16 @@ pub(crate) fn routes() -> Router<AppState> {
         .fallback(|| async { (StatusCode::NOT_FOUND, Html("<!doctype html><title>Not found</title><p>There is no such page. <a href=\"/\">Home</a></p>")) })
 }
 
-/// 200 once the database answers.
+/// 200 when the database answers and takes writes; 503 with the reason otherwise (a full disk,
+/// a stopped checkpoint thread), for the administrator's monitoring.
 async fn healthz(axum::extract::State(state): axum::extract::State<AppState>) -> Response {
-    match state.app.store.ping().await {
+    match state.app.store.health().await {
         Ok(()) => (StatusCode::OK, "ok").into_response(),
-        Err(_) => (StatusCode::SERVICE_UNAVAILABLE, "database unavailable").into_response(),
+        Err(reason) => (
+            StatusCode::SERVICE_UNAVAILABLE,
+            format!("degraded: {reason}"),
+        )
+            .into_response(),
     }
 }
 
