@@ -1,6 +1,6 @@
 //! How fast the codec reads an 835 and an 837P (target: 500 MB/s or better on one core) and
 //! writes the 837P files for 100,000 claims (target: under 2 s). The input files are made by
-//! the same generators as the samples in data/x12 (scaled up); `benches/x12-pyx12.sh` times
+//! the same generators as the samples in data/x12 (scaled up); `benches/x12-vs-pyx12.sh` times
 //! pyx12 on the same files for the ratio in docs/benchmarks.md.
 #![allow(clippy::unwrap_used, clippy::expect_used)] // Benchmark set-up fails loudly on purpose.
 

@@ -23,9 +23,9 @@ pub struct EligibilityInquiry {
     /// BHT03.
     pub reference: String,
     /// Loop 2100A: the payer (NM1*PR, ID qualifier PI).
-    pub payer: NamedId,
+    pub payer: NamedId<'static>,
     /// Loop 2100B: the provider asking (NM1*1P, NPI).
-    pub provider: NamedId,
+    pub provider: NamedId<'static>,
     pub subscribers: Vec<EligibilityRequest>,
 }
 
@@ -36,7 +36,7 @@ pub struct EligibilityRequest {
     pub trace: String,
     /// TRN03: `1` followed by the supplier's EIN (ten characters).
     pub trace_originator: String,
-    pub name: PersonName,
+    pub name: PersonName<'static>,
     pub member_id: String,
     pub demographics: Option<Demographics>,
     /// DTP*291: the date (or span) the question is about.
@@ -110,10 +110,10 @@ pub(crate) fn write_information_source(
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct EligibilityResponse<'a> {
     /// The payer answering (2100A).
-    pub payer: NamedId,
+    pub payer: NamedId<'a>,
     /// TRN02 of the inquiry this answers (trace type 2, the echo).
     pub traces: Vec<&'a str>,
-    pub subscriber: PersonName,
+    pub subscriber: PersonName<'a>,
     pub member_id: &'a str,
     pub demographics: Option<Demographics>,
     /// AAA: why the payer could not answer (72 invalid member ID, 73 invalid name, 75 not found …).
@@ -191,7 +191,7 @@ pub fn read_responses<'a>(interchange: &Interchange<'a>) -> Result<Vec<Eligibili
 fn read_subscriber<'a>(
     c: &mut crate::interchange::Cursor<'_, 'a>,
     nm1: &Segment<'a>,
-    payer: NamedId,
+    payer: NamedId<'a>,
     traces: Vec<&'a str>,
 ) -> Result<EligibilityResponse<'a>> {
     let mut response = EligibilityResponse {

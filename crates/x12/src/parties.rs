@@ -1,6 +1,8 @@
 //! Names, addresses and demographics as the NM1, N3, N4 and DMG segments carry them, shared by
 //! the claim, eligibility and claim-status transaction sets.
 
+use std::borrow::Cow;
+
 use time::Date;
 
 use crate::error::Result;
@@ -10,28 +12,28 @@ use crate::writer::Writer;
 
 /// A person's name (NM103 last, NM104 first, NM105 middle, NM107 suffix).
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct PersonName {
-    pub last: String,
-    pub first: String,
-    pub middle: Option<String>,
-    pub suffix: Option<String>,
+pub struct PersonName<'a> {
+    pub last: Cow<'a, str>,
+    pub first: Cow<'a, str>,
+    pub middle: Option<Cow<'a, str>>,
+    pub suffix: Option<Cow<'a, str>>,
 }
 
 /// A person or an organization, as NM102 tells (1 person, 2 non-person entity).
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub enum EntityName {
-    Person(PersonName),
-    Organization(String),
+pub enum EntityName<'a> {
+    Person(PersonName<'a>),
+    Organization(Cow<'a, str>),
 }
 
 /// A street address (N3, N4). ZIP codes are 5 or 9 digits without the dash.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Address {
-    pub line1: String,
-    pub line2: Option<String>,
-    pub city: String,
-    pub state: String,
-    pub postal_code: String,
+pub struct Address<'a> {
+    pub line1: Cow<'a, str>,
+    pub line2: Option<Cow<'a, str>>,
+    pub city: Cow<'a, str>,
+    pub state: Cow<'a, str>,
+    pub postal_code: Cow<'a, str>,
 }
 
 /// Administrative sex (DMG03).
@@ -72,7 +74,7 @@ pub struct Demographics {
 pub(crate) fn write_name(
     w: &mut Writer,
     entity: &str,
-    name: &EntityName,
+    name: &EntityName<'_>,
     qualifier: &str,
     id: &str,
 ) {
@@ -96,7 +98,7 @@ pub(crate) fn write_name(
 pub(crate) fn write_person(
     w: &mut Writer,
     entity: &str,
-    name: &PersonName,
+    name: &PersonName<'_>,
     qualifier: &str,
     id: &str,
 ) {
@@ -104,29 +106,29 @@ pub(crate) fn write_person(
 }
 
 /// Reads an NM1's name (NM102 decides person or organization).
-pub(crate) fn read_name(nm1: &Segment<'_>) -> Result<EntityName> {
+pub(crate) fn read_name<'a>(nm1: &Segment<'a>) -> Result<EntityName<'a>> {
     match nm1.element(2) {
         "1" => Ok(EntityName::Person(read_person(nm1)?)),
-        "2" => Ok(EntityName::Organization(nm1.required(3)?.to_owned())),
+        "2" => Ok(EntityName::Organization(nm1.required(3)?.into())),
         other => Err(nm1.invalid(2, other, "1 (person) or 2 (organization)")),
     }
 }
 
 /// Reads an NM1 that must name a person.
-pub(crate) fn read_person(nm1: &Segment<'_>) -> Result<PersonName> {
+pub(crate) fn read_person<'a>(nm1: &Segment<'a>) -> Result<PersonName<'a>> {
     if nm1.element(2) != "1" {
         return Err(nm1.invalid(2, nm1.element(2), "1 (person)"));
     }
     Ok(PersonName {
-        last: nm1.required(3)?.to_owned(),
-        first: nm1.element(4).to_owned(),
-        middle: nm1.optional(5).map(str::to_owned),
-        suffix: nm1.optional(7).map(str::to_owned),
+        last: nm1.required(3)?.into(),
+        first: nm1.element(4).into(),
+        middle: nm1.optional(5).map(Cow::Borrowed),
+        suffix: nm1.optional(7).map(Cow::Borrowed),
     })
 }
 
 /// Writes N3 and N4.
-pub(crate) fn write_address(w: &mut Writer, address: &Address) {
+pub(crate) fn write_address(w: &mut Writer, address: &Address<'_>) {
     w.segment("N3")
         .max(&address.line1, 55)
         .max(address.line2.as_deref().unwrap_or(""), 55);
@@ -137,17 +139,17 @@ pub(crate) fn write_address(w: &mut Writer, address: &Address) {
 }
 
 /// Reads N3 and N4 if the next segment is N3.
-pub(crate) fn read_address(cursor: &mut Cursor<'_, '_>) -> Result<Option<Address>> {
+pub(crate) fn read_address<'a>(cursor: &mut Cursor<'_, 'a>) -> Result<Option<Address<'a>>> {
     let Some(n3) = cursor.take("N3", None) else {
         return Ok(None);
     };
     let n4 = cursor.expect("N4", None, "N4 (city, state, ZIP) after N3")?;
     Ok(Some(Address {
-        line1: n3.required(1)?.to_owned(),
-        line2: n3.optional(2).map(str::to_owned),
-        city: n4.required(1)?.to_owned(),
-        state: n4.element(2).to_owned(),
-        postal_code: n4.element(3).to_owned(),
+        line1: n3.required(1)?.into(),
+        line2: n3.optional(2).map(Cow::Borrowed),
+        city: n4.required(1)?.into(),
+        state: n4.element(2).into(),
+        postal_code: n4.element(3).into(),
     }))
 }
 
@@ -177,15 +179,15 @@ pub(crate) fn read_demographics(cursor: &mut Cursor<'_, '_>) -> Result<Option<De
 /// A payer, submitter or provider in a hierarchical inquiry: its name and its ID (the payer ID,
 /// the submitter's ETIN or the provider's NPI, as the loop's qualifier says).
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct NamedId {
-    pub name: EntityName,
-    pub id: String,
+pub struct NamedId<'a> {
+    pub name: EntityName<'a>,
+    pub id: Cow<'a, str>,
 }
 
 /// Reads an NM1 as a name and its NM109 ID.
-pub(crate) fn read_named_id(nm1: &Segment<'_>) -> Result<NamedId> {
+pub(crate) fn read_named_id<'a>(nm1: &Segment<'a>) -> Result<NamedId<'a>> {
     Ok(NamedId {
         name: read_name(nm1)?,
-        id: nm1.element(9).to_owned(),
+        id: nm1.element(9).into(),
     })
 }

@@ -137,9 +137,29 @@ impl<'a> Segment<'a> {
         }
     }
 
-    /// Element `n` (1-based, as in `CLM05`); empty when absent.
+    /// Element `n` (1-based, as in `CLM05`); empty when absent. One pass that skips whole
+    /// elements and slices once: typed readers call this for nearly every value they read.
     pub fn element(&self, n: usize) -> &'a str {
-        self.elements().nth(n.wrapping_sub(1)).unwrap_or("")
+        let bytes = self.text.as_bytes();
+        let separator = self.delimiters.element;
+        // After the id comes the separator before element 1, or the end of the segment.
+        let mut at = usize::from(self.id_len);
+        for number in 1..=n {
+            if at >= bytes.len() {
+                break;
+            }
+            let start = at + 1;
+            let mut end = start;
+            while end < bytes.len() && bytes[end] != separator {
+                end += 1;
+            }
+            if number == n {
+                // The separator is ASCII, so both ends are character boundaries.
+                return self.text.get(start..end).unwrap_or("");
+            }
+            at = end;
+        }
+        ""
     }
 
     /// Component `c` (1-based) of element `n`; empty when absent.

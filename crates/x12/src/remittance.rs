@@ -49,7 +49,7 @@ pub struct ClaimPayment<'a> {
     pub patient_responsibility: Option<Money>,
     /// CLP07: the payer's claim control number (for a replacement or void later).
     pub payer_claim_number: &'a str,
-    pub adjustments: Vec<Adjustment>,
+    pub adjustments: Vec<Adjustment<'a>>,
     /// NM1*QC.
     pub patient_name: &'a str,
     pub patient_id: &'a str,
@@ -69,7 +69,7 @@ pub struct LinePayment<'a> {
     pub paid: Money,
     pub units: &'a str,
     pub service: Option<DateRange>,
-    pub adjustments: Vec<Adjustment>,
+    pub adjustments: Vec<Adjustment<'a>>,
     /// REF*6R: the supplier's line ID, as sent in the 837.
     pub line_control: Option<&'a str>,
     /// AMT*B6: the allowed amount.

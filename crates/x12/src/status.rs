@@ -23,11 +23,11 @@ pub const ACKNOWLEDGEMENT_GUIDE: &str = "005010X214";
 pub struct StatusInquiry {
     pub reference: String,
     /// Loop 2100A (NM1*PR, payer ID).
-    pub payer: NamedId,
+    pub payer: NamedId<'static>,
     /// Loop 2100B (NM1*41, the submitter's ETIN).
-    pub submitter: NamedId,
+    pub submitter: NamedId<'static>,
     /// Loop 2100C (NM1*1P, NPI).
-    pub provider: NamedId,
+    pub provider: NamedId<'static>,
     pub claims: Vec<StatusRequest>,
 }
 
@@ -36,7 +36,7 @@ pub struct StatusInquiry {
 pub struct StatusRequest {
     /// TRN02, echoed in the 277.
     pub trace: String,
-    pub subscriber: PersonName,
+    pub subscriber: PersonName<'static>,
     pub member_id: String,
     pub demographics: Option<Demographics>,
     /// REF*1K, when the payer's claim number is known.

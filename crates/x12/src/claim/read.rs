@@ -3,6 +3,8 @@
 //! writer never produces (a missing payer loop, an impossible date, a CLM02 that is not the sum
 //! of the lines).
 
+use std::borrow::Cow;
+
 use super::{
     Adjustment, Attachment, BillingProvider, Certification, Claim, ClaimBatch, Coverage, Frequency,
     GUIDE, LineAdjudication, OtherPayer, Patient, Payer, Receiver, Responsibility, ServiceLine,
@@ -14,7 +16,7 @@ use crate::parties::{Address, read_address, read_demographics, read_name, read_p
 use crate::reader::Segment;
 
 /// Reads every 837P transaction set of an interchange.
-pub fn read_claims(interchange: &Interchange<'_>) -> Result<Vec<ClaimBatch>> {
+pub fn read_claims<'a>(interchange: &Interchange<'a>) -> Result<Vec<ClaimBatch<'a>>> {
     interchange
         .transactions()
         .map(|transaction| {
@@ -24,30 +26,28 @@ pub fn read_claims(interchange: &Interchange<'_>) -> Result<Vec<ClaimBatch>> {
         .collect()
 }
 
-fn read_batch(c: &mut Cursor<'_, '_>) -> Result<ClaimBatch> {
+fn read_batch<'a>(c: &mut Cursor<'_, 'a>) -> Result<ClaimBatch<'a>> {
     let bht = c.expect(
         "BHT",
         Some("0019"),
         "BHT (beginning of hierarchical transaction)",
     )?;
-    let reference = bht.required(3)?.to_owned();
+    let reference = bht.required(3)?.into();
     let submitter_name = c.expect("NM1", Some("41"), "the submitter name (loop 1000A, NM1*41)")?;
     let per = c.expect("PER", Some("IC"), "the submitter's EDI contact (PER*IC)")?;
     let submitter = Submitter {
-        name: submitter_name.required(3)?.to_owned(),
-        id: submitter_name.required(9)?.to_owned(),
-        contact_name: per.element(2).to_owned(),
-        phone: per.element(4).to_owned(),
+        name: submitter_name.required(3)?.into(),
+        id: submitter_name.required(9)?.into(),
+        contact_name: per.element(2).into(),
+        phone: per.element(4).into(),
     };
     let receiver_name = c.expect("NM1", Some("40"), "the receiver name (loop 1000B, NM1*40)")?;
     let receiver = Receiver {
-        name: receiver_name.required(3)?.to_owned(),
-        id: receiver_name.required(9)?.to_owned(),
+        name: receiver_name.required(3)?.into(),
+        id: receiver_name.required(9)?.into(),
     };
     expect_hl(c, "20", "the billing provider level (loop 2000A, HL*…*20)")?;
-    let taxonomy = c
-        .take("PRV", Some("BI"))
-        .map(|prv| prv.element(3).to_owned());
+    let taxonomy = c.take("PRV", Some("BI")).map(|prv| prv.element(3).into());
     let nm1 = c.expect(
         "NM1",
         Some("85"),
@@ -57,10 +57,10 @@ fn read_batch(c: &mut Cursor<'_, '_>) -> Result<ClaimBatch> {
     let ref_ei = c.expect("REF", Some("EI"), "the billing provider's tax ID (REF*EI)")?;
     let billing_provider = BillingProvider {
         name: read_name(&nm1)?,
-        npi: nm1.required(9)?.to_owned(),
+        npi: nm1.required(9)?.into(),
         taxonomy,
         address,
-        tax_id: ref_ei.required(2)?.to_owned(),
+        tax_id: ref_ei.required(2)?.into(),
     };
     let pay_to = match c.take("NM1", Some("87")) {
         Some(_) => Some(required_address(c, "the pay-to address (N3, N4)")?),
@@ -93,26 +93,26 @@ fn expect_hl<'a>(c: &mut Cursor<'_, 'a>, level: &str, what: &'static str) -> Res
     }
 }
 
-fn required_address(c: &mut Cursor<'_, '_>, what: &'static str) -> Result<Address> {
+fn required_address<'a>(c: &mut Cursor<'_, 'a>, what: &'static str) -> Result<Address<'a>> {
     read_address(c)?.ok_or_else(|| c.unexpected(what))
 }
 
-fn responsibility(sbr: &Segment<'_>) -> Result<Responsibility> {
+fn responsibility<'a>(sbr: &Segment<'a>) -> Result<Responsibility> {
     let code = sbr.element(1);
     Responsibility::from_code(code)
         .ok_or_else(|| sbr.invalid(1, code, "P, S or T (primary, secondary, tertiary)"))
 }
 
-fn read_payer(c: &mut Cursor<'_, '_>, what: &'static str) -> Result<Payer> {
+fn read_payer<'a>(c: &mut Cursor<'_, 'a>, what: &'static str) -> Result<Payer<'a>> {
     let nm1 = c.expect("NM1", Some("PR"), what)?;
     Ok(Payer {
-        name: nm1.required(3)?.to_owned(),
-        id: nm1.required(9)?.to_owned(),
+        name: nm1.required(3)?.into(),
+        id: nm1.required(9)?.into(),
         address: read_address(c)?,
     })
 }
 
-fn read_claim(c: &mut Cursor<'_, '_>) -> Result<Claim> {
+fn read_claim<'a>(c: &mut Cursor<'_, 'a>) -> Result<Claim<'a>> {
     let hl = expect_hl(c, "22", "a subscriber (loop 2000B, HL*…*22)")?;
     let sbr = c.expect("SBR", None, "the subscriber's coverage (SBR)")?;
     let nm1 = c.expect(
@@ -125,17 +125,17 @@ fn read_claim(c: &mut Cursor<'_, '_>) -> Result<Claim> {
         read_demographics(c)?.ok_or_else(|| c.unexpected("the subscriber's birth date (DMG)"))?;
     let subscriber = Subscriber {
         name: read_person(&nm1)?,
-        member_id: nm1.required(9)?.to_owned(),
+        member_id: nm1.required(9)?.into(),
         address,
         demographics,
     };
     let payer = read_payer(c, "the payer name (loop 2010BB, NM1*PR)")?;
     let coverage = Coverage {
         responsibility: responsibility(&sbr)?,
-        filing_indicator: sbr.required(9)?.to_owned(),
-        insurance_type: sbr.optional(5).map(str::to_owned),
-        group_number: sbr.optional(3).map(str::to_owned),
-        group_name: sbr.optional(4).map(str::to_owned),
+        filing_indicator: sbr.required(9)?.into(),
+        insurance_type: sbr.optional(5).map(Cow::Borrowed),
+        group_number: sbr.optional(3).map(Cow::Borrowed),
+        group_name: sbr.optional(4).map(Cow::Borrowed),
         payer,
     };
     let patient = if hl.element(4) == "1" {
@@ -143,7 +143,7 @@ fn read_claim(c: &mut Cursor<'_, '_>) -> Result<Claim> {
         let pat = c.expect("PAT", None, "the patient's relationship (PAT)")?;
         let nm1 = c.expect("NM1", Some("QC"), "the patient name (loop 2010CA, NM1*QC)")?;
         Some(Patient {
-            relationship: pat.required(1)?.to_owned(),
+            relationship: pat.required(1)?.into(),
             name: read_person(&nm1)?,
             address: required_address(c, "the patient's address (N3, N4)")?,
             demographics: read_demographics(c)?
@@ -171,31 +171,31 @@ fn read_claim(c: &mut Cursor<'_, '_>) -> Result<Claim> {
                 "the claim total {stated} is not the sum of its line charges {}",
                 claim
                     .total_charge()
-                    .map_or_else(|| "(too large)".to_owned(), |t| t.to_string())
+                    .map_or_else(|| "(too large)".into(), |t| t.to_string())
             )),
         ));
     }
     Ok(claim)
 }
 
-fn read_claim_information(
-    c: &mut Cursor<'_, '_>,
-    clm: &Segment<'_>,
-    subscriber: Subscriber,
-    patient: Option<Patient>,
-    coverage: Coverage,
-) -> Result<Claim> {
+fn read_claim_information<'a>(
+    c: &mut Cursor<'_, 'a>,
+    clm: &Segment<'a>,
+    subscriber: Subscriber<'a>,
+    patient: Option<Patient<'a>>,
+    coverage: Coverage<'a>,
+) -> Result<Claim<'a>> {
     let mut attachments = Vec::new();
     while let Some(pwk) = c.take("PWK", None) {
         attachments.push(Attachment {
-            report_type: pwk.required(1)?.to_owned(),
-            transmission: pwk.required(2)?.to_owned(),
-            control_number: pwk.element(6).to_owned(),
+            report_type: pwk.required(1)?.into(),
+            transmission: pwk.required(2)?.into(),
+            control_number: pwk.element(6).into(),
         });
     }
-    let prior_authorization = c.take("REF", Some("G1")).map(|r| r.element(2).to_owned());
-    let payer_claim_number = c.take("REF", Some("F8")).map(|r| r.element(2).to_owned());
-    let note = c.take("NTE", Some("ADD")).map(|n| n.element(2).to_owned());
+    let prior_authorization = c.take("REF", Some("G1")).map(|r| r.element(2).into());
+    let payer_claim_number = c.take("REF", Some("F8")).map(|r| r.element(2).into());
+    let note = c.take("NTE", Some("ADD")).map(|n| n.element(2).into());
     let hi = c.expect("HI", None, "the diagnoses (HI)")?;
     let mut diagnoses = Vec::new();
     for (index, element) in hi.elements().enumerate() {
@@ -209,7 +209,7 @@ fn read_claim_information(
                 "an ICD-10-CM code qualified ABK (principal) or ABF",
             ));
         }
-        diagnoses.push(code.to_owned());
+        diagnoses.push(code.into());
     }
     if diagnoses.is_empty() {
         return Err(hi.error(1, Problem::Missing));
@@ -235,11 +235,11 @@ fn read_claim_information(
         }
     };
     Ok(Claim {
-        patient_control_number: clm.required(1)?.to_owned(),
+        patient_control_number: clm.required(1)?.into(),
         subscriber,
         patient,
         coverage,
-        place_of_service: clm.component(5, 1).to_owned(),
+        place_of_service: clm.component(5, 1).into(),
         frequency,
         accepts_assignment: clm.element(7) == "A",
         diagnoses,
@@ -251,7 +251,7 @@ fn read_claim_information(
     })
 }
 
-fn read_other_payer(c: &mut Cursor<'_, '_>) -> Result<OtherPayer> {
+fn read_other_payer<'a>(c: &mut Cursor<'_, 'a>) -> Result<OtherPayer<'a>> {
     let sbr = c.expect("SBR", None, "the other payer's coverage (loop 2320, SBR)")?;
     while c.take("CAS", None).is_some() {}
     c.take("AMT", Some("D"));
@@ -265,16 +265,16 @@ fn read_other_payer(c: &mut Cursor<'_, '_>) -> Result<OtherPayer> {
     let payer = read_payer(c, "the other payer's name (loop 2330B, NM1*PR)")?;
     Ok(OtherPayer {
         responsibility: responsibility(&sbr)?,
-        filing_indicator: sbr.required(9)?.to_owned(),
-        group_number: sbr.optional(3).map(str::to_owned),
-        relationship: sbr.element(2).to_owned(),
+        filing_indicator: sbr.required(9)?.into(),
+        group_number: sbr.optional(3).map(Cow::Borrowed),
+        relationship: sbr.element(2).into(),
         subscriber: read_person(&nm1)?,
-        member_id: nm1.required(9)?.to_owned(),
+        member_id: nm1.required(9)?.into(),
         payer,
     })
 }
 
-fn read_line(c: &mut Cursor<'_, '_>) -> Result<ServiceLine> {
+fn read_line<'a>(c: &mut Cursor<'_, 'a>) -> Result<ServiceLine<'a>> {
     c.expect("LX", None, "a service line (LX)")?;
     let sv1 = c.expect("SV1", None, "the professional service (SV1)")?;
     if sv1.component(1, 1) != "HC" {
@@ -282,18 +282,18 @@ fn read_line(c: &mut Cursor<'_, '_>) -> Result<ServiceLine> {
     }
     let certification = match c.take("CR3", None) {
         Some(cr3) => Some(Certification {
-            kind: cr3.required(1)?.to_owned(),
+            kind: cr3.required(1)?.into(),
             months: cr3.number(3)?,
         }),
         None => None,
     };
     let dtp = c.expect("DTP", Some("472"), "the date of service (DTP*472)")?;
-    let line_control = c.take("REF", Some("6R")).map(|r| r.element(2).to_owned());
-    let narrative = c.take("NTE", Some("ADD")).map(|n| n.element(2).to_owned());
+    let line_control = c.take("REF", Some("6R")).map(|r| r.element(2).into());
+    let narrative = c.take("NTE", Some("ADD")).map(|n| n.element(2).into());
     let ordering_provider = match c.take("NM1", Some("DK")) {
         Some(nm1) => Some(super::OrderingProvider {
             name: read_person(&nm1)?,
-            npi: nm1.required(9)?.to_owned(),
+            npi: nm1.required(9)?.into(),
         }),
         None => None,
     };
@@ -310,17 +310,17 @@ fn read_line(c: &mut Cursor<'_, '_>) -> Result<ServiceLine> {
         );
     }
     Ok(ServiceLine {
-        procedure: sv1.component(1, 2).to_owned(),
+        procedure: sv1.component(1, 2).into(),
         modifiers: sv1
             .components(1)
             .skip(2)
             .take(4)
             .filter(|m| !m.is_empty())
-            .map(str::to_owned)
+            .map(Cow::Borrowed)
             .collect(),
         description: Some(sv1.component(1, 7))
             .filter(|d| !d.is_empty())
-            .map(str::to_owned),
+            .map(Cow::Borrowed),
         charge: sv1.money(2)?,
         units: sv1.number(4)?,
         service: dtp.date_range(3)?,
@@ -333,7 +333,10 @@ fn read_line(c: &mut Cursor<'_, '_>) -> Result<ServiceLine> {
     })
 }
 
-fn read_line_adjudication(c: &mut Cursor<'_, '_>, svd: &Segment<'_>) -> Result<LineAdjudication> {
+fn read_line_adjudication<'a>(
+    c: &mut Cursor<'_, 'a>,
+    svd: &Segment<'a>,
+) -> Result<LineAdjudication<'a>> {
     let mut adjustments = Vec::new();
     while let Some(cas) = c.take("CAS", None) {
         adjustments.extend(read_adjustments(&cas)?);
@@ -344,7 +347,7 @@ fn read_line_adjudication(c: &mut Cursor<'_, '_>, svd: &Segment<'_>) -> Result<L
         "the date the prior payer adjudicated the line (DTP*573)",
     )?;
     Ok(LineAdjudication {
-        payer_id: svd.required(1)?.to_owned(),
+        payer_id: svd.required(1)?.into(),
         paid: svd.money(2)?,
         units: svd.number(5)?,
         adjustments,
@@ -353,7 +356,7 @@ fn read_line_adjudication(c: &mut Cursor<'_, '_>, svd: &Segment<'_>) -> Result<L
 }
 
 /// The adjustments of one CAS segment (up to six reason/amount/quantity triplets of one group).
-pub(crate) fn read_adjustments(cas: &Segment<'_>) -> Result<Vec<Adjustment>> {
+pub(crate) fn read_adjustments<'a>(cas: &Segment<'a>) -> Result<Vec<Adjustment<'a>>> {
     let group = cas.required(1)?;
     let mut adjustments = Vec::new();
     for triplet in 0..6 {
@@ -362,8 +365,8 @@ pub(crate) fn read_adjustments(cas: &Segment<'_>) -> Result<Vec<Adjustment>> {
             break;
         };
         adjustments.push(Adjustment {
-            group: group.to_owned(),
-            reason: reason.to_owned(),
+            group: group.into(),
+            reason: reason.into(),
             amount: cas.money(reason_element + 1)?,
         });
     }

@@ -20,7 +20,7 @@ const MAX_POINTERS: usize = 4;
 const CAS_TRIPLETS: usize = 6;
 
 /// Writes one interchange holding the batch as one 837P transaction set.
-pub fn write_claims(envelope: &Envelope, batch: &ClaimBatch) -> Result<String> {
+pub fn write_claims(envelope: &Envelope, batch: &ClaimBatch<'_>) -> Result<String> {
     let mut w = Writer::new(envelope, "HC", GUIDE)?;
     w.begin_transaction("837", "0001", GUIDE);
     w.bht("0019", "00", &batch.reference, Some("CH"));
@@ -59,7 +59,7 @@ pub fn write_claims(envelope: &Envelope, batch: &ClaimBatch) -> Result<String> {
 
 fn write_billing_provider(
     w: &mut Writer,
-    provider: &BillingProvider,
+    provider: &BillingProvider<'_>,
     pay_to: Option<&crate::parties::Address>,
 ) {
     w.segment("HL").el("1").el("").el("20").el("1");
@@ -76,7 +76,7 @@ fn write_billing_provider(
 }
 
 /// Writes loops 2000B through 2430 for one claim; returns the last HL number used.
-fn write_claim(w: &mut Writer, claim: &Claim, last_hl: usize) -> usize {
+fn write_claim(w: &mut Writer, claim: &Claim<'_>, last_hl: usize) -> usize {
     check_claim(w, claim);
     let subscriber_hl = last_hl + 1;
     let has_patient = claim.patient.is_some();
@@ -123,7 +123,7 @@ fn write_claim(w: &mut Writer, claim: &Claim, last_hl: usize) -> usize {
 }
 
 /// The guide's rules that a typed value alone cannot hold.
-fn check_claim(w: &mut Writer, claim: &Claim) {
+fn check_claim(w: &mut Writer, claim: &Claim<'_>) {
     let rule = |w: &mut Writer, segment: &str, element: Option<usize>, message: String| {
         w.fail(segment, element, Problem::Rule(message));
     };
@@ -240,7 +240,7 @@ fn check_claim(w: &mut Writer, claim: &Claim) {
     }
 }
 
-fn write_payer(w: &mut Writer, payer: &Payer) {
+fn write_payer(w: &mut Writer, payer: &Payer<'_>) {
     write_name(
         w,
         "PR",
@@ -253,7 +253,7 @@ fn write_payer(w: &mut Writer, payer: &Payer) {
     }
 }
 
-fn write_claim_information(w: &mut Writer, claim: &Claim) {
+fn write_claim_information(w: &mut Writer, claim: &Claim<'_>) {
     let frequency = match claim.frequency {
         Frequency::Original => "1",
         Frequency::Replacement { .. } => "7",
@@ -293,7 +293,7 @@ fn write_claim_information(w: &mut Writer, claim: &Claim) {
     }
 }
 
-fn write_other_payer(w: &mut Writer, claim: &Claim, other: &OtherPayer) {
+fn write_other_payer(w: &mut Writer, claim: &Claim<'_>, other: &OtherPayer<'_>) {
     w.segment("SBR")
         .el(other.responsibility.code())
         .el(&other.relationship)
@@ -321,7 +321,7 @@ fn write_other_payer(w: &mut Writer, claim: &Claim, other: &OtherPayer) {
     write_payer(w, &other.payer);
 }
 
-fn write_line(w: &mut Writer, number: usize, line: &ServiceLine) {
+fn write_line(w: &mut Writer, number: usize, line: &ServiceLine<'_>) {
     w.segment("LX").number(number);
     let mut procedure: [&str; 7] = ["HC", &line.procedure, "", "", "", "", ""];
     for (slot, modifier) in procedure[2..6].iter_mut().zip(&line.modifiers) {
@@ -363,7 +363,11 @@ fn write_line(w: &mut Writer, number: usize, line: &ServiceLine) {
     }
 }
 
-fn write_line_adjudication(w: &mut Writer, line: &ServiceLine, adjudication: &LineAdjudication) {
+fn write_line_adjudication(
+    w: &mut Writer,
+    line: &ServiceLine<'_>,
+    adjudication: &LineAdjudication<'_>,
+) {
     let mut procedure: [&str; 6] = ["HC", &line.procedure, "", "", "", ""];
     for (slot, modifier) in procedure[2..].iter_mut().zip(&line.modifiers) {
         *slot = modifier;
@@ -382,7 +386,7 @@ fn write_line_adjudication(w: &mut Writer, line: &ServiceLine, adjudication: &Li
 fn write_adjustments(w: &mut Writer, adjustments: &[Adjustment]) {
     let mut groups: Vec<&str> = Vec::new();
     for adjustment in adjustments {
-        if !groups.contains(&adjustment.group.as_str()) {
+        if !groups.contains(&adjustment.group.as_ref()) {
             groups.push(&adjustment.group);
         }
     }

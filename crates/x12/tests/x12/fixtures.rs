@@ -18,7 +18,7 @@ fn dollars(cents: i64) -> Money {
     Money::from_cents(cents)
 }
 
-fn person(last: &str, first: &str) -> PersonName {
+fn person(last: &'static str, first: &'static str) -> PersonName<'static> {
     PersonName {
         last: last.into(),
         first: first.into(),
@@ -27,7 +27,12 @@ fn person(last: &str, first: &str) -> PersonName {
     }
 }
 
-fn address(line1: &str, city: &str, state: &str, zip: &str) -> Address {
+fn address(
+    line1: &'static str,
+    city: &'static str,
+    state: &'static str,
+    zip: &'static str,
+) -> Address<'static> {
     Address {
         line1: line1.into(),
         line2: None,
@@ -59,7 +64,7 @@ pub fn envelope(control: u32) -> Envelope {
     }
 }
 
-pub fn medicare() -> Payer {
+pub fn medicare() -> Payer<'static> {
     Payer {
         name: "NORIDIAN JURISDICTION A".into(),
         id: "16003".into(),
@@ -67,7 +72,7 @@ pub fn medicare() -> Payer {
     }
 }
 
-fn ordering() -> Option<OrderingProvider> {
+fn ordering() -> Option<OrderingProvider<'static>> {
     Some(OrderingProvider {
         name: person("SMITH", "JANE"),
         npi: "1245319599".into(),
@@ -75,10 +80,15 @@ fn ordering() -> Option<OrderingProvider> {
 }
 
 /// A line billed on one day, pointing at the first diagnosis.
-pub fn line(code: &str, modifiers: &[&str], charge: i64, service: DateRange) -> ServiceLine {
+pub fn line(
+    code: &'static str,
+    modifiers: &[&'static str],
+    charge: i64,
+    service: DateRange,
+) -> ServiceLine<'static> {
     ServiceLine {
         procedure: code.into(),
-        modifiers: modifiers.iter().map(|m| (*m).to_owned()).collect(),
+        modifiers: modifiers.iter().map(|&m| m.into()).collect(),
         description: None,
         charge: dollars(charge),
         units: 1,
@@ -111,7 +121,11 @@ pub fn day(y: i32, m: u8, d: u8) -> DateRange {
 }
 
 /// A Medicare Part B claim for one beneficiary.
-pub fn claim(id: &str, diagnoses: &[&str], lines: Vec<ServiceLine>) -> Claim {
+pub fn claim(
+    id: &'static str,
+    diagnoses: &[&'static str],
+    lines: Vec<ServiceLine<'static>>,
+) -> Claim<'static> {
     Claim {
         patient_control_number: id.into(),
         subscriber: Subscriber {
@@ -135,7 +149,7 @@ pub fn claim(id: &str, diagnoses: &[&str], lines: Vec<ServiceLine>) -> Claim {
         place_of_service: "12".into(),
         frequency: Frequency::Original,
         accepts_assignment: true,
-        diagnoses: diagnoses.iter().map(|d| (*d).to_owned()).collect(),
+        diagnoses: diagnoses.iter().map(|&d| d.into()).collect(),
         prior_authorization: None,
         note: None,
         attachments: Vec::new(),
@@ -144,7 +158,7 @@ pub fn claim(id: &str, diagnoses: &[&str], lines: Vec<ServiceLine>) -> Claim {
     }
 }
 
-pub fn batch(claims: Vec<Claim>) -> ClaimBatch {
+pub fn batch(claims: Vec<Claim<'static>>) -> ClaimBatch<'static> {
     ClaimBatch {
         reference: "BATCH0001".into(),
         submitter: Submitter {
@@ -175,7 +189,7 @@ fn with<T>(mut value: T, change: impl FnOnce(&mut T)) -> T {
 }
 
 /// A secondary claim after Medicare paid 80% and applied coinsurance.
-fn secondary(id: &str) -> Claim {
+fn secondary(id: &'static str) -> Claim<'static> {
     let mut c = claim(
         id,
         &["G4733"],
@@ -224,8 +238,8 @@ fn secondary(id: &str) -> Claim {
 }
 
 /// The claims the validators and round trips run over (at least 25).
-pub fn claims() -> Vec<(&'static str, Claim)> {
-    let bed = |mods: &[&str], m: u8| line("E0260", mods, 24000, month(2026, m, 15));
+pub fn claims() -> Vec<(&'static str, Claim<'static>)> {
+    let bed = |mods: &[&'static str], m: u8| line("E0260", mods, 24000, month(2026, m, 15));
     vec![
         (
             "capped_rental_month_1",

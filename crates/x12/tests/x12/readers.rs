@@ -59,7 +59,7 @@ fn an_835_gives_each_claims_payment_adjustments_and_remarks() {
     let groups: Vec<(&str, &str, i64)> = cpap
         .adjustments
         .iter()
-        .map(|a| (a.group.as_str(), a.reason.as_str(), a.amount.cents()))
+        .map(|a| (a.group.as_ref(), a.reason.as_ref(), a.amount.cents()))
         .collect();
     assert_eq!(groups, [("CO", "45", 3000), ("PR", "2", 2400)]);
     let denied = &era.claims[1];

@@ -1,6 +1,8 @@
 //! Generate → parse is lossless, for the fixtures and for arbitrary claims; no input, however
 //! mangled, makes a reader panic; envelope faults are reported at their segment.
 
+use std::borrow::Cow;
+
 use durable_domain::money::Money;
 use durable_x12::claim::{self, ClaimBatch};
 use durable_x12::{Interchange, Problem, acknowledgement, eligibility, remittance, render, status};
@@ -8,7 +10,7 @@ use proptest::prelude::*;
 
 use crate::fixtures;
 
-fn round_trip(batch: &ClaimBatch) {
+fn round_trip(batch: &ClaimBatch<'_>) {
     let envelope = fixtures::envelope(42);
     let text = claim::write_claims(&envelope, batch).unwrap();
     let interchange = Interchange::parse(text.as_bytes()).unwrap_or_else(|e| panic!("{e}\n{text}"));
@@ -63,7 +65,7 @@ fn a_value_holding_a_delimiter_is_refused_with_claim_segment_and_element() {
 #[test]
 fn claim_rules_are_refused_before_a_file_is_written() {
     let mut five = fixtures::claims()[0].1.clone();
-    five.lines[0].modifiers = ["RR", "KH", "KX", "GA", "GY"].map(String::from).to_vec();
+    five.lines[0].modifiers = ["RR", "KH", "KX", "GA", "GY"].map(Cow::Borrowed).to_vec();
     let error =
         claim::write_claims(&fixtures::envelope(1), &fixtures::batch(vec![five])).unwrap_err();
     assert!(
@@ -266,8 +268,8 @@ proptest! {
     ) {
         let (_, template) = fixtures::claims().swap_remove(23);
         let mut claim = template;
-        claim.subscriber.name.last = name.trim_end().to_owned() + "X";
-        claim.note = note;
+        claim.subscriber.name.last = (name.trim_end().to_owned() + "X").into();
+        claim.note = note.map(Cow::Owned);
         let line = claim.lines[0].clone();
         claim.lines = charges.iter().map(|&cents| {
             let mut l = line.clone();
