@@ -43,7 +43,7 @@ impl DocumentStore {
 
     /// Stores `bytes` under their digest; storing the same bytes twice keeps one copy. The file
     /// is written beside its final name and renamed, so a crash never leaves a partial document.
-    async fn put(&self, bytes: &[u8]) -> AppResult<String> {
+    pub(crate) async fn put(&self, bytes: &[u8]) -> AppResult<String> {
         let sha256 = hex::encode(Sha256::digest(bytes));
         let path = self.path(&sha256);
         if tokio::fs::try_exists(&path).await.unwrap_or(false) {

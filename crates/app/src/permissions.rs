@@ -60,11 +60,18 @@ pub enum Permission {
     PricingRead,
     /// Configure price options and import fee schedules and rural ZIP codes.
     PricingWrite,
+    /// Read delivery tickets and stops: the patient's name, address and phone and the items,
+    /// never diagnoses or insurance.
+    DeliveryRead,
+    /// Plan deliveries from Ready orders, schedule and reschedule them.
+    DeliveryPlan,
+    /// Record a delivery at the stop: serials, checklists, signature; or a failed attempt.
+    DeliveryComplete,
 }
 
 impl Permission {
     /// Every permission, for the matrix test and the documentation.
-    pub const ALL: [Permission; 26] = [
+    pub const ALL: [Permission; 29] = [
         Permission::PatientRead,
         Permission::PatientWrite,
         Permission::ClinicalRead,
@@ -91,6 +98,9 @@ impl Permission {
         Permission::RecallManage,
         Permission::PricingRead,
         Permission::PricingWrite,
+        Permission::DeliveryRead,
+        Permission::DeliveryPlan,
+        Permission::DeliveryComplete,
     ];
 
     /// What the permission covers, in words.
@@ -122,6 +132,9 @@ impl Permission {
             Permission::RecallManage => "running recalls",
             Permission::PricingRead => "reading price options and allowed amounts",
             Permission::PricingWrite => "configuring price options and fee schedules",
+            Permission::DeliveryRead => "reading deliveries and stops",
+            Permission::DeliveryPlan => "planning and scheduling deliveries",
+            Permission::DeliveryComplete => "recording deliveries at the stop",
         }
     }
 }
@@ -174,6 +187,12 @@ const TABLE: &[(Permission, &[Role])] = {
             &[Admin, Intake, Billing, Compliance],
         ),
         (Permission::PricingWrite, &[Admin, Billing]),
+        (
+            Permission::DeliveryRead,
+            &[Intake, Technician, Billing, Compliance],
+        ),
+        (Permission::DeliveryPlan, &[Intake]),
+        (Permission::DeliveryComplete, &[Technician]),
     ]
 };
 

@@ -223,7 +223,9 @@ pub fn check_signer(signer: &Signer, errors: &mut FieldErrors) {
             "relationship",
             "Choose how the designee is related to the patient.",
         ),
-        Some(Relationship::SupplierEmployee) => errors.add("relationship", SUPPLIER_EMPLOYEE_REFUSAL),
+        Some(Relationship::SupplierEmployee) => {
+            errors.add("relationship", SUPPLIER_EMPLOYEE_REFUSAL)
+        }
         Some(_) if *is_supplier_staff => errors.add("signer_name", SUPPLIER_EMPLOYEE_REFUSAL),
         Some(_) => {}
     }
@@ -310,7 +312,10 @@ pub struct Checklist {
 /// Set-up of any equipment (accreditation standards: function check before each patient use).
 const SETUP_ANY: &[Check] = &[
     check("inspected", "Unit inspected for damage before set-up"),
-    check("set_up", "Set up as ordered and as the manufacturer instructs"),
+    check(
+        "set_up",
+        "Set up as ordered and as the manufacturer instructs",
+    ),
     check("function_check", "Function checked in the home"),
 ];
 
@@ -326,7 +331,10 @@ const SETUP_PAP: &[Check] = &[
 /// Set-up of oxygen equipment.
 const SETUP_OXYGEN: &[Check] = &[
     check("inspected", "Unit inspected for damage before set-up"),
-    check("flow_set", "Flow set to the prescribed rate and purity checked"),
+    check(
+        "flow_set",
+        "Flow set to the prescribed rate and purity checked",
+    ),
     check("backup", "Back-up supply in place for a power cut"),
     check("function_check", "Function checked in the home"),
 ];
@@ -632,7 +640,11 @@ mod tests {
         // Two families with their own set-up lists keep both.
         let both = checklists(
             Method::Technician,
-            &[Some(ProductFamily::Pap), Some(ProductFamily::Oxygen), Some(ProductFamily::Pap)],
+            &[
+                Some(ProductFamily::Pap),
+                Some(ProductFamily::Oxygen),
+                Some(ProductFamily::Pap),
+            ],
         );
         assert_eq!(both.len(), 4);
         let ticked: Vec<String> = vec!["training.operation".into(), "setup.inspected".into()];

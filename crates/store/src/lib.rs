@@ -5,6 +5,7 @@ pub mod audit;
 pub mod billing_episodes;
 pub mod catalog;
 mod checkpoint;
+pub mod deliveries;
 pub mod directory;
 pub mod documents;
 pub mod entity;

@@ -65,15 +65,16 @@ async fn scan_to_open_refusals_and_labels() {
         assert_eq!(reply.headers["location"], format!("/assets/{}", h.asset));
 
         // Reserve for an order of the harness patient that asks for a bed (the harness order
-        // is for a CPAP), deliver, return: now dirty.
+        // is for a CPAP), released to Ready, deliver, return: now dirty.
+        let intake = durable_app::Actor {
+            user_id: None,
+            username: "intake".into(),
+            role: Role::Intake,
+            source: "test".into(),
+        };
         let bed_order = durable_app::orders::place(
             &h.app,
-            &durable_app::Actor {
-                user_id: None,
-                username: "intake".into(),
-                role: Role::Intake,
-                source: "test".into(),
-            },
+            &intake,
             &durable_app::orders::OrderForm {
                 patient_id: h.patient.to_string(),
                 prescriber_id: h.prescriber.to_string(),
@@ -86,6 +87,14 @@ async fn scan_to_open_refusals_and_labels() {
                 }],
                 ..Default::default()
             },
+        )
+        .await
+        .unwrap();
+        durable_app::orders::override_hold(
+            &h.app,
+            &intake,
+            bed_order,
+            "Documents checked on paper.",
         )
         .await
         .unwrap();

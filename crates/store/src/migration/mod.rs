@@ -16,6 +16,7 @@ mod m0008_asset_orders;
 mod m0009_lean_audit_index;
 mod m0010_patient_list_reads;
 mod m0011_billing_episodes;
+mod m0014_delivery_tickets;
 
 /// Every migration, oldest first.
 pub struct Migrator;
@@ -35,6 +36,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0009_lean_audit_index::Migration),
             Box::new(m0010_patient_list_reads::Migration),
             Box::new(m0011_billing_episodes::Migration),
+            Box::new(m0014_delivery_tickets::Migration),
         ]
     }
 }
