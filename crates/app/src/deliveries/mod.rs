@@ -16,7 +16,9 @@ mod complete;
 mod pod;
 mod views;
 
-pub use complete::{Completed, CompletionForm, FailureForm, ItemScan, complete, fail};
+pub use complete::{
+    Completed, CompletionForm, FailureForm, ItemScan, MAX_SIGNATURE_BYTES, complete, fail,
+};
 pub use views::{ItemView, TicketEventView, TicketView, for_order, stops, ticket};
 
 use durable_domain::delivery::Method;
