@@ -47,7 +47,7 @@ impl DocumentStore {
     /// returns the document survives a power cut, and a crash never leaves a partial document
     /// under a good name. A file already there is rewritten when its content does not match
     /// its name. A failed write removes what it wrote.
-    async fn put(&self, bytes: &[u8]) -> AppResult<String> {
+    pub(crate) async fn put(&self, bytes: &[u8]) -> AppResult<String> {
         let sha256 = hex::encode(Sha256::digest(bytes));
         let path = self.path(&sha256);
         if let Ok(existing) = tokio::fs::read(&path).await

@@ -7,6 +7,7 @@ pub mod auth;
 pub mod billing;
 pub mod catalog;
 pub mod coverages;
+pub mod deliveries;
 pub mod demo;
 pub mod directory;
 pub mod documents;

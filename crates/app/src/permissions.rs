@@ -62,11 +62,18 @@ pub enum Permission {
     PricingWrite,
     /// Read the server's operating figures (`/metrics`): latencies, pool, queues; no records.
     ServerMonitor,
+    /// Read delivery tickets and stops: the patient's name, address and phone and the items,
+    /// never diagnoses or insurance.
+    DeliveryRead,
+    /// Plan deliveries from Ready orders, schedule and reschedule them.
+    DeliveryPlan,
+    /// Record a delivery at the stop: serials, checklists, signature; or a failed attempt.
+    DeliveryComplete,
 }
 
 impl Permission {
     /// Every permission, for the matrix test and the documentation.
-    pub const ALL: [Permission; 27] = [
+    pub const ALL: [Permission; 30] = [
         Permission::PatientRead,
         Permission::PatientWrite,
         Permission::ClinicalRead,
@@ -94,6 +101,9 @@ impl Permission {
         Permission::PricingRead,
         Permission::PricingWrite,
         Permission::ServerMonitor,
+        Permission::DeliveryRead,
+        Permission::DeliveryPlan,
+        Permission::DeliveryComplete,
     ];
 
     /// What the permission covers, in words.
@@ -126,6 +136,9 @@ impl Permission {
             Permission::PricingRead => "reading price options and allowed amounts",
             Permission::PricingWrite => "configuring price options and fee schedules",
             Permission::ServerMonitor => "reading the server's operating figures",
+            Permission::DeliveryRead => "reading deliveries and stops",
+            Permission::DeliveryPlan => "planning and scheduling deliveries",
+            Permission::DeliveryComplete => "recording deliveries at the stop",
         }
     }
 }
@@ -179,6 +192,12 @@ const TABLE: &[(Permission, &[Role])] = {
         ),
         (Permission::PricingWrite, &[Admin, Billing]),
         (Permission::ServerMonitor, &[Admin]),
+        (
+            Permission::DeliveryRead,
+            &[Intake, Technician, Billing, Compliance],
+        ),
+        (Permission::DeliveryPlan, &[Intake]),
+        (Permission::DeliveryComplete, &[Technician]),
     ]
 };
 

@@ -57,14 +57,15 @@ async fn patient(app: &App, family: &str, phone: &str) -> PatientId {
     id
 }
 
-/// An order of one line for the patient.
+/// An order of one line for the patient, released to Ready (units are reserved only for Ready
+/// orders) when the documentation checker held it.
 async fn order_with(
     app: &App,
     patient: PatientId,
     prescriber: &str,
     line: durable_app::orders::LineForm,
 ) -> OrderId {
-    durable_app::orders::place(
+    let id = durable_app::orders::place(
         app,
         &actor(Role::Intake),
         &durable_app::orders::OrderForm {
@@ -77,7 +78,19 @@ async fn order_with(
         },
     )
     .await
-    .unwrap()
+    .unwrap();
+    let intake = actor(Role::Intake);
+    if durable_app::orders::order(app, &intake, id)
+        .await
+        .unwrap()
+        .status
+        == "hold"
+    {
+        durable_app::orders::override_hold(app, &intake, id, "Documents checked on paper.")
+            .await
+            .unwrap();
+    }
+    id
 }
 
 /// An oxygen concentrator order written by HCPCS code alone, naming no product.

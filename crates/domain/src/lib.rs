@@ -4,6 +4,7 @@ pub mod billing;
 pub mod catalog;
 pub mod clock;
 pub mod codes;
+pub mod delivery;
 pub mod documentation;
 pub mod ids;
 pub mod inventory;

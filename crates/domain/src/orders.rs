@@ -90,9 +90,9 @@ pub const UNSCHEDULE_NOT_SCHEDULED: OrderRefusal = OrderRefusal {
     message: "Only a scheduled order can have its delivery called off.",
 };
 /// Delivering without a planned delivery.
-pub const DELIVER_NOT_SCHEDULED: OrderRefusal = OrderRefusal {
-    code: "DELIVER-NOT-SCHEDULED",
-    message: "Only a scheduled order can be delivered: schedule its delivery first.",
+pub const DELIVER_NOT_READY: OrderRefusal = OrderRefusal {
+    code: "DELIVER-NOT-READY",
+    message: "Only a Ready order can be delivered: its documentation must be complete first.",
 };
 /// Cancelling a delivered or cancelled order.
 pub const CANCEL_CLOSED: OrderRefusal = OrderRefusal {
@@ -106,7 +106,7 @@ pub const REFUSALS: [OrderRefusal; 6] = [
     RELEASE_NOT_HELD,
     SCHEDULE_NOT_READY,
     UNSCHEDULE_NOT_SCHEDULED,
-    DELIVER_NOT_SCHEDULED,
+    DELIVER_NOT_READY,
     CANCEL_CLOSED,
 ];
 
@@ -161,8 +161,8 @@ impl OrderStatus {
             (M::Schedule, _) => Err(SCHEDULE_NOT_READY),
             (M::Unschedule, S::Scheduled) => Ok(S::Ready),
             (M::Unschedule, _) => Err(UNSCHEDULE_NOT_SCHEDULED),
-            (M::Deliver, S::Scheduled) => Ok(S::Delivered),
-            (M::Deliver, _) => Err(DELIVER_NOT_SCHEDULED),
+            (M::Deliver, S::Ready | S::Scheduled) => Ok(S::Delivered),
+            (M::Deliver, _) => Err(DELIVER_NOT_READY),
             (M::Cancel, S::Delivered | S::Cancelled) => Err(CANCEL_CLOSED),
             (M::Cancel, _) => Ok(S::Cancelled),
         }
@@ -186,7 +186,7 @@ mod tests {
     ];
 
     /// Every legal move, written out; everything else is refused.
-    const LEGAL: [(OrderStatus, OrderMove, OrderStatus); 14] = [
+    const LEGAL: [(OrderStatus, OrderMove, OrderStatus); 15] = [
         (S::New, M::Checked { ready: true }, S::Ready),
         (S::New, M::Checked { ready: false }, S::Hold),
         (S::Hold, M::Checked { ready: true }, S::Ready),
@@ -196,6 +196,7 @@ mod tests {
         (S::Hold, M::Release, S::Ready),
         (S::Ready, M::Schedule, S::Scheduled),
         (S::Scheduled, M::Unschedule, S::Ready),
+        (S::Ready, M::Deliver, S::Delivered),
         (S::Scheduled, M::Deliver, S::Delivered),
         (S::New, M::Cancel, S::Cancelled),
         (S::Hold, M::Cancel, S::Cancelled),
@@ -210,7 +211,7 @@ mod tests {
             M::Release => RELEASE_NOT_HELD,
             M::Schedule => SCHEDULE_NOT_READY,
             M::Unschedule => UNSCHEDULE_NOT_SCHEDULED,
-            M::Deliver => DELIVER_NOT_SCHEDULED,
+            M::Deliver => DELIVER_NOT_READY,
             M::Cancel => CANCEL_CLOSED,
         }
     }

@@ -6,6 +6,7 @@ pub mod billing_episodes;
 pub mod catalog;
 mod checkpoint;
 mod constraint;
+pub mod deliveries;
 pub mod directory;
 pub mod documents;
 pub mod entity;

@@ -14,6 +14,9 @@ use durable_app::{Permission, permissions};
 use durable_domain::role::Role;
 use durable_store::testing::every_backend;
 
+/// A delivery ticket id no ticket has: permitted roles get 404, the others 403.
+const TICKET: &str = "0190d5c0-0000-7000-8000-000000000001";
+
 struct Route {
     method: &'static str,
     path: String,
@@ -490,6 +493,29 @@ fn page_routes(h: &Harness) -> Vec<Route> {
             Some(PricingWrite),
             "payer_id=",
             422,
+        ),
+        route("GET", "/stops".into(), Some(DeliveryComplete), "", 200),
+        route("GET", "/static/signature.js".into(), None, "", 200),
+        route(
+            "GET",
+            format!("/deliveries/{TICKET}"),
+            Some(DeliveryRead),
+            "",
+            404,
+        ),
+        route(
+            "POST",
+            format!("/deliveries/{TICKET}/complete"),
+            Some(DeliveryComplete),
+            "serial_1=X&ticked=training.cleaning",
+            404,
+        ),
+        route(
+            "POST",
+            format!("/deliveries/{TICKET}/fail"),
+            Some(DeliveryComplete),
+            "reason=Nobody+home",
+            404,
         ),
         // Last: it ends the role's session.
         route("POST", "/logout".into(), None, "", 303),
@@ -996,6 +1022,48 @@ fn api_routes(h: &Harness) -> Vec<Route> {
             204,
         ),
         route("GET", "/metrics".into(), Some(ServerMonitor), "", 200),
+        route(
+            "POST",
+            "/api/v1/deliveries".into(),
+            Some(DeliveryPlan),
+            r#"{"order_id":""}"#,
+            422,
+        ),
+        route(
+            "GET",
+            format!("/api/v1/deliveries/{TICKET}"),
+            Some(DeliveryRead),
+            "",
+            404,
+        ),
+        route(
+            "POST",
+            format!("/api/v1/deliveries/{TICKET}/schedule"),
+            Some(DeliveryPlan),
+            r#"{"scheduled_on":"2030-01-02","technician":"technician"}"#,
+            404,
+        ),
+        route(
+            "POST",
+            format!("/api/v1/deliveries/{TICKET}/complete"),
+            Some(DeliveryComplete),
+            r#"{"signer":"beneficiary","signature_png":"bm90IGEgcG5n"}"#,
+            404,
+        ),
+        route(
+            "POST",
+            format!("/api/v1/deliveries/{TICKET}/fail"),
+            Some(DeliveryComplete),
+            r#"{"reason":"Nobody home"}"#,
+            404,
+        ),
+        route(
+            "GET",
+            "/api/v1/stops?day=2030-01-02".into(),
+            Some(DeliveryComplete),
+            "",
+            200,
+        ),
     ]
 }
 
@@ -1097,6 +1165,7 @@ async fn the_openapi_document_lists_exactly_the_tested_api_routes() {
                 h.asset.to_string(),
                 h.purchase_order.to_string(),
                 h.recall.to_string(),
+                TICKET.to_owned(),
             ]
             .iter()
             .fold(path, |p, id| p.replace(id.as_str(), "{id}"))

@@ -46,7 +46,7 @@ pub async fn label_pdf(app: &App, actor: &Actor, id: AssetId) -> AppResult<Vec<u
 }
 
 /// Text the standard font can show: printable ASCII, anything else as '?'.
-fn printable(text: &str) -> Vec<u8> {
+pub(crate) fn printable(text: &str) -> Vec<u8> {
     text.chars()
         .map(|c| {
             if c.is_ascii_graphic() || c == ' ' {

@@ -80,7 +80,16 @@ pub(super) async fn primary_coverages(
     order: &OrderRecord,
 ) -> AppResult<Vec<Uuid>> {
     let service = order.order.planned_delivery.unwrap_or(app.clock.today());
-    Ok(patients::coverages_of(db, order.order.patient_id)
+    primary_coverages_on(db, order.order.patient_id, service).await
+}
+
+/// The patient's primary coverages in force on `service`.
+pub(crate) async fn primary_coverages_on(
+    db: &impl Db,
+    patient: Uuid,
+    service: time::Date,
+) -> AppResult<Vec<Uuid>> {
+    Ok(patients::coverages_of(db, patient)
         .await?
         .into_iter()
         .filter(|c| {

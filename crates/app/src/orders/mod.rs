@@ -28,6 +28,14 @@ use uuid::Uuid;
 use crate::audit::{Audit, record, record_read};
 use crate::{Actor, App, AppError, AppResult, Permission};
 
+/// A status as a sentence says it ("This order is on hold").
+pub fn status_words(status: &str) -> &str {
+    match status {
+        "hold" => "on hold",
+        other => other,
+    }
+}
+
 /// Checks a held order again after something beside it changed (a document, a mark, an
 /// eligibility result): it becomes Ready when nothing blocks it any more, and its history records
 /// the reasons whenever they change. Ready, scheduled and closed orders are left alone.
@@ -117,11 +125,55 @@ async fn set_status(
     note: Option<String>,
 ) -> AppResult<()> {
     let id = order.order.id;
-    order.order.status = status.as_str().to_owned();
+    let was = std::mem::replace(&mut order.order.status, status.as_str().to_owned());
     order.order.updated_at = app.clock.now();
     store::update_order(db, order).await?;
+    let left_ready = left_ready_because(&was, status, reasons, note.as_deref());
     store::insert_event(db, event(app, actor, id, status, reasons, note)).await?;
+    if let Some(why) = left_ready {
+        crate::deliveries::order_left_ready(app, actor, db, id, &why).await?;
+    }
     Ok(())
+}
+
+/// Why an order that was Ready no longer is, for its open delivery ticket; `None` when it still
+/// is Ready or went on to Delivered.
+fn left_ready_because(
+    was: &str,
+    now: OrderStatus,
+    reasons: &[Reason],
+    note: Option<&str>,
+) -> Option<String> {
+    if was != OrderStatus::Ready.as_str()
+        || matches!(now, OrderStatus::Ready | OrderStatus::Delivered)
+    {
+        return None;
+    }
+    let mut why = format!("The order is now {}", status_words(now.as_str()));
+    let details: Vec<&str> = reasons
+        .iter()
+        .filter(|r| r.severity == "blocking")
+        .map(|r| r.action.as_str())
+        .chain(note)
+        .collect();
+    if !details.is_empty() {
+        why.push_str(": ");
+        why.push_str(&details.join(" "));
+    } else {
+        why.push('.');
+    }
+    Some(why)
+}
+
+/// Marks a Ready order Delivered (its delivery ticket was completed).
+pub(crate) async fn mark_delivered(
+    app: &App,
+    actor: &Actor,
+    db: &impl Db,
+    order: store::OrderRecord,
+    note: String,
+) -> AppResult<()> {
+    move_to(app, actor, db, order, OrderMove::Deliver, &[], Some(note)).await
 }
 
 /// Takes a new order: checks it, puts it on Hold with its reasons or makes it Ready.
@@ -181,6 +233,9 @@ pub async fn update(app: &App, actor: &Actor, id: OrderId, form: &OrderForm) -> 
         event(app, actor, id.as_uuid(), status, &reasons, None),
     )
     .await?;
+    if let Some(why) = left_ready_because(&existing.order.status, status, &reasons, None) {
+        crate::deliveries::order_left_ready(app, actor, tx.conn(), id.as_uuid(), &why).await?;
+    }
     record(
         tx.conn(),
         &app.clock,

@@ -18,6 +18,7 @@ mod m0010_patient_list_reads;
 mod m0011_billing_episodes;
 pub mod m0012_known_values;
 mod m0013_token_expiry;
+mod m0014_delivery_tickets;
 
 /// Every migration, oldest first.
 pub struct Migrator;
@@ -39,6 +40,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0011_billing_episodes::Migration),
             Box::new(m0012_known_values::Migration),
             Box::new(m0013_token_expiry::Migration),
+            Box::new(m0014_delivery_tickets::Migration),
         ]
     }
 }

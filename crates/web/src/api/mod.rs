@@ -5,6 +5,7 @@
 mod audit;
 mod billing;
 mod catalog;
+mod deliveries;
 mod directory;
 mod inventory;
 mod orders;
@@ -30,6 +31,8 @@ use utoipa::{Modify, OpenApi, ToSchema};
 use crate::AppState;
 use crate::error::{ErrorBody, FieldProblem, json_error};
 
+pub(crate) use deliveries::{COMPLETION_BODY_LIMIT, signature_bytes};
+
 pub(crate) fn routes() -> Router<AppState> {
     Router::new()
         .route("/openapi.json", get(openapi_json))
@@ -43,6 +46,7 @@ pub(crate) fn routes() -> Router<AppState> {
         .merge(inventory::routes())
         .merge(pricing::routes())
         .merge(users::routes())
+        .merge(deliveries::routes())
         .fallback(|| async {
             json_error(
                 StatusCode::NOT_FOUND,
@@ -265,7 +269,7 @@ impl Modify for BearerAuth {
 
 #[derive(OpenApi)]
 #[openapi(
-    info(title = "Durable API", description = "Patients, coverages, prescribers, referral sources, payers, the HCPCS catalog and products, pricing (price options, the DMEPOS fee schedule, allowed amounts), orders with their documents and eligibility results, prior authorizations, inventory, purchasing and recalls, and the audit trail of a DME supplier."),
+    info(title = "Durable API", description = "Patients, coverages, prescribers, referral sources, payers, the HCPCS catalog and products, pricing (price options, the DMEPOS fee schedule, allowed amounts), orders with their documents and eligibility results, prior authorizations, inventory, purchasing and recalls, deliveries with their proof of delivery, and the audit trail of a DME supplier."),
     paths(
         patients::list, patients::create, patients::show, patients::update,
         patients::list_coverages, patients::add_coverage, patients::show_coverage, patients::update_coverage,
@@ -289,6 +293,8 @@ impl Modify for BearerAuth {
         pricing::list, pricing::create, pricing::show, pricing::update, pricing::allowed,
         pricing::import_fee_schedule, pricing::imports, pricing::import_rural_zips,
         users::unlock,
+        deliveries::create, deliveries::show, deliveries::schedule, deliveries::complete,
+        deliveries::fail, deliveries::stops,
     ),
     components(schemas(ErrorBody)),
     modifiers(&BearerAuth, &SharedAnswers),

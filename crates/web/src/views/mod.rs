@@ -6,6 +6,7 @@ mod billing;
 mod catalog;
 pub(crate) use audit::AuditParams;
 mod auth;
+mod deliveries;
 mod directory;
 mod home;
 mod inventory;
@@ -42,6 +43,7 @@ pub(crate) fn routes() -> Router<AppState> {
         .merge(orders::routes())
         .merge(prior_auth::routes())
         .merge(inventory::routes())
+        .merge(deliveries::routes())
         .fallback(|| async { (StatusCode::NOT_FOUND, Html("<!doctype html><title>Not found</title><p>There is no such page. <a href=\"/\">Home</a></p>")) })
 }
 
@@ -93,8 +95,13 @@ pub(crate) struct Layout {
 impl Layout {
     /// The layout for a logged-in page; `section` marks the current navigation item.
     pub(crate) fn new(page: &PageActor, title: impl Into<String>, section: &str) -> Layout {
-        let items: [(&'static str, &'static str, Option<Permission>); 13] = [
+        let items: [(&'static str, &'static str, Option<Permission>); 14] = [
             ("/", "Home", None),
+            (
+                "/stops",
+                "Today's stops",
+                Some(Permission::DeliveryComplete),
+            ),
             ("/patients", "Patients", Some(Permission::PatientRead)),
             ("/orders", "Orders", Some(Permission::OrderRead)),
             ("/prior-auths", "Prior auths", Some(Permission::OrderRead)),
