@@ -268,6 +268,7 @@ pub struct HcpcsChangeView {
     /// The file that made the change.
     pub file_name: String,
     /// When it was imported.
+    #[serde(with = "time::serde::rfc3339")]
     #[schema(value_type = String, format = DateTime)]
     pub imported_at: time::OffsetDateTime,
     /// The CMS fields before the change (JSON), for a changed code.
@@ -477,7 +478,7 @@ impl ProductForm {
         let manufacturer = errors.required("manufacturer", &self.manufacturer, MAX_TEXT);
         let model = errors.required("model", &self.model, MAX_TEXT);
         let description = errors
-            .optional("description", self.description.as_deref(), 2_000)
+            .optional_note("description", self.description.as_deref(), 2_000)
             .unwrap_or_default();
         let resupply_days = match self.resupply_days.as_deref().map(str::trim) {
             None | Some("") => None,
@@ -612,27 +613,13 @@ impl ProductForm {
     }
 }
 
-/// A duplicate manufacturer + model is a mistake the person can fix on the form.
-fn model_taken(err: AppError) -> AppError {
-    match err {
-        AppError::Conflict(_) => FieldErrors::single(
-            "model",
-            "A product with this manufacturer and model is already in the catalog.",
-        )
-        .into(),
-        other => other,
-    }
-}
-
 /// Adds a product.
 pub async fn add_product(app: &App, actor: &Actor, form: &ProductForm) -> AppResult<ProductId> {
     actor.require(Permission::ProductWrite)?;
     let id = Uuid::now_v7();
     let tx = app.store.begin_write().await?;
     let record_row = form.parse(app, tx.conn(), id).await?;
-    store::insert_product(tx.conn(), record_row)
-        .await
-        .map_err(|e| model_taken(e.into()))?;
+    store::insert_product(tx.conn(), record_row).await?;
     record(
         tx.conn(),
         &app.clock,
@@ -657,9 +644,7 @@ pub async fn update_product(
         return Err(AppError::NotFound("product"));
     }
     let row = form.parse(app, tx.conn(), id.as_uuid()).await?;
-    store::update_product(tx.conn(), row)
-        .await
-        .map_err(|e| model_taken(e.into()))?;
+    store::update_product(tx.conn(), row).await?;
     record(
         tx.conn(),
         &app.clock,

@@ -403,7 +403,7 @@ pub async fn record_eligibility(
         errors.add("source", "Choose portal, phone, 271 or other.");
     }
     let note = errors
-        .optional("note", form.note.as_deref(), 1_000)
+        .optional_note("note", form.note.as_deref(), 1_000)
         .unwrap_or_default();
     let checked_on = errors.finish(|| checked_on)?;
     let tx = app.store.begin_write().await?;

@@ -190,16 +190,6 @@ impl PrescriberForm {
     }
 }
 
-/// A taken NPI is reported on the NPI field.
-fn npi_taken(err: AppError) -> AppError {
-    match err {
-        AppError::Conflict(_) => {
-            FieldErrors::single("npi", "A prescriber with this NPI is already on file.").into()
-        }
-        other => other,
-    }
-}
-
 /// Adds a prescriber.
 pub async fn add_prescriber(
     app: &App,
@@ -210,9 +200,7 @@ pub async fn add_prescriber(
     let row = form.parse(app, None)?;
     let id = row.id;
     let tx = app.store.begin_write().await?;
-    store::insert_prescribers(tx.conn(), vec![row])
-        .await
-        .map_err(|e| npi_taken(e.into()))?;
+    store::insert_prescribers(tx.conn(), vec![row]).await?;
     record(
         tx.conn(),
         &app.clock,
@@ -237,9 +225,7 @@ pub async fn update_prescriber(
         .await?
         .ok_or(AppError::NotFound("prescriber"))?;
     let row = form.parse(app, Some(&existing))?;
-    store::update_prescriber(tx.conn(), row)
-        .await
-        .map_err(|e| npi_taken(e.into()))?;
+    store::update_prescriber(tx.conn(), row).await?;
     record(
         tx.conn(),
         &app.clock,

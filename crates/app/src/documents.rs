@@ -14,6 +14,7 @@ use durable_store::orders as order_store;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 use time::Date;
+use tokio::io::AsyncWriteExt;
 use uuid::Uuid;
 
 use crate::audit::{Audit, record, record_read};
@@ -42,27 +43,108 @@ impl DocumentStore {
     }
 
     /// Stores `bytes` under their digest; storing the same bytes twice keeps one copy. The file
-    /// is written beside its final name and renamed, so a crash never leaves a partial document.
-    async fn put(&self, bytes: &[u8]) -> AppResult<String> {
+    /// is written beside its final name, synced, renamed and its directory synced, so once this
+    /// returns the document survives a power cut, and a crash never leaves a partial document
+    /// under a good name. A file already there is rewritten when its content does not match
+    /// its name. A failed write removes what it wrote.
+    pub(crate) async fn put(&self, bytes: &[u8]) -> AppResult<String> {
         let sha256 = hex::encode(Sha256::digest(bytes));
         let path = self.path(&sha256);
-        if tokio::fs::try_exists(&path).await.unwrap_or(false) {
+        if let Ok(existing) = tokio::fs::read(&path).await
+            && hex::encode(Sha256::digest(&existing)) == sha256
+        {
             return Ok(sha256);
         }
         let dir = path.parent().unwrap_or(Path::new("."));
         let internal = |e: std::io::Error| AppError::Internal(format!("document storage: {e}"));
         tokio::fs::create_dir_all(dir).await.map_err(internal)?;
         let partial = dir.join(format!("{sha256}.{}.partial", Uuid::new_v4().simple()));
-        tokio::fs::write(&partial, bytes).await.map_err(internal)?;
-        tokio::fs::rename(&partial, &path).await.map_err(internal)?;
+        let written = async {
+            let mut file = tokio::fs::File::create(&partial).await?;
+            file.write_all(bytes).await?;
+            // Tokio writes in the background: a write's error (a full disk) surfaces at
+            // `flush`, and `sync_all` alone would not report it.
+            file.flush().await?;
+            file.sync_all().await?;
+            tokio::fs::rename(&partial, &path).await
+        }
+        .await;
+        if let Err(err) = written {
+            // Nothing useful is left behind: the name is unique to this attempt.
+            let _ = tokio::fs::remove_file(&partial).await;
+            return Err(internal(err));
+        }
+        sync_directory(dir).await.map_err(internal)?;
         Ok(sha256)
     }
 
+    /// The bytes stored under `sha256`, checked against it: a damaged or missing file is an
+    /// error for the administrator, never served as the document.
     async fn get(&self, sha256: &str) -> AppResult<Vec<u8>> {
-        tokio::fs::read(self.path(sha256))
-            .await
-            .map_err(|e| AppError::Internal(format!("document storage: {e}")))
+        let path = self.path(sha256);
+        let bytes = tokio::fs::read(&path).await.map_err(|e| {
+            AppError::Internal(format!("document storage: {}: {e}", path.display()))
+        })?;
+        if hex::encode(Sha256::digest(&bytes)) != sha256 {
+            tracing::error!(
+                path = %path.display(),
+                "a stored document does not match its digest; restore it from a backup"
+            );
+            return Err(AppError::Internal(format!(
+                "document storage: {} does not match its digest",
+                path.display()
+            )));
+        }
+        Ok(bytes)
     }
+}
+
+/// The outcome of checking (or copying) every document on file.
+#[derive(Clone, Debug, Default)]
+pub struct DocumentCheck {
+    /// Documents whose bytes were found and matched their digest.
+    pub sound: usize,
+    /// One sentence per document that is missing or damaged.
+    pub problems: Vec<String>,
+}
+
+/// Reads every document the database lists from `from`, checks it against its digest and, when
+/// `copy_to` is given, stores it there too (a backup or a restore). The database is read in one
+/// snapshot; documents are never deleted, so a document row always finds its bytes.
+pub async fn check_documents(
+    app: &App,
+    actor: &Actor,
+    from: &DocumentStore,
+    copy_to: Option<&DocumentStore>,
+) -> AppResult<DocumentCheck> {
+    actor.require(Permission::AuditRead)?;
+    let mut check = DocumentCheck::default();
+    for (id, sha256) in store::digests(app.store.conn()).await? {
+        match from.get(&sha256).await {
+            Ok(bytes) => {
+                if let Some(to) = copy_to {
+                    to.put(&bytes).await?;
+                }
+                check.sound += 1;
+            }
+            Err(err) => check
+                .problems
+                .push(format!("document {id}: {}", describe(&err))),
+        }
+    }
+    Ok(check)
+}
+
+fn describe(err: &AppError) -> String {
+    match err {
+        AppError::Internal(detail) => detail.clone(),
+        other => other.to_string(),
+    }
+}
+
+/// Makes a rename in `dir` permanent (POSIX keeps directory entries apart from file data).
+async fn sync_directory(dir: &Path) -> std::io::Result<()> {
+    tokio::fs::File::open(dir).await?.sync_all().await
 }
 
 /// The content type of a document, judged by its first bytes, never by its name: only the formats
@@ -135,6 +217,7 @@ pub fn satisfiable(kind: DocumentKind, codes: &[Hcpcs]) -> Vec<&'static str> {
 
 /// What a person sends with an upload.
 #[derive(Clone, Debug, Default, serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(default)]
 pub struct UploadForm {
     /// order, f2f_note, sleep_study, oximetry, pa_decision, abn or other.
@@ -198,13 +281,14 @@ pub async fn upload(
         .collect();
     let (kind, content_type) = errors.finish(|| Some((kind?, content_type?)))?;
 
+    // Bytes first, synced, and before the write turn is taken so other writers do not wait
+    // behind a large file: a failed transaction leaves at most an unreferenced file, never a
+    // row pointing at nothing.
+    let sha256 = app.documents.put(bytes).await?;
     let tx = app.store.begin_write().await?;
     let existing = order_store::order(tx.conn(), order.as_uuid())
         .await?
         .ok_or(AppError::NotFound("order"))?;
-    // Bytes first: a failed transaction leaves at most an unreferenced file, never a row
-    // pointing at nothing.
-    let sha256 = app.documents.put(bytes).await?;
     let id = Uuid::now_v7();
     let patient = PatientId::from_uuid(existing.order.patient_id);
     store::insert(

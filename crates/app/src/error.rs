@@ -2,7 +2,7 @@
 //! messages are written for the person who must act on them and never contain SQL or PHI.
 
 use durable_domain::validation::FieldErrors;
-use durable_store::StoreError;
+use durable_store::{Constraint, StoreError};
 
 use crate::Permission;
 
@@ -58,13 +58,44 @@ impl From<FieldErrors> for AppError {
 impl From<StoreError> for AppError {
     fn from(err: StoreError) -> Self {
         match err {
-            StoreError::Conflict(_) => {
+            StoreError::Duplicate { key: Some(key), .. } => duplicate(key),
+            StoreError::Duplicate { key: None, .. } => {
                 AppError::Conflict("A record with the same identifier already exists.".into())
             }
             StoreError::MissingReference(_) => {
                 AppError::Conflict("A record this one refers to does not exist.".into())
             }
+            StoreError::Stale(_) => AppError::Conflict(
+                "Someone else changed this record a moment ago: reload the page and try again."
+                    .into(),
+            ),
             StoreError::Database(detail) => AppError::Internal(detail),
         }
     }
+}
+
+/// What a taken key means to the person who typed it, on the field they can fix.
+fn duplicate(key: Constraint) -> AppError {
+    let (field, message) = match key {
+        Constraint::PrescriberNpi => ("npi", "A prescriber with this NPI is already on file."),
+        Constraint::ProductModel => (
+            "model",
+            "A product with this manufacturer and model is already in the catalog.",
+        ),
+        Constraint::VendorName => ("name", "A vendor with this name is on file."),
+        Constraint::PurchaseOrderNumber => ("number", "A purchase order with this number exists."),
+        Constraint::Username => ("username", "This user name is taken."),
+        Constraint::AssetSerial => {
+            return AppError::Conflict(
+                "A serial on this receipt was put on file a moment ago: check the serials and try again."
+                    .into(),
+            );
+        }
+        Constraint::EpisodeSourceLine => {
+            return AppError::Conflict(
+                "This delivered line already has its billing episode.".into(),
+            );
+        }
+    };
+    FieldErrors::single(field, message).into()
 }

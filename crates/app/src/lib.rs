@@ -7,6 +7,7 @@ pub mod auth;
 pub mod billing;
 pub mod catalog;
 pub mod coverages;
+pub mod deliveries;
 pub mod demo;
 pub mod directory;
 pub mod documents;
@@ -37,7 +38,7 @@ pub struct App {
     /// Where "now" comes from.
     pub clock: Clock,
     audit: audit::AuditWriter,
-    secrets: std::sync::Arc<auth::SecretCache>,
+    guards: std::sync::Arc<auth::Guards>,
     documents: documents::DocumentStore,
 }
 
@@ -100,13 +101,18 @@ impl App {
             store,
             clock,
             audit,
-            secrets: std::sync::Arc::default(),
+            guards: std::sync::Arc::default(),
             // Tests and tools that store no documents share one scratch directory; `serve` and
             // every other command put documents in the data directory (`with_document_root`).
             documents: documents::DocumentStore::new(
                 std::env::temp_dir().join("durable-documents"),
             ),
         }
+    }
+
+    /// Where uploaded documents are kept.
+    pub fn documents(&self) -> &documents::DocumentStore {
+        &self.documents
     }
 
     /// Keeps uploaded documents under `root` (content-addressed).

@@ -60,13 +60,22 @@ pub enum Permission {
     PricingRead,
     /// Configure price options and import fee schedules and rural ZIP codes.
     PricingWrite,
+    /// Read the server's operating figures (`/metrics`): latencies, pool, queues; no records.
+    ServerMonitor,
+    /// Read delivery tickets and stops: the patient's name, address and phone and the items,
+    /// never diagnoses or insurance.
+    DeliveryRead,
+    /// Plan deliveries from Ready orders, schedule and reschedule them.
+    DeliveryPlan,
+    /// Record a delivery at the stop: serials, checklists, signature; or a failed attempt.
+    DeliveryComplete,
     /// Edit the organization's settings and look after background jobs (no patient data).
     OrganizationAdmin,
 }
 
 impl Permission {
     /// Every permission, for the matrix test and the documentation.
-    pub const ALL: [Permission; 27] = [
+    pub const ALL: [Permission; 31] = [
         Permission::PatientRead,
         Permission::PatientWrite,
         Permission::ClinicalRead,
@@ -93,6 +102,10 @@ impl Permission {
         Permission::RecallManage,
         Permission::PricingRead,
         Permission::PricingWrite,
+        Permission::ServerMonitor,
+        Permission::DeliveryRead,
+        Permission::DeliveryPlan,
+        Permission::DeliveryComplete,
         Permission::OrganizationAdmin,
     ];
 
@@ -125,6 +138,10 @@ impl Permission {
             Permission::RecallManage => "running recalls",
             Permission::PricingRead => "reading price options and allowed amounts",
             Permission::PricingWrite => "configuring price options and fee schedules",
+            Permission::ServerMonitor => "reading the server's operating figures",
+            Permission::DeliveryRead => "reading deliveries and stops",
+            Permission::DeliveryPlan => "planning and scheduling deliveries",
+            Permission::DeliveryComplete => "recording deliveries at the stop",
             Permission::OrganizationAdmin => "organization settings and background jobs",
         }
     }
@@ -178,6 +195,13 @@ const TABLE: &[(Permission, &[Role])] = {
             &[Admin, Intake, Billing, Compliance],
         ),
         (Permission::PricingWrite, &[Admin, Billing]),
+        (Permission::ServerMonitor, &[Admin]),
+        (
+            Permission::DeliveryRead,
+            &[Intake, Technician, Billing, Compliance],
+        ),
+        (Permission::DeliveryPlan, &[Intake]),
+        (Permission::DeliveryComplete, &[Technician]),
         (Permission::OrganizationAdmin, &[Admin]),
     ]
 };

@@ -180,7 +180,7 @@ impl PriorAuthForm {
         }
         let utn = errors.optional("utn", self.utn.as_deref(), 14);
         let notes = errors
-            .optional("notes", self.notes.as_deref(), 2_000)
+            .optional_note("notes", self.notes.as_deref(), 2_000)
             .unwrap_or_default();
         // The domain's own checks: a decision date for decided requests, expiry not before
         // decision, a well-formed UTN on an affirmation.
@@ -347,10 +347,12 @@ pub async fn queue(
 ) -> AppResult<(Vec<PriorAuthView>, Option<u64>)> {
     actor.require(Permission::OrderRead)?;
     let mut rows = Vec::new();
+    // Rows read up to the end of this page and one more; the databases take a signed limit.
+    let wanted = offset.saturating_add(PAGE + 1).min(i64::MAX.unsigned_abs());
     // One status at a time keeps the work-first order the same on both backends.
     for status in STATUSES {
-        rows.extend(store::queue(app.store.conn(), &[status], 0, offset + PAGE + 1).await?);
-        if rows.len() as u64 > offset + PAGE {
+        rows.extend(store::queue(app.store.conn(), &[status], 0, wanted).await?);
+        if rows.len() as u64 >= wanted {
             break;
         }
     }

@@ -245,7 +245,7 @@ async fn demo_fills_an_empty_database_with_valid_data_on_every_backend() {
         // Orders in every status, several held for different reasons.
         let mut statuses = BTreeSet::new();
         let mut hold_reasons = BTreeSet::new();
-        for status in durable_app::orders::STATUSES {
+        for status in durable_domain::orders::OrderStatus::ALL.map(|s| s.as_str()) {
             let rows = durable_store::orders::by_status(conn, &[status], 0, 1_000)
                 .await
                 .unwrap();
@@ -268,7 +268,7 @@ async fn demo_fills_an_empty_database_with_valid_data_on_every_backend() {
         }
         assert_eq!(
             statuses.len(),
-            durable_app::orders::STATUSES.len(),
+            durable_domain::orders::OrderStatus::ALL.len(),
             "{label}: orders in {statuses:?}"
         );
         assert!(

@@ -57,14 +57,15 @@ async fn patient(app: &App, family: &str, phone: &str) -> PatientId {
     id
 }
 
-/// An order of one line for the patient.
+/// An order of one line for the patient, released to Ready (units are reserved only for Ready
+/// orders) when the documentation checker held it.
 async fn order_with(
     app: &App,
     patient: PatientId,
     prescriber: &str,
     line: durable_app::orders::LineForm,
 ) -> OrderId {
-    durable_app::orders::place(
+    let id = durable_app::orders::place(
         app,
         &actor(Role::Intake),
         &durable_app::orders::OrderForm {
@@ -77,7 +78,19 @@ async fn order_with(
         },
     )
     .await
-    .unwrap()
+    .unwrap();
+    let intake = actor(Role::Intake);
+    if durable_app::orders::order(app, &intake, id)
+        .await
+        .unwrap()
+        .status
+        == "hold"
+    {
+        durable_app::orders::override_hold(app, &intake, id, "Documents checked on paper.")
+            .await
+            .unwrap();
+    }
+    id
 }
 
 /// An oxygen concentrator order written by HCPCS code alone, naming no product.
@@ -939,6 +952,62 @@ async fn product_settings_are_checked_and_change_how_a_unit_is_reprocessed() {
             "{:?}",
             page.commands
         );
+        db.finish().await;
+    }
+}
+
+/// Makes every insert into `table` fail as a full disk would: not a broken rule of the schema.
+async fn fail_inserts(db: &TestDb, table: &str) {
+    use sea_orm::ConnectionTrait;
+    let statements = match db.store.backend() {
+        durable_store::Backend::Sqlite => vec![format!(
+            "CREATE TRIGGER fail_for_test BEFORE INSERT ON {table} \
+             BEGIN SELECT RAISE(FAIL, 'database or disk is full'); END"
+        )],
+        durable_store::Backend::Postgres => vec![
+            "CREATE FUNCTION fail_for_test() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN \
+             RAISE EXCEPTION 'could not extend file: No space left on device' \
+             USING ERRCODE = 'disk_full'; END $$"
+                .to_owned(),
+            format!(
+                "CREATE TRIGGER fail_for_test BEFORE INSERT ON {table} \
+                 FOR EACH ROW EXECUTE FUNCTION fail_for_test()"
+            ),
+        ],
+    };
+    for statement in statements {
+        db.store
+            .conn()
+            .execute_unprepared(&statement)
+            .await
+            .unwrap();
+    }
+}
+
+#[tokio::test]
+async fn a_failed_write_while_receiving_is_not_blamed_on_the_serials() {
+    for db in every_backend().await {
+        let label = db.label();
+        let w = world(&db).await;
+        let po = purchase_order(&w, vec![(w.concentrator, 1)]).await;
+        fail_inserts(&db, "assets").await;
+        let err = inventory::receive(
+            &w.app,
+            &actor(Role::Technician),
+            po,
+            &ReceiptForm {
+                lines: vec![line(1, &["OG5-9001"])],
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap_err();
+        assert!(matches!(err, AppError::Internal(_)), "{label}: {err:?}");
+        let view = inventory::purchase_order(&w.app, &actor(Role::Technician), po)
+            .await
+            .unwrap();
+        assert_eq!(view.order.status, "open", "{label}: nothing was received");
+        assert!(view.assets.is_empty(), "{label}");
         db.finish().await;
     }
 }

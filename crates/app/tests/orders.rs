@@ -9,6 +9,8 @@ use durable_app::{App, AppError, catalog, documents, prior_auth};
 use durable_domain::clock::Clock;
 use durable_domain::role::Role;
 use durable_store::testing::{TestDb, every_backend};
+use sea_orm::ConnectionTrait;
+use sha2::Digest;
 use time::macros::datetime;
 
 mod common;
@@ -449,6 +451,43 @@ async fn documents_marked_on_the_order_and_eligibility_make_it_ready() {
                 .await
                 .is_err()
         );
+
+        // Bytes damaged on disk are never served as the document; the check names it.
+        let digest = hex::encode(sha2::Sha256::digest(&pdf));
+        std::fs::write(
+            dir.path().join(&digest[..2]).join(&digest),
+            b"%PDF-1.4
+% other",
+        )
+        .unwrap();
+        let damaged = documents::content(&app, &intake, signed).await;
+        assert!(
+            matches!(damaged, Err(AppError::Internal(_))),
+            "{:?}",
+            damaged.map(|c| c.bytes)
+        );
+        let operator = durable_app::Actor::operator();
+        let check = documents::check_documents(&app, &operator, app.documents(), None)
+            .await
+            .unwrap();
+        assert_eq!(check.sound, 2);
+        assert_eq!(check.problems.len(), 1);
+        assert!(
+            check.problems[0].contains(&signed.to_string()),
+            "{:?}",
+            check.problems
+        );
+        // Uploading the same bytes again repairs the file.
+        documents::upload(&app, &intake, id, &upload("order", "2026-11-21"), &pdf)
+            .await
+            .unwrap();
+        assert_eq!(
+            documents::content(&app, &intake, signed)
+                .await
+                .unwrap()
+                .bytes,
+            pdf
+        );
         db.finish().await;
     }
 }
@@ -704,6 +743,173 @@ async fn the_intake_queue_lists_prior_authorizations_ending_soon() {
             [printed, soon],
             "soonest first; {later} and {long_gone} are not ending soon"
         );
+        db.finish().await;
+    }
+}
+
+/// The patient of `setup`, under another name and without an MBI.
+fn patient_named(family_name: &str) -> PatientForm {
+    PatientForm {
+        family_name: family_name.into(),
+        given_name: "Rosa".into(),
+        birth_date: "1950-01-02".into(),
+        sex: "female".into(),
+        home_line1: "3 Oak Street".into(),
+        home_city: "Columbus".into(),
+        home_state: "OH".into(),
+        home_postal_code: "43215".into(),
+        ..PatientForm::default()
+    }
+}
+
+/// A prescriber other than `setup`'s, with this NPI and family name.
+fn prescriber_named(npi: &str, family_name: &str) -> PrescriberForm {
+    PrescriberForm {
+        npi: npi.into(),
+        given_name: "Grace".into(),
+        family_name: family_name.into(),
+        line1: "2 Clinic Way".into(),
+        city: "Dayton".into(),
+        state: "OH".into(),
+        postal_code: "45402".into(),
+        ..PrescriberForm::default()
+    }
+}
+
+#[tokio::test]
+async fn names_are_stored_in_one_form_and_control_or_invisible_names_write_nothing() {
+    for db in every_backend().await {
+        let label = db.label();
+        let (app, _, _) = setup(&db).await;
+        let intake = actor(Role::Intake);
+        let bad = [
+            ("Nul\0l", "Remove the control character"),
+            ("\u{1}\u{7}", "Remove the control character"),
+            ("\u{200B}\u{200D}\u{FEFF}", "Type visible letters"),
+            ("\u{202E}nairB", "Remove the direction-changing character"),
+        ];
+        for (name, message) in bad {
+            let refused = patients::create(&app, &intake, &patient_named(name), None).await;
+            match refused {
+                Err(AppError::Invalid(errors)) => assert!(
+                    errors
+                        .for_field("family_name")
+                        .unwrap()
+                        .starts_with(message),
+                    "{label}: {name:?}: {errors:?}"
+                ),
+                other => panic!("{label}: {name:?}: {other:?}"),
+            }
+            let refused =
+                directory::add_prescriber(&app, &intake, &prescriber_named("1245319599", name))
+                    .await;
+            match refused {
+                Err(AppError::Invalid(errors)) => assert!(
+                    errors
+                        .for_field("family_name")
+                        .unwrap()
+                        .starts_with(message),
+                    "{label}: {name:?}: {errors:?}"
+                ),
+                other => panic!("{label}: {name:?}: {other:?}"),
+            }
+        }
+        let found = patients::search(&app, &intake, "rosa", 0).await.unwrap();
+        assert!(
+            found.items.is_empty(),
+            "{label}: a refused patient was written"
+        );
+
+        // "Pérez" typed with a combining accent is stored precomposed (NFC).
+        let Created::Patient(id) =
+            patients::create(&app, &intake, &patient_named("Pe\u{301}rez"), None)
+                .await
+                .unwrap()
+        else {
+            panic!("{label}: a new patient")
+        };
+        let stored = patients::edit_form(&app, &intake, id).await.unwrap();
+        assert_eq!(stored.family_name, "P\u{e9}rez", "{label}");
+        db.finish().await;
+    }
+}
+
+#[tokio::test]
+async fn a_taken_npi_is_reported_on_its_field_and_no_other_broken_rule_is() {
+    for db in every_backend().await {
+        let label = db.label();
+        let (app, _, _) = setup(&db).await;
+        let intake = actor(Role::Intake);
+        let taken =
+            directory::add_prescriber(&app, &intake, &prescriber_named("1234567893", "Hopper"))
+                .await;
+        match taken {
+            Err(AppError::Invalid(errors)) => assert_eq!(
+                errors.for_field("npi"),
+                Some("A prescriber with this NPI is already on file."),
+                "{label}"
+            ),
+            other => panic!("{label}: {other:?}"),
+        }
+        // Another unique rule (one this test adds) broken by a new NPI is not a taken NPI.
+        db.store
+            .conn()
+            .execute_unprepared(
+                "CREATE UNIQUE INDEX prescribers_family_for_test ON prescribers (family_name)",
+            )
+            .await
+            .unwrap();
+        let other =
+            directory::add_prescriber(&app, &intake, &prescriber_named("1245319599", "Lovelace"))
+                .await;
+        assert!(
+            matches!(&other, Err(AppError::Conflict(message)) if !message.contains("NPI")),
+            "{label}: {other:?}"
+        );
+        db.finish().await;
+    }
+}
+
+#[tokio::test]
+async fn an_order_moves_only_as_the_state_machine_allows() {
+    use durable_domain::orders::{CANCEL_CLOSED, CHANGE_CLOSED, RELEASE_NOT_HELD};
+
+    for db in every_backend().await {
+        let label = db.label();
+        let (app, patient, prescriber) = setup(&db).await;
+        let intake = actor(Role::Intake);
+        let billing = actor(Role::Billing);
+        let form = cpap_order(&patient, &prescriber);
+        let id = orders::place(&app, &intake, &form).await.unwrap();
+        let reason = "Sleep study on its way by fax; supervisor approved";
+        orders::override_hold(&app, &billing, id, reason)
+            .await
+            .unwrap();
+        let refused = |err: AppError, expected: &str| match err {
+            AppError::Conflict(message) => assert_eq!(message, expected, "{label}"),
+            other => panic!("{label}: {other:?}"),
+        };
+        // Ready is not on hold: nothing to release.
+        let err = orders::override_hold(&app, &billing, id, reason)
+            .await
+            .unwrap_err();
+        refused(err, RELEASE_NOT_HELD.message);
+
+        orders::cancel(&app, &intake, id, "The patient chose another supplier.")
+            .await
+            .unwrap();
+        let err = orders::cancel(&app, &intake, id, "Cancelled twice by mistake.")
+            .await
+            .unwrap_err();
+        refused(err, CANCEL_CLOSED.message);
+        let err = orders::update(&app, &intake, id, &form).await.unwrap_err();
+        refused(err, CHANGE_CLOSED.message);
+
+        // Refused moves leave the status and the history as they were.
+        let order = orders::order(&app, &intake, id).await.unwrap();
+        assert_eq!(order.status, "cancelled", "{label}");
+        let statuses: Vec<&str> = order.history.iter().map(|e| e.status.as_str()).collect();
+        assert_eq!(statuses, ["hold", "ready", "cancelled"], "{label}");
         db.finish().await;
     }
 }

@@ -12,14 +12,25 @@ use durable_domain::ids::ApiTokenId;
 use durable_domain::role::Role;
 use durable_web::WebConfig;
 
+mod backup;
+mod claim_checks;
 mod simulate;
 
 /// Durable: operations and billing for durable medical equipment suppliers.
 #[derive(Parser)]
 #[command(name = "durable", version, about)]
 struct Cli {
+    /// Log lines as text for people or as JSON objects for a log collector.
+    #[arg(long, env = "DURABLE_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text, global = true)]
+    log_format: LogFormat,
     #[command(subcommand)]
     command: Command,
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum LogFormat {
+    Text,
+    Json,
 }
 
 /// Where the data lives; every subcommand takes these the same way.
@@ -51,6 +62,9 @@ enum Command {
         /// Mark cookies Secure and send HSTS (when served over TLS, directly or by a proxy).
         #[arg(long, env = "DURABLE_SECURE_COOKIES")]
         secure_cookies: bool,
+        /// Client addresses that may read /metrics without a token (comma-separated).
+        #[arg(long, env = "DURABLE_METRICS_FROM", value_delimiter = ',')]
+        metrics_from: Vec<std::net::IpAddr>,
         #[command(flatten)]
         data: DataArgs,
     },
@@ -86,6 +100,25 @@ enum Command {
     Catalog {
         #[command(subcommand)]
         command: CatalogCommand,
+    },
+    /// Copies the database (SQLite) and every document into DEST while the server runs.
+    Backup {
+        /// A new or empty directory.
+        dest: PathBuf,
+        #[command(flatten)]
+        data: DataArgs,
+    },
+    /// Brings a backup back into an empty data directory, then verifies it.
+    Restore {
+        /// A directory written by `durable backup`.
+        source: PathBuf,
+        #[command(flatten)]
+        data: DataArgs,
+    },
+    /// Checks the database's integrity, the audit trail and every document against its digest.
+    Verify {
+        #[command(flatten)]
+        data: DataArgs,
     },
 }
 
@@ -138,6 +171,35 @@ enum BillingCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Checks claim lines written in JSON (`lines`, optional `rental` and `filed_on`): modifier
+    /// conflicts, timely filing, and KX the rental's documentation does not support.
+    CheckLines {
+        /// The lines, as JSON.
+        file: PathBuf,
+        /// Print the findings as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// The last day to request each appeal level after a decision, with the year's
+    /// amount-in-controversy minimum for an ALJ hearing and judicial review.
+    AppealDeadline {
+        /// Date on the decision's notice (YYYY-MM-DD or MM/DD/YYYY).
+        #[arg(long)]
+        notice_date: String,
+        /// redetermination, reconsideration, alj_hearing, appeals_council or judicial_review;
+        /// every level when left out.
+        #[arg(long)]
+        level: Option<String>,
+        /// The day the request would be filed (default today).
+        #[arg(long)]
+        filed_on: Option<String>,
+        /// The amount in controversy in dollars, e.g. 250.00.
+        #[arg(long)]
+        amount: Option<String>,
+        /// Print the answer as JSON.
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Subcommand)]
@@ -165,6 +227,9 @@ enum UserCommand {
         /// What the token is for.
         #[arg(long, default_value = "api")]
         label: String,
+        /// The token stops working after this many days (by default it works until revoked).
+        #[arg(long)]
+        expires_in_days: Option<u16>,
         #[command(flatten)]
         data: DataArgs,
     },
@@ -172,6 +237,13 @@ enum UserCommand {
     RevokeToken {
         /// The token's id.
         id: String,
+        #[command(flatten)]
+        data: DataArgs,
+    },
+    /// Lifts a user's lock-out after failed logins.
+    Unlock {
+        /// Login name.
+        name: String,
         #[command(flatten)]
         data: DataArgs,
     },
@@ -220,14 +292,18 @@ fn describe(err: &AppError) -> String {
 }
 
 fn main() -> ExitCode {
-    tracing_subscriber::fmt()
+    let cli = Cli::parse();
+    let logs = tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env()
                 .unwrap_or_else(|_| "info,sqlx=warn,sea_orm=warn".into()),
         )
-        .with_writer(std::io::stderr)
-        .init();
-    let cli = Cli::parse();
+        .with_writer(std::io::stderr);
+    match cli.log_format {
+        LogFormat::Text => logs.init(),
+        // Each line carries the request's span (request id, method, route, user).
+        LogFormat::Json => logs.json().with_current_span(true).init(),
+    }
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -269,26 +345,33 @@ async fn run(command: Command) -> Result<ExitCode, String> {
             addr,
             demo: with_demo,
             secure_cookies,
+            metrics_from,
             data,
         } => {
             let app = data.open().await?;
             if with_demo {
-                match demo::load(&app, &operator, demo::DEFAULT_SCALE).await {
-                    Ok(summary) => print_logins(&summary),
-                    Err(AppError::Conflict(_)) => {
-                        println!(
-                            "The database already holds data; demo logins use the password '{}'.",
-                            demo::DEMO_PASSWORD
-                        )
-                    }
-                    Err(err) => return Err(describe(&err)),
+                if demo::is_empty(&app).await.map_err(|err| describe(&err))? {
+                    let summary = demo::load(&app, &operator, demo::DEFAULT_SCALE)
+                        .await
+                        .map_err(|err| describe(&err))?;
+                    print_logins(&summary);
+                } else {
+                    println!(
+                        "The database already holds data; demo logins use the password '{}'.",
+                        demo::DEMO_PASSWORD
+                    )
                 }
             }
             let listener = tokio::net::TcpListener::bind(addr)
                 .await
                 .map_err(|e| format!("cannot listen on {addr}: {e}"))?;
             println!("Durable is serving at http://{addr}/");
-            durable_web::serve(listener, app, WebConfig { secure_cookies })
+            let config = WebConfig {
+                secure_cookies,
+                metrics_addresses: metrics_from,
+                ..WebConfig::default()
+            };
+            durable_web::serve(listener, app, config)
                 .await
                 .map_err(|e| format!("server stopped: {e}"))?;
             Ok(ExitCode::SUCCESS)
@@ -342,10 +425,18 @@ async fn run(command: Command) -> Result<ExitCode, String> {
             Ok(ExitCode::SUCCESS)
         }
         Command::User {
-            command: UserCommand::Token { name, label, data },
+            command:
+                UserCommand::Token {
+                    name,
+                    label,
+                    expires_in_days,
+                    data,
+                },
         } => {
             let app = data.open().await?;
-            let token = auth::issue_token(&app, &operator, &name, &label)
+            let expires_at =
+                expires_in_days.map(|days| app.clock.now() + time::Duration::days(i64::from(days)));
+            let token = auth::issue_token(&app, &operator, &name, &label, expires_at)
                 .await
                 .map_err(|e| describe(&e))?;
             eprintln!(
@@ -368,6 +459,16 @@ async fn run(command: Command) -> Result<ExitCode, String> {
             println!("Revoked token {id}.");
             Ok(ExitCode::SUCCESS)
         }
+        Command::User {
+            command: UserCommand::Unlock { name, data },
+        } => {
+            let app = data.open().await?;
+            auth::unlock_user(&app, &operator, &name)
+                .await
+                .map_err(|e| describe(&e))?;
+            println!("Unlocked {name}.");
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Billing {
             command:
                 BillingCommand::Simulate {
@@ -379,6 +480,32 @@ async fn run(command: Command) -> Result<ExitCode, String> {
             println!("{}", simulate::run(&file, through.as_deref(), json)?);
             Ok(ExitCode::SUCCESS)
         }
+        Command::Billing {
+            command: BillingCommand::CheckLines { file, json },
+        } => {
+            print!("{}", claim_checks::check_lines(&file, json)?);
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Billing {
+            command:
+                BillingCommand::AppealDeadline {
+                    notice_date,
+                    level,
+                    filed_on,
+                    amount,
+                    json,
+                },
+        } => {
+            let answer = claim_checks::appeal_deadline(
+                level.as_deref(),
+                &notice_date,
+                filed_on.as_deref(),
+                amount.as_deref(),
+                json,
+            )?;
+            print!("{answer}");
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Catalog { command } => catalog_command(command, &operator).await,
         Command::Audit {
             command: AuditCommand::Verify { data },
@@ -387,23 +514,11 @@ async fn run(command: Command) -> Result<ExitCode, String> {
             let report = audit::verify(&app, &operator)
                 .await
                 .map_err(|e| describe(&e))?;
-            match report.first_break {
-                None => {
-                    println!(
-                        "The audit trail is intact: {} events checked.",
-                        report.checked
-                    );
-                    Ok(ExitCode::SUCCESS)
-                }
-                Some(broken) => {
-                    println!(
-                        "The audit trail is broken at row {}: {}. {} events before it are intact.",
-                        broken.seq, broken.problem, report.checked
-                    );
-                    Ok(ExitCode::from(2))
-                }
-            }
+            Ok(backup::exit_code(backup::report_chain(&report)))
         }
+        Command::Backup { dest, data } => backup::backup(&data, &dest, &operator).await,
+        Command::Restore { source, data } => backup::restore(&data, &source, &operator).await,
+        Command::Verify { data } => backup::verify(&data, &operator).await,
     }
 }
 

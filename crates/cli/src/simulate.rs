@@ -6,7 +6,7 @@ use std::fmt::Write;
 use std::path::Path;
 
 use durable_app::{Actor, billing};
-use durable_domain::billing::{RentalInput, Rule, Schedule, Severity};
+use durable_domain::billing::{Finding, RentalInput, Rule, Schedule, Severity};
 use durable_domain::validation::parse_date;
 
 /// Reads, checks and schedules the rental in `file`; `through` overrides the input's own date.
@@ -26,6 +26,22 @@ pub fn run(file: &Path, through: Option<&str>, json: bool) -> Result<String, Str
     Ok(as_text(&input, &schedule))
 }
 
+/// One finding as a line of text: how much it matters, its rule, the field, what and the fix.
+pub(crate) fn finding_text(finding: &Finding) -> String {
+    let severity = match finding.severity {
+        Severity::Blocking => "Blocking",
+        Severity::Warning => "Warning",
+    };
+    let field = finding
+        .field
+        .as_deref()
+        .map_or_else(String::new, |field| format!(" at {field}"));
+    format!(
+        "{severity} {}{field}: {} Fix: {}",
+        finding.code, finding.message, finding.fix
+    )
+}
+
 fn ids(rules: &[Rule]) -> String {
     rules.iter().map(|r| r.id).collect::<Vec<_>>().join(" ")
 }
@@ -41,19 +57,25 @@ fn as_text(input: &RentalInput, schedule: &Schedule) -> String {
     );
     let _ = writeln!(
         out,
-        "{:>5}  {:<10}  {:<10}  {:<12}  {:>10}  rules",
-        "month", "from", "to", "modifiers", "allowed"
+        "{:>5}  {:<10}  {:<10}  {:<5}  {:<12}  {:>5}  {:>10}  {:>10}  {:<3}  {:<10}  rules",
+        "month", "from", "to", "hcpcs", "modifiers", "units", "charge", "allowed", "mac", "file by"
     );
     let mut rows: Vec<(time::Date, String)> = Vec::new();
     for line in &schedule.lines {
         let modifiers: Vec<&str> = line.modifiers.iter().map(|m| m.code()).collect();
         let mut row = format!(
-            "{:>5}  {}  {}  {:<12}  {:>10}  {}",
+            "{:>5}  {}  {}  {:<5}  {:<12}  {:>5}  {:>10}  {:>10}  {:<3}  {:<10}  {}",
             line.rental_month,
             line.from,
             line.to,
+            line.hcpcs,
             modifiers.join(" "),
+            line.units,
+            line.charge.to_string(),
             line.allowed.to_string(),
+            line.dme_mac.map_or("-", |mac| mac.letter()),
+            line.filing_deadline
+                .map_or_else(|| "-".to_owned(), |date| date.to_string()),
             ids(&line.rules)
         );
         // The claim narrative (e.g. the previous supplier) goes on the claim with the line.
@@ -67,15 +89,20 @@ fn as_text(input: &RentalInput, schedule: &Schedule) -> String {
         rows.push((
             skipped.from,
             format!(
-                "{:>5}  {}  {}  {:<12}  {:>10}  {}",
+                "{:>5}  {}  {}  {:<5}  {:<12}  {:>5}  {:>10}  {:>10}  {:<3}  {:<10}  {}",
                 "-",
                 skipped.from,
                 skipped.to,
+                "",
                 serde_json::to_value(skipped.reason)
                     .ok()
                     .and_then(|v| v.as_str().map(str::to_owned))
                     .unwrap_or_default(),
+                "",
+                "",
                 "not billed",
+                "",
+                "",
                 ids(&skipped.rules)
             ),
         ));
@@ -119,15 +146,7 @@ fn as_text(input: &RentalInput, schedule: &Schedule) -> String {
         };
     }
     for finding in &schedule.findings {
-        let severity = match finding.severity {
-            Severity::Blocking => "Blocking",
-            Severity::Warning => "Warning",
-        };
-        let _ = writeln!(
-            out,
-            "{severity} {}: {} Fix: {}",
-            finding.code, finding.message, finding.fix
-        );
+        let _ = writeln!(out, "{}", finding_text(finding));
     }
     let _ = writeln!(out, "Total allowed: {}", schedule.total_allowed);
     let _ = writeln!(out, "\nRules:");

@@ -85,6 +85,8 @@ entity_id!(
     RecallId,
     /// How a payer (or one of its plans) prices a HCPCS code: kind and month bands.
     PriceOptionId,
+    /// A delivery ticket: one trip that hands an order's items to the patient.
+    DeliveryTicketId,
     /// A background job.
     JobId,
 );

@@ -3,6 +3,7 @@
 use serde::Serialize;
 
 use crate::codes::CodeError;
+use crate::text::{Lines, clean};
 
 /// One problem with one field.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -47,22 +48,46 @@ impl FieldErrors {
         parsed.map_err(|err| self.add(field, err.0)).ok()
     }
 
-    /// A required text field: trimmed, not empty, at most `max` characters.
+    /// A required one-line text field (a name, a number): clean (`text::clean`), not empty,
+    /// at most `max` characters.
     pub fn required(&mut self, field: &str, text: &str, max: usize) -> Option<String> {
-        let text = text.trim();
-        if text.is_empty() {
-            self.add(field, "This field is required.");
-            None
-        } else {
-            self.limit(field, text, max)
-        }
+        self.text(field, Some(text), max, Lines::One, true)
     }
 
-    /// An optional text field: empty becomes `None`; at most `max` characters.
+    /// An optional one-line text field: empty becomes `None`; clean, at most `max` characters.
     pub fn optional(&mut self, field: &str, text: Option<&str>, max: usize) -> Option<String> {
-        match text.map(str::trim) {
-            None | Some("") => None,
-            Some(text) => self.limit(field, text, max),
+        self.text(field, text, max, Lines::One, false)
+    }
+
+    /// A required note, which may hold line breaks.
+    pub fn required_note(&mut self, field: &str, text: &str, max: usize) -> Option<String> {
+        self.text(field, Some(text), max, Lines::Many, true)
+    }
+
+    /// An optional note, which may hold line breaks; empty becomes `None`.
+    pub fn optional_note(&mut self, field: &str, text: Option<&str>, max: usize) -> Option<String> {
+        self.text(field, text, max, Lines::Many, false)
+    }
+
+    fn text(
+        &mut self,
+        field: &str,
+        text: Option<&str>,
+        max: usize,
+        lines: Lines,
+        required: bool,
+    ) -> Option<String> {
+        let text = self.check(field, clean(text.unwrap_or(""), lines))?;
+        if text.is_empty() {
+            if required {
+                self.add(field, "This field is required.");
+            }
+            None
+        } else if text.chars().count() > max {
+            self.add(field, format!("Use at most {max} characters."));
+            None
+        } else {
+            Some(text)
         }
     }
 
@@ -76,15 +101,6 @@ impl FieldErrors {
         match text.map(str::trim) {
             None | Some("") => None,
             Some(text) => self.check(field, parse(text)),
-        }
-    }
-
-    fn limit(&mut self, field: &str, text: &str, max: usize) -> Option<String> {
-        if text.chars().count() > max {
-            self.add(field, format!("Use at most {max} characters."));
-            None
-        } else {
-            Some(text.to_owned())
         }
     }
 

@@ -16,6 +16,7 @@ fn line(modifiers: &str, month: Option<u32>) -> ClaimLine {
         modifiers: modifiers.split_whitespace().map(str::to_owned).collect(),
         from: date!(2026 - 01 - 15),
         rental_month: month,
+        payer: None,
     }
 }
 

@@ -618,7 +618,7 @@ fn resume_before_the_next_anniversary_changes_nothing() {
 }
 
 /// BIN-WINDOW-SETTING: resuming on day 86 after the rental month is a new period only under the
-/// shorter reading (`after_return_day`); the default reading continues the count.
+/// shortest reading (60 days, `after_return_day`); the default reading continues the count.
 #[test]
 fn the_one_day_reading_is_a_setting() {
     let events = json!([
@@ -629,7 +629,8 @@ fn the_one_day_reading_is_a_setting() {
     assert_eq!(periods(&default)[3], (1, 4));
     assert!(fired(&default.lines[3].rules).contains(&"BIN-WINDOW-SETTING"));
     let mut value = bed("2026-01-15", "2028-12-31", events);
-    value["settings"] = json!({ "break_in_need_rest_of_month": "after_return_day" });
+    value["settings"] = json!({ "break_in_need_rest_of_month": "after_return_day",
+        "break_in_need_window": "sixty_days" });
     let shorter = run(value);
     assert_eq!(periods(&shorter)[3], (2, 1));
     assert_eq!(codes(&shorter.lines[3]), ["RR", "KH", "KX"]);

@@ -4,8 +4,8 @@
 
 use durable_domain::billing::checks::{ClaimLine, check_line};
 use durable_domain::billing::{
-    Category, Modifier, ModifierKind, NightlyUsage, RentalInput, Severity, SkipReason, adherence,
-    schedule,
+    Category, Modifier, ModifierKind, NightlyUsage, OXYGEN_GROUP_MODIFIERS_FROM, OxygenGroup,
+    RentalInput, Severity, SkipReason, adherence, schedule,
 };
 use proptest::prelude::*;
 use serde_json::{Map, Value, json};
@@ -194,6 +194,12 @@ impl Extras {
         if kind == "oxygen" {
             if let Some(offset) = self.retest {
                 documentation["oxygen_retest_date"] = json!(day(first, offset));
+                // OX-RETEST-NOT-COVERED: usually a new order after the retest, in or after the
+                // window; sometimes none.
+                if item["oxygen_group"].is_string() && self.variant % 4 != 3 {
+                    let after = i64::from(self.variant) * 7 % 40;
+                    documentation["oxygen_retest_order_date"] = json!(day(first, offset + after));
+                }
             }
             // OX-CONTENTS-AFTER-36 / OX-MAINTENANCE-MS: a liquid system, or a concentrator
             // under the MS setting.
@@ -730,6 +736,40 @@ proptest! {
                     prop_assert_eq!(pair[0].allowed.cents(), 0);
                     prop_assert!(pair[0].modifiers.iter().any(|m| matches!(m, Modifier::Ga | Modifier::Gz)));
                 }
+            }
+        }
+    }
+
+    /// OX-MOD-GROUP-BEFORE-2023-04: no line dated before 2023-04-01 carries N1, N2 or N3.
+    #[test]
+    fn no_line_carries_a_modifier_before_it_existed(value in any_rental()) {
+        let input: RentalInput = serde_json::from_value(value).unwrap();
+        if let Ok(s) = schedule(&input) {
+            for line in s.lines.iter().filter(|l| l.from < OXYGEN_GROUP_MODIFIERS_FROM) {
+                prop_assert!(
+                    !line.modifiers.iter().any(|m| matches!(m, Modifier::N1 | Modifier::N2 | Modifier::N3)),
+                    "{:?}", line
+                );
+            }
+        }
+    }
+
+    /// OX-RETEST-NOT-COVERED: for oxygen Groups II and III, a line dated after day 90 carries KX
+    /// only with a retest on days 61-90 and a new order on or after it, dated on or before the
+    /// line (days counted from the first date of service as day 1).
+    #[test]
+    fn no_kx_after_a_missed_oxygen_retest(value in rental()) {
+        let input: RentalInput = serde_json::from_value(value).unwrap();
+        let grouped = input.item.oxygen_group.is_some_and(|g| g != OxygenGroup::One);
+        if let (true, Ok(s)) = (grouped, schedule(&input)) {
+            let first = input.first_date_of_service;
+            let (day_61, day_90) = (first + Duration::days(60), first + Duration::days(89));
+            let documentation = &input.documentation;
+            for line in s.lines.iter().filter(|l| l.from > day_90 && l.modifiers.contains(&Modifier::Kx)) {
+                let retest = documentation.oxygen_retest_date.unwrap();
+                prop_assert!(day_61 <= retest && retest <= day_90, "{:?}", line);
+                let order = documentation.oxygen_retest_order_date.unwrap();
+                prop_assert!(retest <= order && order <= line.from, "{:?}", line);
             }
         }
     }

@@ -15,8 +15,11 @@
 //! writer.
 
 use std::path::PathBuf;
+use std::sync::atomic::Ordering;
 use std::sync::{Arc, Weak};
 use std::time::Duration;
+
+use crate::HealthState;
 
 /// How often the WAL is checkpointed: often enough to keep it a few megabytes under load.
 const EVERY: Duration = Duration::from_secs(1);
@@ -30,16 +33,29 @@ const READER_WAIT: Duration = Duration::from_millis(2);
 /// 5 and 10 ms, far longer than a search holds its snapshot.
 const READER_POLL: Duration = Duration::from_micros(200);
 
+/// Marks the checkpoint thread stopped when it ends, by returning or by a panic.
+struct Running(Arc<HealthState>);
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        self.0.checkpoint_stopped.store(true, Ordering::Release);
+    }
+}
+
 /// Checkpoints the file at `path` every second until `alive` is gone (the store was dropped).
-/// `write_gate` is the store's queue of writers.
+/// `write_gate` is the store's queue of writers; `health` learns when the thread stops.
 pub(crate) fn start<T: Send + Sync + 'static>(
     path: PathBuf,
     alive: Weak<T>,
     write_gate: Arc<tokio::sync::Mutex<()>>,
+    recorder: Arc<crate::metrics::Recorder>,
+    health: Arc<HealthState>,
 ) {
+    let running = Running(health);
     let spawned = std::thread::Builder::new()
         .name("sqlite-checkpoint".into())
         .spawn(move || {
+            let _running = running;
             let conn = match connection(&path) {
                 Ok(conn) => conn,
                 Err(err) => {
@@ -52,11 +68,13 @@ pub(crate) fn start<T: Send + Sync + 'static>(
                 if alive.strong_count() == 0 {
                     break;
                 }
-                if let Err(err) = checkpoint(&conn, &write_gate, RESTART_AFTER_FRAMES) {
-                    tracing::warn!(%err, "checkpointing the WAL failed; will retry");
+                match checkpoint(&conn, &write_gate, RESTART_AFTER_FRAMES) {
+                    Ok(_) => recorder.checkpointed(),
+                    Err(err) => tracing::warn!(%err, "checkpointing the WAL failed; will retry"),
                 }
             }
         });
+    // A thread that could not start drops `running` with its closure, which marks it stopped.
     if let Err(err) = spawned {
         tracing::warn!(%err, "cannot start the WAL checkpoint thread");
     }
@@ -138,6 +156,26 @@ mod tests {
 
     fn len(path: &std::path::Path) -> u64 {
         std::fs::metadata(path).map(|m| m.len()).unwrap_or(0)
+    }
+
+    #[test]
+    fn a_thread_that_ends_is_reported_stopped() {
+        let dir = tempfile::tempdir().unwrap();
+        let health = Arc::new(HealthState::default());
+        let alive = Arc::new(());
+        // No database file there: the thread cannot open it and ends.
+        start(
+            dir.path().join("missing.sqlite"),
+            Arc::downgrade(&alive),
+            Arc::new(tokio::sync::Mutex::new(())),
+            Arc::new(crate::metrics::Recorder::default()),
+            health.clone(),
+        );
+        let deadline = std::time::Instant::now() + Duration::from_secs(5);
+        while !health.checkpoint_stopped.load(Ordering::Acquire) {
+            assert!(std::time::Instant::now() < deadline, "reported stopped");
+            std::thread::sleep(Duration::from_millis(10));
+        }
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! Document metadata and the checklist items people marked documents as satisfying. The bytes
 //! live on disk, content-addressed (see `durable-app`'s document storage).
 
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use uuid::Uuid;
 
 use crate::entity::{document, document_mark};
@@ -21,6 +21,18 @@ pub async fn insert(db: &impl Db, row: Document) -> StoreResult<()> {
 /// One document.
 pub async fn get(db: &impl Db, id: Uuid) -> StoreResult<Option<Document>> {
     Ok(document::Entity::find_by_id(id).one(db).await?)
+}
+
+/// Every document's id and digest, in id order (checking the stored bytes).
+pub async fn digests(db: &impl Db) -> StoreResult<Vec<(Uuid, String)>> {
+    Ok(document::Entity::find()
+        .select_only()
+        .column(document::Column::Id)
+        .column(document::Column::Sha256)
+        .order_by_asc(document::Column::Id)
+        .into_tuple()
+        .all(db)
+        .await?)
 }
 
 /// An order's documents, oldest first.

@@ -69,7 +69,7 @@ pub async fn update_asset(db: &impl Db, row: Asset, seen_state_detail: &str) -> 
     if result.rows_affected == 1 {
         Ok(())
     } else {
-        Err(StoreError::Conflict("assets.state".into()))
+        Err(StoreError::Stale("assets.state"))
     }
 }
 

@@ -1,7 +1,7 @@
 //! Staff accounts, their browser sessions and their API tokens. Session and token secrets are
 //! stored only as SHA-256 digests, so a copy of the database does not let anyone log in.
 
-use sea_orm::sea_query::Expr;
+use sea_orm::sea_query::{Expr, ExprTrait};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter,
     QueryOrder,
@@ -49,22 +49,78 @@ pub async fn count(db: &impl Db) -> StoreResult<u64> {
     Ok(user::Entity::find().count(db).await?)
 }
 
-/// Records the outcome of a login attempt: the failure count and any lock-out.
-pub async fn set_login_state(
+/// Counts a login attempt against an account before its password is checked, in one
+/// statement so that parallel attempts cannot all pass: answers `false` (check nothing) when the
+/// account is locked now or already has `max_failures` attempts counted.
+pub async fn reserve_login_attempt(
     db: &impl Db,
     id: Uuid,
-    failed_logins: i32,
-    locked_until: Option<OffsetDateTime>,
-) -> StoreResult<()> {
-    user::ActiveModel {
-        id: Set(id),
-        failed_logins: Set(failed_logins),
-        locked_until: Set(locked_until),
-        ..Default::default()
-    }
-    .update(db)
-    .await?;
+    max_failures: i32,
+    now: OffsetDateTime,
+) -> StoreResult<bool> {
+    let done = user::Entity::update_many()
+        .col_expr(
+            user::Column::FailedLogins,
+            Expr::col(user::Column::FailedLogins).add(1),
+        )
+        .filter(user::Column::Id.eq(id))
+        .filter(user::Column::FailedLogins.lt(max_failures))
+        .filter(
+            user::Column::LockedUntil
+                .is_null()
+                .or(user::Column::LockedUntil.lte(now)),
+        )
+        .exec(db)
+        .await?;
+    Ok(done.rows_affected == 1)
+}
+
+/// Locks an account until `until` once `max_failures` attempts have failed (the count starts
+/// again for the next lock); answers whether this call locked it.
+pub async fn lock_if_exhausted(
+    db: &impl Db,
+    id: Uuid,
+    max_failures: i32,
+    until: OffsetDateTime,
+) -> StoreResult<bool> {
+    let done = user::Entity::update_many()
+        .col_expr(user::Column::FailedLogins, Expr::value(0))
+        .col_expr(user::Column::LockedUntil, Expr::value(until))
+        .filter(user::Column::Id.eq(id))
+        .filter(user::Column::FailedLogins.gte(max_failures))
+        .exec(db)
+        .await?;
+    Ok(done.rows_affected == 1)
+}
+
+/// Forgets the failed attempts after a correct password, unless the account was locked in the
+/// meantime (a lock set by a burst of attempts stays until it ends or an administrator lifts it).
+pub async fn clear_failed_logins(db: &impl Db, id: Uuid, now: OffsetDateTime) -> StoreResult<()> {
+    user::Entity::update_many()
+        .col_expr(user::Column::FailedLogins, Expr::value(0))
+        .filter(user::Column::Id.eq(id))
+        .filter(
+            user::Column::LockedUntil
+                .is_null()
+                .or(user::Column::LockedUntil.lte(now)),
+        )
+        .exec(db)
+        .await?;
     Ok(())
+}
+
+/// Lifts a lock-out and forgets the failed attempts; answers whether the user exists.
+pub async fn unlock(db: &impl Db, id: Uuid) -> StoreResult<bool> {
+    let done = user::Entity::update_many()
+        .col_expr(user::Column::FailedLogins, Expr::value(0))
+        .col_expr(
+            user::Column::LockedUntil,
+            Expr::value(Option::<OffsetDateTime>::None),
+        )
+        .filter(user::Column::Id.eq(id))
+        .exec(db)
+        .await?;
+    Ok(done.rows_affected == 1)
 }
 
 /// Replaces a user's password hash and clears any lock-out.
@@ -150,18 +206,35 @@ pub async fn insert_token(db: &impl Db, token: ApiToken) -> StoreResult<()> {
     Ok(())
 }
 
-/// The unrevoked token with this digest and its user, in one query (every API request).
+/// The token with this digest and its user, in one query (every API request), unless it is
+/// revoked or expired at `now`.
 pub async fn token_with_user(
     db: &impl Db,
     token_hash: &str,
+    now: OffsetDateTime,
 ) -> StoreResult<Option<(ApiToken, User)>> {
     let found = api_token::Entity::find()
         .filter(api_token::Column::TokenHash.eq(token_hash))
         .filter(api_token::Column::RevokedAt.is_null())
+        .filter(
+            api_token::Column::ExpiresAt
+                .is_null()
+                .or(api_token::Column::ExpiresAt.gt(now)),
+        )
         .find_also_related(user::Entity)
         .one(db)
         .await?;
     Ok(found.and_then(|(token, user)| user.map(|user| (token, user))))
+}
+
+/// Records that a token was used at `now`.
+pub async fn touch_token(db: &impl Db, id: Uuid, now: OffsetDateTime) -> StoreResult<()> {
+    api_token::Entity::update_many()
+        .col_expr(api_token::Column::LastUsedAt, Expr::value(now))
+        .filter(api_token::Column::Id.eq(id))
+        .exec(db)
+        .await?;
+    Ok(())
 }
 
 /// A user's tokens, newest first.

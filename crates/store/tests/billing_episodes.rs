@@ -6,7 +6,7 @@
 use durable_store::billing_episodes::{self, BillingEpisode, BillingEpisodeEvent};
 use durable_store::patients::{self, Patient, PatientRecord};
 use durable_store::testing::every_backend;
-use durable_store::{Db, StoreError};
+use durable_store::{Constraint, Db, StoreError};
 use time::macros::{date, datetime};
 use uuid::Uuid;
 
@@ -24,7 +24,7 @@ async fn a_patient(db: &impl Db) -> Uuid {
                 family_key: "rivera".into(),
                 given_key: "ana".into(),
                 birth_date: date!(1948 - 03 - 14),
-                sex: "F".into(),
+                sex: "female".into(),
                 mbi: None,
                 email: None,
                 preferred_contact: "phone".into(),
@@ -122,7 +122,13 @@ async fn episodes_keep_their_events_in_date_order_and_open_once_per_source_line(
 
         let again = billing_episodes::insert_episode(db, episode(patient, source, 1)).await;
         assert!(
-            matches!(again, Err(StoreError::Conflict(_))),
+            matches!(
+                again,
+                Err(StoreError::Duplicate {
+                    key: Some(Constraint::EpisodeSourceLine),
+                    ..
+                })
+            ),
             "{}: {again:?}",
             test.label()
         );

@@ -11,7 +11,7 @@ use durable_store::directory::{Supplier, insert_supplier};
 use durable_store::inventory::asset;
 use durable_store::migration::Migrator;
 use sea_orm::ConnectionTrait;
-use sea_orm::sea_query::Query;
+use sea_orm::sea_query::{Expr, ExprTrait, Query};
 use sea_orm_migration::MigratorTrait;
 use time::macros::{date, datetime};
 use uuid::Uuid;
@@ -257,4 +257,122 @@ async fn m0010_keeps_every_address_in_its_rebuilt_table() {
             .collect::<Vec<_>>(),
         [(id, Some("Columbus"))]
     );
+}
+
+/// Adds a user row with `role`, written as raw SQL so the test can store what the app never would.
+async fn insert_user(
+    store: &Store,
+    name: &str,
+    role: &str,
+) -> Result<(), durable_store::StoreError> {
+    let insert = Query::insert()
+        .into_table("users")
+        .columns([
+            "id",
+            "username",
+            "display_name",
+            "role",
+            "password_hash",
+            "created_at",
+        ])
+        .values_panic([
+            Uuid::now_v7().into(),
+            name.into(),
+            name.into(),
+            role.into(),
+            "-".into(),
+            datetime!(2026-12-02 09:00 UTC).into(),
+        ])
+        .take();
+    store.conn().execute(&insert).await?;
+    Ok(())
+}
+
+#[tokio::test]
+async fn m0012_keeps_known_values_refuses_unknown_ones_and_stops_on_stored_ones() {
+    use durable_store::migration::m0012_known_values::KNOWN_VALUES;
+
+    for db in durable_store::testing::every_backend().await {
+        let label = db.label();
+        let store = &db.store;
+        // Back to the store before m0012, holding a known and an unknown role.
+        Migrator::down(store.conn(), Some(1)).await.unwrap();
+        insert_user(store, "ann", "intake").await.unwrap();
+        insert_user(store, "bob", "superuser").await.unwrap();
+        let stopped = Migrator::up(store.conn(), None)
+            .await
+            .unwrap_err()
+            .to_string();
+        assert!(
+            stopped.contains("1 row(s) of users.role hold a value other than admin, intake"),
+            "{label}: {stopped}"
+        );
+
+        // Corrected, the migration runs and keeps the rows.
+        let fix = Query::update()
+            .table("users")
+            .value("role", "admin")
+            .and_where(Expr::col("username").eq("bob"))
+            .take();
+        store.conn().execute(&fix).await.unwrap();
+        Migrator::up(store.conn(), None).await.unwrap();
+        let kept = durable_store::users::by_username(store.conn(), "ann")
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(kept.role, "intake", "{label}");
+
+        // Unknown names are refused on insert and on update, naming the rule; nothing is written.
+        let refused = insert_user(store, "cyd", "superuser").await.unwrap_err();
+        assert!(
+            matches!(&refused, durable_store::StoreError::Database(detail) if detail.contains("users_role_known")),
+            "{label}: {refused:?}"
+        );
+        assert!(
+            durable_store::users::by_username(store.conn(), "cyd")
+                .await
+                .unwrap()
+                .is_none()
+        );
+        let corrupt = Query::update()
+            .table("users")
+            .value("role", "root")
+            .and_where(Expr::col("username").eq("ann"))
+            .take();
+        let refused = store
+            .conn()
+            .execute(&corrupt)
+            .await
+            .unwrap_err()
+            .to_string();
+        assert!(refused.contains("users_role_known"), "{label}: {refused}");
+
+        // Every listed column has its rule.
+        for known in &KNOWN_VALUES {
+            let (sql, name) = match store.backend() {
+                durable_store::Backend::Postgres => (
+                    "SELECT COUNT(*) FROM pg_constraint WHERE conname = $1",
+                    known.rule(),
+                ),
+                durable_store::Backend::Sqlite => (
+                    "SELECT COUNT(*) FROM sqlite_master WHERE type = 'trigger' AND name = ?",
+                    format!("{}_update", known.rule()),
+                ),
+            };
+            let count: i64 = store
+                .conn()
+                .query_one_raw(sea_orm::Statement::from_sql_and_values(
+                    store.conn().get_database_backend(),
+                    sql,
+                    [name.clone().into()],
+                ))
+                .await
+                .unwrap()
+                .unwrap()
+                .try_get_by_index(0)
+                .unwrap();
+            assert_eq!(count, 1, "{label}: {name}");
+        }
+        db.finish().await;
+    }
 }

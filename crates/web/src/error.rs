@@ -75,18 +75,22 @@ pub(crate) fn classify(err: AppError) -> (StatusCode, &'static str, String, Vec<
         ),
         AppError::Conflict(message) => (StatusCode::CONFLICT, "conflict", message, vec![]),
         AppError::Internal(detail) => {
-            let request_id = uuid::Uuid::new_v4();
-            tracing::error!(%request_id, %detail, "internal error");
+            // Logged inside the request's span, which carries the request id.
+            tracing::error!(%detail, "internal error");
             (
                 StatusCode::INTERNAL_SERVER_ERROR,
                 "internal",
-                format!(
-                    "Something went wrong on our side; quote request id {request_id} to your administrator."
-                ),
+                internal_message(),
                 vec![],
             )
         }
     }
+}
+
+/// What a person is told about a fault on our side: the request id to quote.
+pub(crate) fn internal_message() -> String {
+    let id = crate::observe::request_id().unwrap_or_else(|| "unknown".into());
+    format!("Something went wrong on our side; quote request id {id} to your administrator.")
 }
 
 /// An error answered as JSON (the API).

@@ -166,6 +166,8 @@ fn add_security_headers(headers: &mut HeaderMap, secure: bool, static_asset: boo
         "no-store"
     };
     headers.insert(header::CACHE_CONTROL, HeaderValue::from_static(cache));
+    // A page and its htmx fragment share a URL: caches must keep them apart.
+    headers.append(header::VARY, HeaderValue::from_static("HX-Request"));
     if secure {
         headers.insert(
             header::STRICT_TRANSPORT_SECURITY,

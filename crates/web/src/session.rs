@@ -11,6 +11,7 @@ use durable_app::{Actor, auth};
 
 use crate::AppState;
 use crate::error::{ApiError, json_error};
+use crate::observe::RequestActor;
 use crate::security::CsrfToken;
 
 /// The cookie that carries the session secret.
@@ -25,6 +26,14 @@ fn source(parts: &Parts) -> String {
             || "unknown".to_owned(),
             |ConnectInfo(addr)| addr.ip().to_string(),
         )
+}
+
+/// Tells the request's observer who is acting (its log line and a refusal's audit event).
+fn noted(parts: &Parts, actor: Actor) -> Actor {
+    if let Some(slot) = parts.extensions.get::<RequestActor>() {
+        slot.set(&actor);
+    }
+    actor
 }
 
 /// A logged-in person with their session secret and the page's CSRF token.
@@ -60,7 +69,7 @@ impl FromRequestParts<AppState> for PageActor {
         };
         match auth::resolve_session(&state.app, &secret, &source(parts)).await {
             Ok(Some(actor)) => Ok(PageActor {
-                actor,
+                actor: noted(parts, actor),
                 session: secret,
                 csrf,
             }),
@@ -132,7 +141,7 @@ impl FromRequestParts<AppState> for ApiActor {
             ));
         };
         match auth::resolve_token(&state.app, secret, &source(parts)).await {
-            Ok(Some(actor)) => Ok(ApiActor(actor)),
+            Ok(Some(actor)) => Ok(ApiActor(noted(parts, actor))),
             Ok(None) => Err(unauthenticated("This API token is unknown or revoked.")),
             Err(err) => Err(ApiError(err).into_response()),
         }

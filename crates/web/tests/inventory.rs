@@ -1,5 +1,6 @@
 //! Inventory through the HTTP layer: a scanned serial opens its unit, a refused move shows the
-//! state machine's sentence with 409, and the label is a well-formed one-page PDF.
+//! state machine's sentence with 409, the label is a well-formed one-page PDF, and a delivery is
+//! recorded from the technician's stop page (a missing signature comes back beside the pad).
 #![allow(clippy::unwrap_used, clippy::expect_used)] // Tests fail loudly on purpose.
 
 mod common;
@@ -65,15 +66,16 @@ async fn scan_to_open_refusals_and_labels() {
         assert_eq!(reply.headers["location"], format!("/assets/{}", h.asset));
 
         // Reserve for an order of the harness patient that asks for a bed (the harness order
-        // is for a CPAP), deliver, return: now dirty.
+        // is for a CPAP), released to Ready, deliver, return: now dirty.
+        let intake = durable_app::Actor {
+            user_id: None,
+            username: "intake".into(),
+            role: Role::Intake,
+            source: "test".into(),
+        };
         let bed_order = durable_app::orders::place(
             &h.app,
-            &durable_app::Actor {
-                user_id: None,
-                username: "intake".into(),
-                role: Role::Intake,
-                source: "test".into(),
-            },
+            &intake,
             &durable_app::orders::OrderForm {
                 patient_id: h.patient.to_string(),
                 prescriber_id: h.prescriber.to_string(),
@@ -86,6 +88,14 @@ async fn scan_to_open_refusals_and_labels() {
                 }],
                 ..Default::default()
             },
+        )
+        .await
+        .unwrap();
+        durable_app::orders::override_hold(
+            &h.app,
+            &intake,
+            bed_order,
+            "Documents checked on paper.",
         )
         .await
         .unwrap();
@@ -181,6 +191,114 @@ async fn scan_to_open_refusals_and_labels() {
             .to_bytes();
         assert_well_formed_pdf(&bytes);
         assert!(String::from_utf8_lossy(&bytes).contains("(SN HB-0001) Tj"));
+        h.db.finish().await;
+    }
+}
+
+/// A 1 × 1 PNG as a canvas's `toDataURL` writes it.
+const SIGNATURE: &str = "data%3Aimage%2Fpng%3Bbase64%2CiVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII%3D";
+
+#[tokio::test]
+async fn a_stop_is_delivered_from_the_phone_page() {
+    for db in every_backend().await {
+        let h = harness(db).await;
+        let intake = durable_app::Actor {
+            user_id: None,
+            username: "intake".into(),
+            role: Role::Intake,
+            source: "test".into(),
+        };
+        let order = durable_app::orders::place(
+            &h.app,
+            &intake,
+            &durable_app::orders::OrderForm {
+                patient_id: h.patient.to_string(),
+                prescriber_id: h.prescriber.to_string(),
+                order_date: h.app.clock.today().to_string(),
+                diagnoses: "I50.9".into(),
+                lines: vec![durable_app::orders::LineForm {
+                    product_id: Some(h.product.to_string()),
+                    rent_or_buy: "rental".into(),
+                    ..Default::default()
+                }],
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+        durable_app::orders::override_hold(&h.app, &intake, order, "Documents checked on paper.")
+            .await
+            .unwrap();
+        let ticket = durable_app::deliveries::create(
+            &h.app,
+            &intake,
+            &durable_app::deliveries::TicketForm {
+                order_id: order.to_string(),
+                method: "technician".into(),
+                branch_id: h.location.to_string(),
+                scheduled_on: Some(h.app.clock.today().to_string()),
+                technician: Some("technician".into()),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+        let cookies = login(&h.router, Role::Technician).await;
+
+        // Today's stops list the patient; the stop offers the serial, the checks and the pad.
+        let reply = send(&h.router, page("GET", "/stops", &cookies, "")).await;
+        assert_eq!(reply.status, StatusCode::OK);
+        assert!(
+            reply.body.contains(&format!("/deliveries/{ticket}")),
+            "{}",
+            reply.body
+        );
+        let stop = format!("/deliveries/{ticket}");
+        let reply = send(&h.router, page("GET", &stop, &cookies, "")).await;
+        assert_eq!(reply.status, StatusCode::OK);
+        assert!(reply.body.contains(r#"name="serial_1""#));
+        assert!(reply.body.contains("signature-pad"));
+        let view = durable_app::deliveries::ticket(&h.app, &intake, ticket)
+            .await
+            .unwrap();
+        let ticks: String = view
+            .checklists
+            .iter()
+            .flat_map(|l| {
+                l.checks
+                    .iter()
+                    .map(move |c| format!("&ticked={}.{}", l.code, c.code))
+            })
+            .collect();
+
+        // Without a signature the form comes back with the message beside the pad; nothing moved.
+        let unsigned = format!("serial_1=HB-0001&signer=beneficiary{ticks}&signature=");
+        let complete = format!("{stop}/complete");
+        let reply = send(&h.router, page("POST", &complete, &cookies, &unsigned)).await;
+        assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(
+            reply
+                .body
+                .contains("The patient or a designee must sign for the items.")
+        );
+        assert!(
+            reply.body.contains(r#"value="HB-0001""#),
+            "the typed serial is kept"
+        );
+
+        let signed = format!("{unsigned}{SIGNATURE}");
+        let reply = send(&h.router, page("POST", &complete, &cookies, &signed)).await;
+        assert_eq!(reply.status, StatusCode::SEE_OTHER, "{}", reply.body);
+        let reply = send(&h.router, page("GET", &stop, &cookies, "")).await;
+        assert!(
+            reply
+                .body
+                .contains(&format!("Delivered on {}.", h.app.clock.today()))
+        );
+        let order = durable_app::orders::order(&h.app, &intake, order)
+            .await
+            .unwrap();
+        assert_eq!(order.status, "delivered");
         h.db.finish().await;
     }
 }

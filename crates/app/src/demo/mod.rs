@@ -84,7 +84,7 @@ pub struct DemoSummary {
 /// Loads the demo data set into an empty database (`durable demo --scale N`).
 pub async fn load(app: &App, actor: &Actor, scale: u32) -> AppResult<DemoSummary> {
     actor.require(Permission::UserAdmin)?;
-    if users::count(app.store.conn()).await? > 0 {
+    if !is_empty(app).await? {
         return Err(not_empty());
     }
     let now = app.clock.now();
@@ -160,6 +160,11 @@ pub async fn load(app: &App, actor: &Actor, scale: u32) -> AppResult<DemoSummary
     pricing::load(app).await?;
     equipment::load(app, summary.patients).await?;
     Ok(summary)
+}
+
+/// Whether the database holds no data yet (no user), so the demo may load.
+pub async fn is_empty(app: &App) -> AppResult<bool> {
+    Ok(users::count(app.store.conn()).await? == 0)
 }
 
 /// The refusal when the database is not empty.

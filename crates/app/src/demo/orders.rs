@@ -5,6 +5,7 @@
 //! the demo set them.
 
 use durable_domain::ids::{OrderId, PatientId};
+use durable_domain::orders::OrderStatus;
 use durable_domain::role::Role;
 use durable_store::{directory, orders as order_store, patients};
 use rand::rngs::StdRng;
@@ -386,8 +387,8 @@ async fn settle(app: &App, actor: &Actor, id: OrderId, stage: Stage) -> AppResul
         Stage::Cancelled => {
             orders::cancel(app, actor, id, "Demo: the patient chose another supplier.").await
         }
-        Stage::New => orders::demo_set_status(app, actor, id, "new").await,
-        Stage::Scheduled => orders::demo_set_status(app, actor, id, "scheduled").await,
-        Stage::Delivered => orders::demo_set_status(app, actor, id, "delivered").await,
+        Stage::New => orders::demo_set_status(app, actor, id, OrderStatus::New).await,
+        Stage::Scheduled => orders::demo_set_status(app, actor, id, OrderStatus::Scheduled).await,
+        Stage::Delivered => orders::demo_set_status(app, actor, id, OrderStatus::Delivered).await,
     }
 }

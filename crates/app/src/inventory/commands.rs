@@ -86,9 +86,9 @@ fn id_field(errors: &mut FieldErrors, field: &str, text: Option<&str>, what: &st
 impl AssetCommandForm {
     fn parse(&self) -> Result<Parsed, FieldErrors> {
         let mut errors = FieldErrors::new();
-        let note = errors.optional("note", self.note.as_deref(), MAX_NOTE);
+        let note = errors.optional_note("note", self.note.as_deref(), MAX_NOTE);
         let method = errors.optional("method", self.method.as_deref(), 200);
-        let checklist = errors.optional("checklist", self.checklist.as_deref(), MAX_NOTE);
+        let checklist = errors.optional_note("checklist", self.checklist.as_deref(), MAX_NOTE);
         let location = match self.location_id.as_deref().map(str::trim) {
             None | Some("") => None,
             Some(_) => id_field(
@@ -299,18 +299,19 @@ pub async fn run_command(
         Some(AssetCommand::Quarantine { reason }) => Some(reason.trim().to_owned()),
         _ => parsed.note.clone(),
     };
-    let updated = moved(row, &to, location, app.clock.now())?;
-    let event = custody(&actor.username, &updated, command_code, Some(&state), note)?;
-    store::update_asset(db, updated.clone(), &seen)
-        .await
-        .map_err(|e| match e {
-            durable_store::StoreError::Conflict(_) => AppError::Conflict(
-                "Someone else changed this unit a moment ago: reload the page and try again."
-                    .into(),
-            ),
-            other => other.into(),
-        })?;
-    store::insert_custody(db, vec![event]).await?;
+    let updated = store_move(
+        db,
+        actor,
+        row,
+        &seen,
+        &state,
+        &to,
+        command_code,
+        location,
+        note,
+        app.clock.now(),
+    )
+    .await?;
     if let Some(command) = &parsed.command
         && let Some(care) = care_record(
             command,
@@ -338,6 +339,28 @@ pub async fn run_command(
     .await?;
     tx.commit().await?;
     Ok(())
+}
+
+/// Stores a unit's move from `from` to `to` at `location` and its custody event, unless someone
+/// changed the unit since its state was read as `seen`. Returns the row as stored.
+#[allow(clippy::too_many_arguments)] // One move's facts; a struct would only rename them.
+pub(crate) async fn store_move(
+    db: &impl Db,
+    actor: &Actor,
+    row: Asset,
+    seen: &str,
+    from: &AssetState,
+    to: &AssetState,
+    command_code: &str,
+    location: Uuid,
+    note: Option<String>,
+    at: OffsetDateTime,
+) -> AppResult<Asset> {
+    let updated = moved(row, to, location, at)?;
+    let event = custody(&actor.username, &updated, command_code, Some(from), note)?;
+    store::update_asset(db, updated.clone(), seen).await?;
+    store::insert_custody(db, vec![event]).await?;
+    Ok(updated)
 }
 
 /// The cleaning, wipe or inspection record a command leaves on the unit as `moved` left it, if
@@ -372,8 +395,9 @@ pub(crate) fn care_record(
     })
 }
 
-/// The order statuses a unit can be reserved for: taken and not yet delivered or cancelled.
-pub(crate) const RESERVABLE_ORDER_STATUSES: [&str; 4] = ["new", "hold", "ready", "scheduled"];
+/// The order statuses a unit can be reserved for: only Ready, so nothing is set aside for (or
+/// delivered on) an order whose documentation still holds it.
+pub(crate) const RESERVABLE_ORDER_STATUSES: [&str; 1] = ["ready"];
 
 /// A reservation that names only the order (the asset page's order list) is for the order's
 /// patient; `check_reservation` still checks both under the write lock.
@@ -414,8 +438,8 @@ async fn check_reservation(
         return Err(FieldErrors::single(
             "order_id",
             format!(
-                "This order is {}: reserve units for an open order.",
-                record.order.status
+                "This order is {}: equipment can be reserved only for a Ready order.",
+                crate::orders::status_words(&record.order.status)
             ),
         )
         .into());

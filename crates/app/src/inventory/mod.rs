@@ -14,13 +14,14 @@ mod recalls;
 mod receiving;
 mod stock;
 
+pub(crate) use assets::state_of;
 pub use assets::{
     AssetPage, AssetQuery, AssetSummary, CareView, CustodyView, LocationStock, LocationView,
     PatientAssetView, ReservableOrder, asset, find_by_serial, location_stock, locations,
     patient_assets, search,
 };
 pub use commands::{AssetCommandForm, STATES, run_command};
-pub(crate) use commands::{care_record, custody, moved};
+pub(crate) use commands::{care_record, custody, facts_of, moved, store_move};
 pub use purchasing::{
     PurchaseOrderForm, PurchaseOrderLineForm, PurchaseOrderSummary, PurchaseOrderView,
     SuggestionView, VendorForm, VendorView, add_vendor, place_order, purchase_order,
@@ -31,6 +32,7 @@ pub use recalls::{
     UNIT_STATUSES, UnitProgressForm, campaigns, open_campaign, recall, record_progress,
 };
 pub use receiving::{ReceiptForm, ReceiptLineForm, receive};
+pub(crate) use stock::ledger_rows;
 pub use stock::{
     MovementForm, ProductSettingsForm, ProductSettingsView, ReorderRuleForm, product_settings,
     record_movement, set_product_settings, set_reorder_rule,

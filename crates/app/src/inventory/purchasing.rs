@@ -21,6 +21,7 @@ use time::{Date, OffsetDateTime};
 use uuid::Uuid;
 
 use super::assets::{AssetSummary, Names};
+use super::stock::stored_tracking;
 use crate::audit::{Audit, record};
 use crate::forms::MAX_TEXT;
 use crate::{Actor, App, AppError, AppResult, Permission};
@@ -71,13 +72,7 @@ pub async fn add_vendor(app: &App, actor: &Actor, form: &VendorForm) -> AppResul
             created_at: app.clock.now(),
         },
     )
-    .await
-    .map_err(|e| match AppError::from(e) {
-        AppError::Conflict(_) => {
-            FieldErrors::single("name", "A vendor with this name is on file.").into()
-        }
-        other => other,
-    })?;
+    .await?;
     record(
         tx.conn(),
         &app.clock,
@@ -260,14 +255,7 @@ pub async fn place_order(
             })
             .collect(),
     };
-    po_store::insert_order(db, record_row)
-        .await
-        .map_err(|e| match AppError::from(e) {
-            AppError::Conflict(_) => {
-                FieldErrors::single("number", "A purchase order with this number exists.").into()
-            }
-            other => other,
-        })?;
+    po_store::insert_order(db, record_row).await?;
     record(
         db,
         &app.clock,
@@ -390,16 +378,11 @@ pub(super) async fn tracking_of(
     db: &impl Db,
     products: Vec<Uuid>,
 ) -> AppResult<HashMap<Uuid, LotTracking>> {
-    Ok(store::inventory_products(db, products)
+    store::inventory_products(db, products)
         .await?
         .into_iter()
-        .map(|p| {
-            (
-                p.product_id,
-                LotTracking::parse(&p.lot_tracking).unwrap_or_default(),
-            )
-        })
-        .collect())
+        .map(|p| Ok((p.product_id, stored_tracking(&p.lot_tracking)?)))
+        .collect()
 }
 
 /// One purchase order.

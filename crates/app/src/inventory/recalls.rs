@@ -376,7 +376,7 @@ pub async fn record_progress(
             format!("Choose one of: {}.", UNIT_STATUSES.join(", ")),
         );
     }
-    let note = errors.optional("note", form.note.as_deref(), MAX_NOTE);
+    let note = errors.optional_note("note", form.note.as_deref(), MAX_NOTE);
     let asset = errors.finish(|| asset)?;
     let tx = app.store.begin_write().await?;
     let db = tx.conn();

@@ -202,9 +202,8 @@ pub async fn receive(
         .all(|l| l.quantity_received >= l.quantity_ordered);
     record_row.order.status = if complete { "received" } else { "partial" }.into();
     record_row.order.updated_at = now;
-    store::insert_assets(db, assets, events)
-        .await
-        .map_err(|_| AppError::Conflict("A serial on this receipt was put on file a moment ago: check the serials and try again.".into()))?;
+    // A serial put on file since the check above is `Constraint::AssetSerial` (`AppError`).
+    store::insert_assets(db, assets, events).await?;
     store::insert_postings(db, postings).await?;
     po_store::record_receipt(
         db,

@@ -13,7 +13,7 @@ use time::OffsetDateTime;
 use uuid::Uuid;
 
 use crate::audit::{Audit, record};
-use crate::{Actor, App, AppResult, Permission};
+use crate::{Actor, App, AppError, AppResult, Permission};
 
 /// A stock movement as entered.
 #[derive(Clone, Debug, Default, Deserialize, Serialize, utoipa::ToSchema)]
@@ -176,7 +176,9 @@ pub async fn record_movement(app: &App, actor: &Actor, form: &MovementForm) -> A
     let tracking = store::inventory_products(db, vec![product.as_uuid()])
         .await?
         .first()
-        .and_then(|p| LotTracking::parse(&p.lot_tracking))
+        .map(|p| stored_tracking(&p.lot_tracking))
+        .transpose()?
+        // A product without inventory settings is counted per location.
         .unwrap_or_default();
     // `post` reads on-hand through a plain closure, so read the one line it can ask about first.
     let source = match &movement {
@@ -359,11 +361,20 @@ pub async fn product_settings(
     Ok(ProductSettingsView {
         lot_tracking: row
             .as_ref()
-            .map_or(LotTracking::default().as_str().to_owned(), |r| {
-                r.lot_tracking.clone()
-            }),
+            .map(|r| stored_tracking(&r.lot_tracking))
+            .transpose()?
+            .unwrap_or_default()
+            .as_str()
+            .to_owned(),
         keeps_patient_data: row.is_some_and(|r| r.keeps_patient_data),
     })
+}
+
+/// A product's stored lot tracking, read strictly: a value this version does not know is a fault
+/// in the data, never "no lot tracking" (a recall needs the lots).
+pub(crate) fn stored_tracking(code: &str) -> AppResult<LotTracking> {
+    LotTracking::parse(code)
+        .ok_or_else(|| AppError::Internal(format!("unknown lot tracking {code:?} on a product")))
 }
 
 /// Ledger rows for the postings of one movement.

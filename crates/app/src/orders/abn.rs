@@ -62,7 +62,7 @@ pub async fn record_abn(app: &App, actor: &Actor, id: OrderId, form: &AbnForm) -
             None
         }
     };
-    let reason = errors.required("reason", &form.reason, 1_000);
+    let reason = errors.required_note("reason", &form.reason, 1_000);
     if reason
         .as_ref()
         .is_some_and(|r| r.chars().count() < MIN_REASON)

@@ -3,6 +3,7 @@
 use durable_domain::documentation::{
     self, DocumentFacts, DocumentKind, DocumentationRules, EligibilityFacts, OrderFacts, Report,
 };
+use durable_domain::orders::OrderMove;
 
 use durable_store::orders::OrderRecord;
 use durable_store::{Db, patients};
@@ -79,7 +80,16 @@ pub(super) async fn primary_coverages(
     order: &OrderRecord,
 ) -> AppResult<Vec<Uuid>> {
     let service = order.order.planned_delivery.unwrap_or(app.clock.today());
-    Ok(patients::coverages_of(db, order.order.patient_id)
+    primary_coverages_on(db, order.order.patient_id, service).await
+}
+
+/// The patient's primary coverages in force on `service`.
+pub(crate) async fn primary_coverages_on(
+    db: &impl Db,
+    patient: Uuid,
+    service: time::Date,
+) -> AppResult<Vec<Uuid>> {
+    Ok(patients::coverages_of(db, patient)
         .await?
         .into_iter()
         .filter(|c| {
@@ -111,8 +121,11 @@ pub(super) async fn evaluate(
     )))
 }
 
-/// The status the checker's report puts an order in, and the reasons to record.
-pub(super) fn verdict(report: &Report) -> (&'static str, Vec<Reason>) {
-    let status = if report.is_ready() { "ready" } else { "hold" };
-    (status, report.findings.iter().map(Reason::from).collect())
+/// The move the checker's report makes, and the reasons to record.
+pub(super) fn verdict(report: &Report) -> (OrderMove, Vec<Reason>) {
+    let ready = report.is_ready();
+    (
+        OrderMove::Checked { ready },
+        report.findings.iter().map(Reason::from).collect(),
+    )
 }

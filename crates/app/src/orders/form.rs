@@ -143,7 +143,7 @@ impl OrderForm {
             }
         };
         let notes = errors
-            .optional("notes", self.notes.as_deref(), 2_000)
+            .optional_note("notes", self.notes.as_deref(), 2_000)
             .unwrap_or_default();
 
         let mut diagnoses = Vec::new();

@@ -18,6 +18,7 @@ use form::Parsed;
 use durable_domain::codes::Icd10Cm;
 use durable_domain::documentation::{self};
 use durable_domain::ids::{OrderId, PatientId, PrescriberId, ProductId};
+use durable_domain::orders::{OrderMove, OrderStatus};
 use durable_domain::validation::FieldErrors;
 use durable_store::orders::{self as store, OrderEvent};
 use durable_store::{Db, catalog as catalog_store, directory, patients};
@@ -27,18 +28,13 @@ use uuid::Uuid;
 use crate::audit::{Audit, record, record_read};
 use crate::{Actor, App, AppError, AppResult, Permission};
 
-/// The statuses of an order, as people in DME offices know them.
-pub const STATUSES: [&str; 6] = [
-    "new",
-    "hold",
-    "ready",
-    "scheduled",
-    "delivered",
-    "cancelled",
-];
-
-/// Statuses intake still works on.
-const OPEN: [&str; 2] = ["new", "hold"];
+/// A status as a sentence says it ("This order is on hold").
+pub fn status_words(status: &str) -> &str {
+    match status {
+        "hold" => "on hold",
+        other => other,
+    }
+}
 
 /// Checks a held order again after something beside it changed (a document, a mark, an
 /// eligibility result): it becomes Ready when nothing blocks it any more, and its history records
@@ -47,13 +43,14 @@ pub(crate) async fn recheck(app: &App, actor: &Actor, db: &impl Db, id: OrderId)
     let Some(order) = store::order(db, id.as_uuid()).await? else {
         return Ok(());
     };
-    if !OPEN.contains(&order.order.status.as_str()) {
+    let current = status_of(&order)?;
+    if !current.awaits_documentation() {
         return Ok(());
     }
     let Some(report) = evaluate(app, db, &order).await? else {
         return Ok(());
     };
-    let (status, reasons) = verdict(&report);
+    let (change, reasons) = verdict(&report);
     let last: Vec<Reason> = store::latest_events(db, vec![id.as_uuid()])
         .await?
         .first()
@@ -64,17 +61,30 @@ pub(crate) async fn recheck(app: &App, actor: &Actor, db: &impl Db, id: OrderId)
             .iter()
             .zip(&reasons)
             .all(|(a, b)| a.id == b.id && a.line == b.line);
-    if status == order.order.status && same {
+    if current.apply(change) == Ok(current) && same {
         return Ok(());
     }
-    move_to(app, actor, db, order, status, &reasons, None).await
+    move_to(app, actor, db, order, change, &reasons, None).await
+}
+
+/// The order's stored status, read strictly: a name this version does not know is a fault in
+/// the data, never taken for some status.
+fn status_of(order: &store::OrderRecord) -> AppResult<OrderStatus> {
+    OrderStatus::parse(&order.order.status).map_err(|err| AppError::Internal(err.0))
+}
+
+/// The status `change` leads `order` to, or the machine's refusal as the person's conflict.
+fn next_status(order: &store::OrderRecord, change: OrderMove) -> AppResult<OrderStatus> {
+    status_of(order)?
+        .apply(change)
+        .map_err(|refusal| AppError::Conflict(refusal.message.to_owned()))
 }
 
 fn event(
     app: &App,
     actor: &Actor,
     order_id: Uuid,
-    status: &str,
+    status: OrderStatus,
     reasons: &[Reason],
     note: Option<String>,
 ) -> OrderEvent {
@@ -83,28 +93,87 @@ fn event(
         order_id,
         at: app.clock.now(),
         actor_name: actor.username.clone(),
-        status: status.to_owned(),
+        status: status.as_str().to_owned(),
         reasons: serde_json::to_string(reasons).unwrap_or_else(|_| "[]".into()),
         note,
     }
 }
 
-/// Moves a saved order to `status` and appends the change to its history.
+/// Moves a saved order by `change` (refused when the state machine refuses it) and appends the
+/// change to its history.
 async fn move_to(
     app: &App,
     actor: &Actor,
     db: &impl Db,
+    order: store::OrderRecord,
+    change: OrderMove,
+    reasons: &[Reason],
+    note: Option<String>,
+) -> AppResult<()> {
+    let status = next_status(&order, change)?;
+    set_status(app, actor, db, order, status, reasons, note).await
+}
+
+/// Stores `status` on a saved order and appends it to the order's history.
+async fn set_status(
+    app: &App,
+    actor: &Actor,
+    db: &impl Db,
     mut order: store::OrderRecord,
-    status: &str,
+    status: OrderStatus,
     reasons: &[Reason],
     note: Option<String>,
 ) -> AppResult<()> {
     let id = order.order.id;
-    order.order.status = status.to_owned();
+    let was = std::mem::replace(&mut order.order.status, status.as_str().to_owned());
     order.order.updated_at = app.clock.now();
     store::update_order(db, order).await?;
+    let left_ready = left_ready_because(&was, status, reasons, note.as_deref());
     store::insert_event(db, event(app, actor, id, status, reasons, note)).await?;
+    if let Some(why) = left_ready {
+        crate::deliveries::order_left_ready(app, actor, db, id, &why).await?;
+    }
     Ok(())
+}
+
+/// Why an order that was Ready no longer is, for its open delivery ticket; `None` when it still
+/// is Ready or went on to Delivered.
+fn left_ready_because(
+    was: &str,
+    now: OrderStatus,
+    reasons: &[Reason],
+    note: Option<&str>,
+) -> Option<String> {
+    if was != OrderStatus::Ready.as_str()
+        || matches!(now, OrderStatus::Ready | OrderStatus::Delivered)
+    {
+        return None;
+    }
+    let mut why = format!("The order is now {}", status_words(now.as_str()));
+    let details: Vec<&str> = reasons
+        .iter()
+        .filter(|r| r.severity == "blocking")
+        .map(|r| r.action.as_str())
+        .chain(note)
+        .collect();
+    if !details.is_empty() {
+        why.push_str(": ");
+        why.push_str(&details.join(" "));
+    } else {
+        why.push('.');
+    }
+    Some(why)
+}
+
+/// Marks a Ready order Delivered (its delivery ticket was completed).
+pub(crate) async fn mark_delivered(
+    app: &App,
+    actor: &Actor,
+    db: &impl Db,
+    order: store::OrderRecord,
+    note: String,
+) -> AppResult<()> {
+    move_to(app, actor, db, order, OrderMove::Deliver, &[], Some(note)).await
 }
 
 /// Takes a new order: checks it, puts it on Hold with its reasons or makes it Ready.
@@ -117,8 +186,9 @@ pub async fn place(app: &App, actor: &Actor, form: &OrderForm) -> AppResult<Orde
         facts,
     } = form.parse(app, tx.conn(), id).await?;
     let report = documentation::check(&facts, rules()?, app.clock.today());
-    let (status, reasons) = verdict(&report);
-    row.order.status = status.to_owned();
+    let (change, reasons) = verdict(&report);
+    let status = next_status(&row, change)?;
+    row.order.status = status.as_str().to_owned();
     let patient = PatientId::from_uuid(row.order.patient_id);
     let first = event(app, actor, id, status, &reasons, None);
     store::insert_order(tx.conn(), row, first).await?;
@@ -128,7 +198,7 @@ pub async fn place(app: &App, actor: &Actor, form: &OrderForm) -> AppResult<Orde
         actor,
         Audit::new("order.create", "order", id)
             .patients([patient])
-            .detail(serde_json::json!({ "status": status })),
+            .detail(serde_json::json!({ "status": status.as_str() })),
     )
     .await?;
     tx.commit().await?;
@@ -142,19 +212,16 @@ pub async fn update(app: &App, actor: &Actor, id: OrderId, form: &OrderForm) -> 
     let existing = store::order(tx.conn(), id.as_uuid())
         .await?
         .ok_or(AppError::NotFound("order"))?;
-    if !OPEN.contains(&existing.order.status.as_str()) && existing.order.status != "ready" {
-        return Err(AppError::Conflict(format!(
-            "This order is {}; only new, held or ready orders can be changed.",
-            existing.order.status
-        )));
-    }
+    // Refused before the form is parsed: a closed order is not worth checking.
+    next_status(&existing, OrderMove::Checked { ready: true })?;
     let Parsed {
         record: mut row,
         facts,
     } = form.parse(app, tx.conn(), id.as_uuid()).await?;
     let report = documentation::check(&facts, rules()?, app.clock.today());
-    let (status, reasons) = verdict(&report);
-    row.order.status = status.to_owned();
+    let (change, reasons) = verdict(&report);
+    let status = next_status(&existing, change)?;
+    row.order.status = status.as_str().to_owned();
     row.order.created_at = existing.order.created_at;
     let patients = [
         PatientId::from_uuid(existing.order.patient_id),
@@ -166,13 +233,16 @@ pub async fn update(app: &App, actor: &Actor, id: OrderId, form: &OrderForm) -> 
         event(app, actor, id.as_uuid(), status, &reasons, None),
     )
     .await?;
+    if let Some(why) = left_ready_because(&existing.order.status, status, &reasons, None) {
+        crate::deliveries::order_left_ready(app, actor, tx.conn(), id.as_uuid(), &why).await?;
+    }
     record(
         tx.conn(),
         &app.clock,
         actor,
         Audit::new("order.update", "order", id.as_uuid())
             .patients(patients)
-            .detail(serde_json::json!({ "status": status })),
+            .detail(serde_json::json!({ "status": status.as_str() })),
     )
     .await?;
     tx.commit().await?;
@@ -194,12 +264,7 @@ pub async fn override_hold(app: &App, actor: &Actor, id: OrderId, reason: &str) 
     let existing = store::order(tx.conn(), id.as_uuid())
         .await?
         .ok_or(AppError::NotFound("order"))?;
-    if existing.order.status != "hold" {
-        return Err(AppError::Conflict(format!(
-            "Only an order on hold can be released; this one is {}.",
-            existing.order.status
-        )));
-    }
+    next_status(&existing, OrderMove::Release)?;
     let reasons: Vec<Reason> = store::latest_events(tx.conn(), vec![id.as_uuid()])
         .await?
         .first()
@@ -211,7 +276,7 @@ pub async fn override_hold(app: &App, actor: &Actor, id: OrderId, reason: &str) 
         actor,
         tx.conn(),
         existing,
-        "ready",
+        OrderMove::Release,
         &reasons,
         Some(reason.to_owned()),
     )
@@ -336,7 +401,12 @@ pub async fn queue(
     const PAGE: u64 = 50;
     let tx = app.store.begin_read().await?;
     let db = tx.conn();
-    let mut rows = store::by_status(db, &OPEN, offset, PAGE + 1).await?;
+    let waiting: Vec<&str> = OrderStatus::ALL
+        .into_iter()
+        .filter(|status| status.awaits_documentation())
+        .map(OrderStatus::as_str)
+        .collect();
+    let mut rows = store::by_status(db, &waiting, offset, PAGE + 1).await?;
     let next = (rows.len() as u64 > PAGE).then_some(offset + PAGE);
     rows.truncate(PAGE as usize);
     let events = store::latest_events(db, rows.iter().map(|o| o.id).collect()).await?;
@@ -440,19 +510,13 @@ pub async fn cancel(app: &App, actor: &Actor, id: OrderId, reason: &str) -> AppR
     let existing = store::order(tx.conn(), id.as_uuid())
         .await?
         .ok_or(AppError::NotFound("order"))?;
-    if matches!(existing.order.status.as_str(), "delivered" | "cancelled") {
-        return Err(AppError::Conflict(format!(
-            "This order is {}; it can no longer be cancelled.",
-            existing.order.status
-        )));
-    }
     let patient = PatientId::from_uuid(existing.order.patient_id);
     move_to(
         app,
         actor,
         tx.conn(),
         existing,
-        "cancelled",
+        OrderMove::Cancel,
         &[],
         Some(reason.to_owned()),
     )
@@ -476,14 +540,14 @@ pub(crate) async fn demo_set_status(
     app: &App,
     actor: &Actor,
     id: OrderId,
-    status: &str,
+    status: OrderStatus,
 ) -> AppResult<()> {
     let tx = app.store.begin_write().await?;
     let existing = store::order(tx.conn(), id.as_uuid())
         .await?
         .ok_or(AppError::NotFound("order"))?;
     let note = Some("Set by the demo loader.".to_owned());
-    move_to(app, actor, tx.conn(), existing, status, &[], note).await?;
+    set_status(app, actor, tx.conn(), existing, status, &[], note).await?;
     tx.commit().await?;
     Ok(())
 }

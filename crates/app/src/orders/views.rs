@@ -42,6 +42,7 @@ impl From<&Finding> for Reason {
 #[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct EventView {
     /// When.
+    #[serde(with = "time::serde::rfc3339")]
     #[schema(value_type = String, format = DateTime)]
     pub at: time::OffsetDateTime,
     /// Who.

@@ -23,6 +23,7 @@ use crate::{Actor, App, AppResult, Permission};
 
 /// What to price. Every field is text, as a query string carries it.
 #[derive(Clone, Debug, Default, Deserialize, Serialize, utoipa::IntoParams, utoipa::ToSchema)]
+#[into_params(parameter_in = Query)]
 #[serde(default)]
 pub struct AllowedQuery {
     /// The payer (id).

@@ -52,6 +52,7 @@ pub struct FeeScheduleImportView {
     /// The file's name.
     pub file_name: String,
     /// When.
+    #[serde(with = "time::serde::rfc3339")]
     #[schema(value_type = String, format = DateTime)]
     pub imported_at: time::OffsetDateTime,
     /// Who.

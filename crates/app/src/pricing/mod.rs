@@ -46,6 +46,7 @@ pub struct PriceOptionView {
     #[schema(value_type = Object)]
     pub price_option: PriceOption,
     /// When it was last saved.
+    #[serde(with = "time::serde::rfc3339")]
     #[schema(value_type = String, format = DateTime)]
     pub updated_at: time::OffsetDateTime,
     /// Who saved it.

@@ -1,4 +1,4 @@
-//! Oxygen after its paid months (medicare-rules.md §1.4): the equipment is furnished without rental
+//! Oxygen after its paid months (42 CFR 414.226): the equipment is furnished without rental
 //! payment to the end of the useful lifetime, so each month is listed as not billed; a gaseous or
 //! liquid system's contents are still paid monthly, and, under a setting, a concentrator's
 //! maintenance (MS) every 6 months. Other payers' oxygen price options stop paying at their cap.
@@ -69,8 +69,8 @@ pub(super) fn month(
     }
     let extra = extra.filter(|_| !month.other_supplier);
     let utn = match (extra.is_some(), month.pa) {
-        (true, PaVerdict::NotCovered(requirement)) => {
-            not_authorized.get_or_insert((requirement, span.from));
+        (true, PaVerdict::NotCovered(requirement, last_valid_day)) => {
+            not_authorized.get_or_insert((requirement, last_valid_day, span.from));
             fired.push(rules::PA_NOT_BILLABLE);
             return skip(out, span.from, to, fired);
         }
@@ -88,6 +88,7 @@ pub(super) fn month(
     coverage::documentation_modifier(
         input,
         None,
+        ctx.retest_gap,
         month.number,
         span.from,
         &mut modifiers,
@@ -119,6 +120,8 @@ pub(super) fn month(
             allowed: fee,
             utn: utn.map(str::to_owned),
             narrative: None,
+            dme_mac: None,
+            filing_deadline: None,
             rules: fired,
         },
     )

@@ -1,4 +1,4 @@
-//! Claim-line checks (issue 5 §4): pure functions over a line's modifiers, the identifiers on a
+//! Claim-line checks: pure functions over a line's modifiers, the identifiers on a
 //! claim and its deadlines. Each problem is a [`Finding`] whose code is a rule id in
 //! docs/billing-rules.md, with a plain sentence, blocking or warning, and the fix.
 //!
@@ -6,24 +6,23 @@
 //! here; codes this engine does not know are treated as informational.
 
 use serde::{Deserialize, Serialize};
-use time::{Date, Duration};
+use time::Date;
 
-use super::input::date_format;
+use super::appeals::{AppealLevel, appeal_deadline};
+use super::engine::schedule;
+use super::input::{PayerKind, RentalInput, date_format};
 use super::months::anniversary;
-use super::output::{Finding, Line, Modifier, ModifierKind, Severity};
+use super::output::{Finding, InputError, Line, Modifier, ModifierKind, Severity};
+use super::plan::check_hcpcs;
 use super::rules;
 use crate::codes::{Mbi, Npi};
 
-/// A line holds at most this many modifiers (medicare-rules.md §2 placement).
+/// A line holds at most this many modifiers (DME MAC modifier guidance placement).
 const MAX_MODIFIERS: usize = 4;
 /// The expected-denial modifiers KX may never sit with.
 static DENIAL: [Modifier; 3] = [Modifier::Ga, Modifier::Gy, Modifier::Gz];
 /// Timely filing: 12 months after the date of service (§6.1).
 const TIMELY_FILING_MONTHS: u32 = 12;
-/// A remittance notice is presumed received 5 days after its date (§6.3) …
-const PRESUMED_RECEIPT_DAYS: i64 = 5;
-/// … and a redetermination is due 120 days after receipt.
-const REDETERMINATION_DAYS: i64 = 120;
 /// A deadline this close is worth a warning.
 pub const DEADLINE_WARNING_DAYS: i64 = 30;
 
@@ -41,6 +40,16 @@ pub struct ClaimLine {
     /// Capped rental month number, when the line is a rental month.
     #[serde(default)]
     pub rental_month: Option<u32>,
+    /// Who the line is billed to; absent means Medicare. Medicare's modifier rules and
+    /// timely-filing limit are checked for Medicare lines only.
+    #[serde(default)]
+    pub payer: Option<PayerKind>,
+}
+
+impl ClaimLine {
+    fn is_medicare(&self) -> bool {
+        self.payer.is_none_or(PayerKind::is_medicare)
+    }
 }
 
 impl From<&Line> for ClaimLine {
@@ -50,6 +59,7 @@ impl From<&Line> for ClaimLine {
             modifiers: line.modifiers.iter().map(|m| m.code().to_owned()).collect(),
             from: line.from,
             rental_month: (line.rental_month > 0).then_some(line.rental_month),
+            payer: None,
         }
     }
 }
@@ -156,14 +166,110 @@ pub fn check_line(line: &ClaimLine) -> Vec<Finding> {
     findings
 }
 
+/// Lines as a caller writes them, to check together: optionally the rental they bill (so a KX
+/// the rental's documentation does not support is refused) and the day they would be filed.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LinesToCheck {
+    /// The claim lines.
+    pub lines: Vec<ClaimLine>,
+    /// The rental the lines bill, as `durable billing simulate` reads it.
+    #[serde(default)]
+    pub rental: Option<RentalInput>,
+    /// The day the claim would be filed, for the timely-filing check; absent: today.
+    #[serde(default, with = "date_format::option")]
+    pub filed_on: Option<Date>,
+}
+
+/// Every finding for a set of lines, and each Medicare line's timely-filing deadline.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct LinesChecked {
+    /// Every problem, each naming its line's field.
+    pub findings: Vec<Finding>,
+    /// Per line, in order: the last day the MAC may receive it (Medicare lines only).
+    pub filing_deadlines: Vec<Option<LineDeadline>>,
+}
+
+/// A line's timely-filing deadline.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct LineDeadline {
+    /// The last day the MAC may receive the claim (42 CFR 424.44).
+    #[serde(with = "date_format")]
+    pub deadline: Date,
+}
+
+/// Checks `request`: every line's modifiers, the timely-filing limit of Medicare lines as of
+/// `request.filed_on` (else `today`), and, given the rental, that no line carries KX on a date of
+/// service the rental's documentation leaves uncovered (a missed oxygen retest or PAP
+/// re-evaluation, a missing checklist). Input problems name their field.
+pub fn check_request(request: &LinesToCheck, today: Date) -> Result<LinesChecked, InputError> {
+    let filed_on = request.filed_on.unwrap_or(today);
+    let mut findings = check_lines(&request.lines);
+    let mut filing_deadlines = Vec::with_capacity(request.lines.len());
+    for (index, line) in request.lines.iter().enumerate() {
+        check_hcpcs(&format!("lines[{index}].hcpcs"), &line.hcpcs)?;
+        if !line.is_medicare() {
+            filing_deadlines.push(None);
+            continue;
+        }
+        filing_deadlines
+            .push(timely_filing_deadline(line.from).map(|deadline| LineDeadline { deadline }));
+        findings.extend(
+            check_timely_filing(line.from, filed_on).map(|f| f.at(format!("lines[{index}].from"))),
+        );
+    }
+    if let Some(rental) = &request.rental {
+        let billed = schedule(rental)
+            .map_err(|err| InputError::new(format!("rental.{}", err.field), err.message))?;
+        for (index, line) in request.lines.iter().enumerate() {
+            let claims_kx = line
+                .modifiers
+                .iter()
+                .any(|m| Modifier::from_code(m) == Some(Modifier::Kx));
+            let uncovered = billed.lines.iter().find(|billed| {
+                billed.hcpcs == line.hcpcs
+                    && billed.from == line.from
+                    && !billed.modifiers.contains(&Modifier::Kx)
+            });
+            if let (true, Some(uncovered)) = (claims_kx, uncovered) {
+                let why: Vec<&str> = uncovered.rules.iter().map(|r| r.id).collect();
+                findings.push(
+                    Finding::new(
+                        rules::CHK_KX_NOT_COVERED,
+                        Severity::Blocking,
+                        format!(
+                            "KX says every policy requirement is met on {}, but the rental's documentation does not support it then (rules {}).",
+                            line.from,
+                            why.join(", ")
+                        ),
+                        "Bill the line with GA if a valid ABN was signed before the date of service, otherwise GZ; or record the missing documentation in the rental first.",
+                    )
+                    .at(format!("lines[{index}].modifiers")),
+                );
+            }
+        }
+    }
+    Ok(LinesChecked {
+        findings,
+        filing_deadlines,
+    })
+}
+
 /// [`check_line`] over every line, each finding naming its line (`lines[i].modifiers`).
 pub fn check_lines(lines: &[ClaimLine]) -> Vec<Finding> {
     lines
         .iter()
         .enumerate()
         .flat_map(|(index, line)| {
+            let medicare = line.is_medicare();
             check_line(line)
                 .into_iter()
+                // Other payers set their own modifiers; only a line's size and repeats are theirs too.
+                .filter(move |f| {
+                    medicare
+                        || f.code == rules::CHK_MODIFIER_COUNT.id
+                        || f.code == rules::CHK_DUPLICATE_MODIFIER.id
+                })
                 .map(move |f| f.at(format!("lines[{index}].modifiers")))
         })
         .collect()
@@ -199,7 +305,14 @@ pub fn check_timely_filing(date_of_service: Date, today: Date) -> Option<Finding
 /// The last day to request a redetermination of a remittance dated `remittance_date`: 5 days
 /// for presumed receipt plus 120 days (§6.3). `None` past the calendar.
 pub fn redetermination_deadline(remittance_date: Date) -> Option<Date> {
-    remittance_date.checked_add(Duration::days(PRESUMED_RECEIPT_DAYS + REDETERMINATION_DAYS))
+    appeal_deadline(
+        AppealLevel::Redetermination,
+        remittance_date,
+        remittance_date,
+        None,
+    )
+    .ok()
+    .map(|deadline| deadline.deadline)
 }
 
 /// Blocking once the redetermination deadline has passed, a warning within 30 days of it.

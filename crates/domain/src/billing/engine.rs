@@ -2,23 +2,30 @@
 //!
 //! The input is checked up front ([`super::plan`] for Medicare, [`super::price_option`] for other
 //! payers, [`super::timeline`], [`super::pap`]); the month loop here only walks the calendar, so it
-//! stays cheap (issue 5: ≥ 1,000,000 months a second). [`super::lines`] builds each month's line.
+//! stays cheap (≥ 1,000,000 months a second, docs/benchmarks.md). [`super::lines`] builds each month's line.
 
 use time::Date;
 
 use super::after_cap::{self, AfterCap};
-use super::coverage::{self, PaVerdict};
-use super::input::{Election, PriceKind, RentalInput, ReplacementReason};
+use super::checks::timely_filing_deadline;
+use super::cmn;
+use super::coverage::{self, PaVerdict, RetestGap};
+use super::input::{
+    BreakInNeedWindow, Election, PriceKind, RentalInput, ReplacementReason, RestOfMonth,
+};
+use super::jurisdiction::JurisdictionTable;
 use super::lines::{Role, line, portable_line};
 use super::months::{anniversary, rental_month};
 use super::one_day::{OneDay, mid_purchase, one_day, repairs};
-use super::output::{InputError, Modifier, Schedule, SkipReason, SkippedMonth};
+use super::output::{
+    Finding, InputError, Line, Modifier, Schedule, Severity, SkipReason, SkippedMonth,
+};
 use super::pap::{self, PapReview};
 use super::plan::{AtCap, MAX_MONTHS, Plan, check_through, plan, too_large, too_late};
 use super::price_option::{self, Band};
 use super::rules::{self, Rule};
 use super::timeline::{Replacement, StayKind, Timeline, USEFUL_LIFETIME_MONTHS, timeline};
-use crate::documentation::Requirement;
+use crate::documentation::{DocumentationRules, PriorAuthList, Requirement};
 use crate::money::Money;
 
 pub(super) use super::lines::{Month, month_rules, push};
@@ -30,14 +37,17 @@ pub(super) struct Context<'a> {
     pub(super) covered: Option<Plan>,
     pub(super) pap: Option<&'a PapReview>,
     pub(super) end_of_need: Option<Date>,
-    /// Oxygen lines from this date cite the missing or late retest.
-    pub(super) retest_flag_from: Option<Date>,
+    /// Oxygen Groups II/III: the dates of service a missing retest or new order leaves uncovered.
+    pub(super) retest_gap: Option<RetestGap>,
     /// A commercial or Medicaid payer's checked price-option bands; empty for Medicare.
     pub(super) bands: &'a [Band],
+    /// The Required Prior Authorization List, whose programs give a decision's validity.
+    pub(super) prior_auth_list: &'static PriorAuthList,
 }
 
-/// The first prior-authorization refusal met, for the one blocking finding.
-pub(super) type NotAuthorized = Option<(&'static Requirement, Date)>;
+/// The first prior-authorization refusal met, for the one blocking finding: the requirement left
+/// unmet, the last day an expired decision covered, and the first date not billed.
+pub(super) type NotAuthorized = Option<(&'static Requirement, Option<Date>, Date)>;
 
 /// Schedules `input` month by month up to `input.through`.
 pub fn schedule(input: &RentalInput) -> Result<Schedule, InputError> {
@@ -75,8 +85,11 @@ pub fn schedule(input: &RentalInput) -> Result<Schedule, InputError> {
         covered,
         pap: review.as_ref(),
         end_of_need: timeline.end_of_need,
-        retest_flag_from: retest.as_ref().map(|(_, from)| *from),
+        retest_gap: retest.as_ref().map(|(_, gap)| *gap),
         bands: priced.as_ref().map_or(&[], |p| p.bands.as_slice()),
+        prior_auth_list: &DocumentationRules::bundled()
+            .map_err(|err| InputError::new("item.prior_authorization_required", err.to_string()))?
+            .prior_auth,
     };
     let mut not_authorized: NotAuthorized = None;
     let owned = match plan {
@@ -143,12 +156,67 @@ pub fn schedule(input: &RentalInput) -> Result<Schedule, InputError> {
     if let Some(finding) = review.as_ref().and_then(PapReview::finding) {
         out.findings.push(finding);
     }
-    if let Some((requirement, from)) = not_authorized {
-        out.findings
-            .push(coverage::prior_authorization_finding(requirement, from));
+    if let Some((requirement, last_valid_day, from)) = not_authorized {
+        out.findings.push(coverage::prior_authorization_finding(
+            requirement,
+            last_valid_day,
+            from,
+        ));
+    }
+    for replacement in &timeline.replacements {
+        if replacement.reason == ReplacementReason::Loss
+            && (replacement.what_happened.is_none() || replacement.incident_date.is_none())
+            && replacement.date <= input.through
+        {
+            out.findings.push(
+                Finding::new(
+                    rules::NARR_REPLACEMENT,
+                    Severity::Warning,
+                    format!(
+                        "The replacement furnished on {} needs a claim narrative saying what happened and when.",
+                        replacement.date
+                    ),
+                    "Record what happened (lost, stolen, destroyed …), the date, and the police or fire report number when there is one.",
+                )
+                .at("events"),
+            );
+        }
+    }
+    if input.payer.is_medicare() {
+        claim_destination(input, &timeline.moves, &mut out.lines)?;
+        let cmn_findings = cmn::check(input, &mut out.lines)?;
+        out.findings.extend(cmn_findings);
     }
     out.pap = review;
     Ok(out)
+}
+
+/// Medicare lines: the DME MAC of the state of residence on each date of service, the
+/// timely-filing deadline, and the move rule on the first line after each move (42 CFR 414.230:
+/// a move is not an interruption, so the count went on).
+fn claim_destination(
+    input: &RentalInput,
+    moves: &[(Date, &str)],
+    lines: &mut [Line],
+) -> Result<(), InputError> {
+    let table = JurisdictionTable::bundled().map_err(|err| InputError::new("residence", err))?;
+    let residence = input.residence.as_deref().map(str::trim);
+    for line in lines.iter_mut() {
+        line.filing_deadline = timely_filing_deadline(line.from);
+        let state = moves
+            .iter()
+            .rev()
+            .find(|(date, _)| *date <= line.from)
+            .map(|(_, state)| *state)
+            .or(residence);
+        line.dme_mac = state.and_then(|state| table.on(state, line.from));
+    }
+    for (date, _) in moves {
+        if let Some(line) = lines.iter_mut().find(|line| line.from >= *date) {
+            line.rules.push(rules::MOVE_CONTINUES);
+        }
+    }
+    Ok(())
 }
 
 /// The rental months of capped rental, oxygen, frequent-servicing, rented IRP items and other
@@ -189,12 +257,14 @@ fn rentals(
     // Months furnished after the cap in this period (oxygen months 37-60).
     let mut unpaid = 0;
     let mut resumed: Vec<Rule> = Vec::new();
+    // The claim narrative the next billed line carries after a break or a replacement.
+    let mut narrative: Option<(String, Rule)> = None;
     // The informational modifier the period's first billed line carries: BR/BU on a rented
     // complex rehab power wheelchair's initial claim, RA on a replacement's.
     let mut first_claim = election(input);
     // The supplier that billed the month before, named in our next claim's narrative.
     let mut previous_supplier: Option<&str> = None;
-    let mut pa = coverage::prior_authorization(input, first);
+    let mut pa = coverage::prior_authorization(input, ctx.prior_auth_list, first);
     let mut replacements = timeline.replacements.iter().peekable();
     loop {
         let mut span = rental_month(anchor, month_of_anchor).ok_or_else(too_late)?;
@@ -219,7 +289,8 @@ fn rentals(
                 out.useful_lifetime_end = useful_lifetime_end;
             }
             (resumed, first_claim) = replacement_rules(plan, *replacement);
-            pa = coverage::prior_authorization(input, replacement.date);
+            narrative = replacement_narrative(replacement);
+            pa = coverage::prior_authorization(input, ctx.prior_auth_list, replacement.date);
             continue;
         }
         if span.from > input.through
@@ -248,6 +319,13 @@ fn rentals(
                 }
                 StayKind::Facility => {
                     resumed = vec![rules::BIB_RESUME];
+                    narrative = Some((
+                        format!(
+                            "BIB: break in billing for a hospital or facility stay {} to {}; the rental period continues.",
+                            stay.start, stay.end
+                        ),
+                        rules::NARR_BIB,
+                    ));
                     (SkipReason::FacilityStay, vec![rules::BIB_STAY])
                 }
                 StayKind::NotInUse { .. } if !medicare => {
@@ -260,7 +338,9 @@ fn rentals(
                     new_order,
                     index,
                 } => {
-                    if new_order && starts_new_period(input, returned, span.from, stay.end) {
+                    if new_order
+                        && starts_new_period(input, returned, anchor, month_of_anchor, stay.end)?
+                    {
                         if !capped || ctx.pap.is_some() {
                             return Err(InputError::new(
                                 format!("events[{index}].new_order"),
@@ -271,15 +351,32 @@ fn rentals(
                         period += 1;
                         first_claim = None;
                         resumed = vec![rules::BIN_NEW_PERIOD, rules::BIN_WINDOW];
+                        narrative = Some((
+                            format!(
+                                "BIN: break in need, returned {returned}, not in use through {}; new order, medical necessity documentation and a statement of the interruption on file; new rental period.",
+                                stay.end
+                            ),
+                            rules::NARR_BIN,
+                        ));
                         pa = coverage::prior_authorization(
                             input,
+                            ctx.prior_auth_list,
                             stay.end.next_day().ok_or_else(too_late)?,
                         );
-                    } else if new_order {
-                        // The window was measured and not exceeded.
-                        resumed = vec![rules::BIB_RESUME_AFTER_RETURN, rules::BIN_WINDOW];
                     } else {
-                        resumed = vec![rules::BIB_RESUME_AFTER_RETURN];
+                        resumed = if new_order {
+                            // The window was measured and not exceeded.
+                            vec![rules::BIB_RESUME_AFTER_RETURN, rules::BIN_WINDOW]
+                        } else {
+                            vec![rules::BIB_RESUME_AFTER_RETURN]
+                        };
+                        narrative = Some((
+                            format!(
+                                "BIB: break in billing, returned {returned}, not in use through {}; need did not end, the rental period continues.",
+                                stay.end
+                            ),
+                            rules::NARR_BIB,
+                        ));
                     }
                     (SkipReason::NotInUse, resumed.clone())
                 }
@@ -333,9 +430,9 @@ fn rentals(
             continue;
         }
         let utn = match pa {
-            PaVerdict::NotCovered(requirement) => {
+            PaVerdict::NotCovered(requirement, last_valid_day) => {
                 // Not billable, and not counted toward the cap: nothing was paid.
-                not_authorized.get_or_insert((requirement, span.from));
+                not_authorized.get_or_insert((requirement, last_valid_day, span.from));
                 out.skipped.push(SkippedMonth {
                     from: span.from,
                     to: span.to,
@@ -386,12 +483,18 @@ fn rentals(
             }
             _ => line(ctx, plan, &month, role)?,
         };
+        if let Some((text, rule)) = narrative.take() {
+            add_narrative(&mut line, &text, rule);
+        }
         if let Some(previous) = previous_supplier.take() {
-            line.narrative = Some(format!(
-                "Change of supplier with no break in need; previous supplier: {previous}."
-            ));
-            line.rules
-                .extend([rules::SUP_CONTINUES, rules::SUP_NARRATIVE]);
+            line.rules.push(rules::SUP_CONTINUES);
+            add_narrative(
+                &mut line,
+                &format!(
+                    "Change of supplier with no break in need; previous supplier: {previous}."
+                ),
+                rules::SUP_NARRATIVE,
+            );
         }
         if let Some(remaining) = remaining
             && line.allowed >= remaining
@@ -420,6 +523,40 @@ fn rentals(
     Ok(owned)
 }
 
+/// Appends `text` to the line's claim narrative and cites the rule that requires it.
+fn add_narrative(line: &mut Line, text: &str, rule: Rule) {
+    match &mut line.narrative {
+        Some(existing) => {
+            existing.push(' ');
+            existing.push_str(text);
+        }
+        None => line.narrative = Some(text.to_owned()),
+    }
+    line.rules.push(rule);
+}
+
+/// The narrative of a replacement's first claim after a loss, theft or irreparable damage: what
+/// happened, its date and the police or fire report (Medicare Benefit Policy Manual ch. 15
+/// §110.2.C). A replacement after the useful lifetime needs none.
+fn replacement_narrative(replacement: &Replacement<'_>) -> Option<(String, Rule)> {
+    if replacement.reason != ReplacementReason::Loss {
+        return None;
+    }
+    let what = replacement
+        .what_happened
+        .unwrap_or("lost, stolen or irreparably damaged (cause not recorded)");
+    let when = replacement
+        .incident_date
+        .map_or_else(|| "date not recorded".to_owned(), |d| d.to_string());
+    let report = replacement
+        .report
+        .map_or_else(String::new, |r| format!("; police or fire report {r}"));
+    Some((
+        format!("Replacement of equipment {what}, on {when}{report}."),
+        rules::NARR_REPLACEMENT,
+    ))
+}
+
 /// BR or BU on the initial claim of a rented complex rehab power wheelchair (§2.1).
 fn election(input: &RentalInput) -> Option<(Modifier, Rule)> {
     match input.election? {
@@ -433,7 +570,7 @@ fn election(input: &RentalInput) -> Option<(Modifier, Rule)> {
 /// lifetime).
 fn replacement_rules(
     plan: Plan,
-    replacement: Replacement,
+    replacement: Replacement<'_>,
 ) -> (Vec<Rule>, Option<(Modifier, Rule)>) {
     let ra = Some((Modifier::Ra, rules::MOD_RA));
     match (plan, replacement.reason) {
@@ -443,19 +580,31 @@ fn replacement_rules(
     }
 }
 
-/// §1.3: whether the days not in use (`start`..=`end`) exceed 60 plus the days left in the rental
-/// month in which use stopped (it ends the day before `next_anniversary`).
+/// 42 CFR 414.230: whether the time not in use, from the day after `returned` to `end`, is longer
+/// than the break-in-need window. The rental month in which use stopped ends the day before
+/// rental month `next` of `anchor`; the window then runs 60 days (the regulation's words, the
+/// return day counted among the days left or not by `break_in_need_rest_of_month`) or two full
+/// rental months (the DME MAC's paraphrase), as `break_in_need_window` says.
 fn starts_new_period(
     input: &RentalInput,
     returned: Date,
-    next_anniversary: Date,
+    anchor: Date,
+    next: u32,
     end: Date,
-) -> bool {
-    let days_not_in_use = (end - returned).whole_days();
-    let rest_of_month = (next_anniversary - returned).whole_days()
-        - match input.settings.break_in_need_rest_of_month {
-            super::input::RestOfMonth::IncludesReturnDay => 0,
-            super::input::RestOfMonth::AfterReturnDay => 1,
-        };
-    days_not_in_use > 60 + rest_of_month
+) -> Result<bool, InputError> {
+    let next_anniversary = rental_month(anchor, next).ok_or_else(too_late)?.from;
+    Ok(match input.settings.break_in_need_window {
+        BreakInNeedWindow::SixtyDays => {
+            let days_not_in_use = (end - returned).whole_days();
+            let rest_of_month = (next_anniversary - returned).whole_days()
+                - match input.settings.break_in_need_rest_of_month {
+                    RestOfMonth::IncludesReturnDay => 0,
+                    RestOfMonth::AfterReturnDay => 1,
+                };
+            days_not_in_use > 60 + rest_of_month
+        }
+        BreakInNeedWindow::TwoRentalMonths => {
+            end >= rental_month(anchor, next + 2).ok_or_else(too_late)?.from
+        }
+    })
 }

@@ -46,18 +46,23 @@ pub struct RentalInput {
     #[serde(default)]
     pub purchase: Option<Purchase>,
     /// Complex rehab power wheelchairs rented rather than bought: what the beneficiary answered
-    /// to the rent/purchase offer (BR or BU on the first month, medicare-rules.md §2 BP/BR/BU rows).
+    /// to the rent/purchase offer (BR or BU on the first month, DME MAC modifier guidance BP/BR/BU rows).
     #[serde(default)]
     pub election: Option<Election>,
     /// PAP devices (E0601, E0470): nightly usage and the practitioner's re-evaluation
-    /// (medicare-rules.md §3).
+    /// (LCD L33718).
     #[serde(default)]
     pub pap: Option<PapTherapy>,
     /// The beneficiary chose an upgrade: `item` is what was furnished, this is the covered item
-    /// that was ordered (medicare-rules.md §2 GK row, §6.2 upgrades).
+    /// that was ordered (DME MAC modifier guidance GK row, §6.2 upgrades).
     #[serde(default)]
     pub upgrade: Option<Upgrade>,
-    /// Readings Durable must choose where medicare-rules.md is open.
+    /// Medicare: the beneficiary's permanent state of residence on the first date of service, as
+    /// its two-letter code; `move` events change it. It decides the DME MAC jurisdiction named on
+    /// every line.
+    #[serde(default)]
+    pub residence: Option<String>,
+    /// Readings Durable must choose where the published rules leave a choice.
     #[serde(default)]
     pub settings: Settings,
 }
@@ -72,7 +77,7 @@ pub enum Election {
     Undecided,
 }
 
-/// PAP therapy facts (medicare-rules.md §3).
+/// PAP therapy facts (LCD L33718).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PapTherapy {
@@ -82,6 +87,29 @@ pub struct PapTherapy {
     pub nightly_usage: Vec<NightlyUsage>,
     /// Date of the treating practitioner's face-to-face re-evaluation documenting improved
     /// symptoms and reviewing the objective adherence.
+    #[serde(default, with = "date_format::option")]
+    pub reevaluation_date: Option<Date>,
+    /// After a failed 12-week trial: the facts that re-qualify the beneficiary for a new trial.
+    #[serde(default)]
+    pub requalification: Option<Requalification>,
+}
+
+/// Re-qualifying for PAP after a failed trial (LCD L33718): a face-to-face re-evaluation finding
+/// why the trial failed, a repeat facility-based (Type I) sleep study, then a new 12-week trial
+/// with its own adherence window and re-evaluation. Its nights go in `nightly_usage` too.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Requalification {
+    /// The treating practitioner's face-to-face re-evaluation of the failed trial.
+    #[serde(with = "date_format")]
+    pub face_to_face_date: Date,
+    /// The repeat facility-based (Type I, attended) sleep study.
+    #[serde(with = "date_format")]
+    pub facility_sleep_study_date: Date,
+    /// The first night of the new trial: day 1 of its adherence window.
+    #[serde(with = "date_format")]
+    pub new_trial_start: Date,
+    /// The re-evaluation after the new trial, due between its day 31 and day 91.
     #[serde(default, with = "date_format::option")]
     pub reevaluation_date: Option<Date>,
 }
@@ -120,7 +148,7 @@ pub struct Purchase {
     pub used: bool,
 }
 
-/// Choices for rules medicare-rules.md leaves open; every field has a default.
+/// Choices where the published rules leave a reading open; every field has a default.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Settings {
@@ -133,10 +161,30 @@ pub struct Settings {
     /// Whether concentrator maintenance (MS) is billed after the 36 paid months (§1.4, §12 item 3).
     #[serde(default)]
     pub oxygen_maintenance: OxygenMaintenance,
+    /// Where the break-in-need window of 42 CFR 414.230 ends: 60 days after the rental month in
+    /// which use stopped, or two full rental months after it.
+    #[serde(default)]
+    pub break_in_need_window: BreakInNeedWindow,
+}
+
+/// The two published readings of how long a break in need must last before a new capped-rental
+/// period may start (42 CFR 414.230: "60 consecutive days plus the days remaining in the rental
+/// month in which use ceased").
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BreakInNeedWindow {
+    /// The regulation's words: the days left in the rental month in which use stopped, then 60
+    /// days (whether the return day is one of the days left is `break_in_need_rest_of_month`).
+    SixtyDays,
+    /// The DME MAC's published reading: the rest of that rental month, then two full rental
+    /// months. Durable's default, because the DME MACs decide the claims by it
+    /// (docs/billing-rules.md says why).
+    #[default]
+    TwoRentalMonths,
 }
 
 /// Whether oxygen concentrator maintenance and servicing (MS) payments are still made
-/// (medicare-rules.md §1.4 "Maintenance after cap", §12 item 3: UNCONFIRMED).
+/// (42 CFR 414.226 "Maintenance after cap", §12 item 3: UNCONFIRMED).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum OxygenMaintenance {
@@ -147,7 +195,7 @@ pub enum OxygenMaintenance {
     EverySixMonths,
 }
 
-/// The two readings of a PAP re-evaluation after day 91 (medicare-rules.md §3, §12 item 8).
+/// The two readings of a PAP re-evaluation after day 91 (LCD L33718; an open reading: Durable's choice).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum LateReevaluation {
@@ -178,7 +226,7 @@ pub enum RestOfMonth {
 pub struct Item {
     /// HCPCS Level II code, e.g. `E0260`.
     pub hcpcs: String,
-    /// Fee-schedule payment category (medicare-rules.md §1.1).
+    /// Fee-schedule payment category (Medicare Benefit Policy Manual ch. 15 §110).
     pub category: Category,
     /// Fee-schedule purchase price; required for capped rental and inexpensive/routinely
     /// purchased items (where it is also the cap on total rental).
@@ -198,7 +246,7 @@ pub struct Item {
     /// (`purchase`, BP) or rented (`election`, BR/BU). Requires `power_wheelchair`.
     #[serde(default)]
     pub complex_rehab: bool,
-    /// The item is on the Required Prior Authorization List (medicare-rules.md §5.3) for the
+    /// The item is on the Required Prior Authorization List (42 CFR 414.234) for the
     /// date of service; the caller looks it up, since that list is data.
     #[serde(default)]
     pub prior_authorization_required: bool,
@@ -209,7 +257,7 @@ pub struct Item {
     #[serde(default)]
     pub oxygen_flow: Option<OxygenFlow>,
     /// Gaseous or liquid oxygen systems: the contents billed monthly after month 36
-    /// (medicare-rules.md §1.4; concentrators have none).
+    /// (42 CFR 414.226; concentrators have none).
     #[serde(default)]
     pub oxygen_contents: Option<OxygenContents>,
     /// Oxygen concentrators: the maintenance and servicing (MS) fee, billed every 6 months after
@@ -229,7 +277,7 @@ pub struct OxygenContents {
 }
 
 /// Prescribed oxygen flow in tenths of a litre per minute (0.5 LPM = 5), so that thresholds are
-/// compared exactly (medicare-rules.md §1.4 flow-rate pricing, §2 Q rows).
+/// compared exactly (42 CFR 414.226 flow-rate pricing, §2 Q rows).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct OxygenFlow {
@@ -253,7 +301,7 @@ pub struct Portable {
     pub add_on_fee: Money,
 }
 
-/// Fee-schedule payment category (medicare-rules.md §1.1).
+/// Fee-schedule payment category (Medicare Benefit Policy Manual ch. 15 §110).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Category {
@@ -269,7 +317,7 @@ pub enum Category {
     Supplies,
 }
 
-/// Oxygen LCD qualifying group (medicare-rules.md §2, N1–N3).
+/// Oxygen LCD qualifying group (DME MAC modifier guidance, N1–N3).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum OxygenGroup {
     /// Group I.
@@ -287,7 +335,7 @@ pub enum OxygenGroup {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum PayerKind {
-    /// Original Medicare (Part B, DME MAC): every rule of medicare-rules.md.
+    /// Original Medicare (Part B, DME MAC): every Medicare rule of docs/billing-rules.md.
     Medicare,
     /// A Medicaid plan, billed from the configured `price_option`.
     Medicaid,
@@ -296,16 +344,16 @@ pub enum PayerKind {
 }
 
 impl PayerKind {
-    /// Medicare's own rules (fee schedule, KX/GA/GZ/GY, §1.3 periods …) apply only to Medicare;
-    /// other payers follow their price option (medicare-rules.md: "Commercial payers and
-    /// Medicare Advantage plans have their own rules — do not assume these apply").
+    /// Medicare's own rules (fee schedule, KX/GA/GZ/GY, 42 CFR 414.230 periods …) apply only to
+    /// Medicare; other payers follow their price option (commercial payers and Medicare Advantage
+    /// plans set their own rules).
     pub fn is_medicare(self) -> bool {
         self == Self::Medicare
     }
 }
 
 /// How a payer other than Medicare prices one item: what kind of sale it is and, month band by
-/// month band, the modifiers and amount of each claim line (product-notes.md "price options").
+/// month band, the modifiers and amount of each claim line (the payer's contract, configured as a price option).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PriceOption {
@@ -385,17 +433,42 @@ pub struct Documentation {
     #[serde(default)]
     pub abn: Option<Abn>,
     /// The item is statutorily excluded (not a Medicare benefit): every line carries GY, no ABN
-    /// needed (medicare-rules.md §2 GY row, §6.2).
+    /// needed (DME MAC modifier guidance GY row, §6.2).
     #[serde(default)]
     pub statutory_exclusion: bool,
     /// Oxygen Groups II and III: date of the repeat qualifying test the practitioner evaluated,
-    /// due between day 61 and day 90 of therapy (medicare-rules.md §4.2).
+    /// due between day 61 and day 90 of therapy (LCD L33797 and policy article A52514).
     #[serde(default, with = "date_format::option")]
     pub oxygen_retest_date: Option<Date>,
-    /// The prior authorization request and decision, for items that need one (medicare-rules.md
-    /// §5.3). The documentation checks' own model, so both decide coverage the same way.
+    /// Oxygen Groups II and III: date of the new standard written order that follows the repeat
+    /// test; continued coverage needs both (LCD L33797, policy article A52514).
+    #[serde(default, with = "date_format::option")]
+    pub oxygen_retest_order_date: Option<Date>,
+    /// Dates of service before 2023-01-01 only: the certificate of medical necessity or DME
+    /// information form on file for items that needed one.
+    #[serde(default)]
+    pub cmn: Option<Cmn>,
+    /// The prior authorization request and decision, for items that need one (42 CFR
+    /// 414.234). The documentation checks' own model, so both decide coverage the same way.
     #[serde(default)]
     pub prior_authorization: Option<PriorAuthFacts>,
+}
+
+/// A certificate of medical necessity (CMN) or DME information form (DIF), required for certain
+/// items with dates of service before 2023-01-01, when CMS retired them (CMS Change Request
+/// 12954, MLN Matters MM12954).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Cmn {
+    /// Date of the initial CMN or DIF.
+    #[serde(with = "date_format")]
+    pub initial_date: Date,
+    /// Date of a revised CMN or DIF, when the order changed.
+    #[serde(default, with = "date_format::option")]
+    pub revised_date: Option<Date>,
+    /// Date of the recertification, when the policy required one.
+    #[serde(default, with = "date_format::option")]
+    pub recertification_date: Option<Date>,
 }
 
 /// A signed Advance Beneficiary Notice (CMS-R-131).
@@ -418,7 +491,7 @@ pub enum Event {
         date: Date,
     },
     /// Use resumes after a `return`. With a new order, a break longer than 60 days plus the rest
-    /// of the rental month starts a new capped-rental period (medicare-rules.md §1.3); otherwise
+    /// of the rental month starts a new capped-rental period (42 CFR 414.230); otherwise
     /// the count continues.
     Resume {
         /// First day of use again: the new date of service.
@@ -442,7 +515,7 @@ pub enum Event {
         #[serde(with = "date_format")]
         date: Date,
     },
-    /// New equipment replaces the item (medicare-rules.md §1.4, §1.5): a new period from this
+    /// New equipment replaces the item (42 CFR 414.226; 42 CFR 414.210(f)): a new period from this
     /// date (capped rental and oxygen only).
     Replacement {
         /// Date the replacement is furnished: the new period's first date of service.
@@ -450,6 +523,21 @@ pub enum Event {
         date: Date,
         /// Why it is replaced.
         reason: ReplacementReason,
+        /// Loss, theft or damage: what happened, for the claim narrative (e.g. "stolen from the
+        /// car", "destroyed in a house fire").
+        #[serde(default)]
+        what_happened: Option<String>,
+        /// Loss, theft or damage: the day it happened. Left out when unknown (this tagged event
+        /// cannot read a null date back).
+        #[serde(
+            default,
+            with = "date_format::option",
+            skip_serializing_if = "Option::is_none"
+        )]
+        incident_date: Option<Date>,
+        /// Loss, theft or damage: the police or fire report's number, when there is one.
+        #[serde(default)]
+        report: Option<String>,
     },
     /// A repair of beneficiary-owned equipment: the replaced part, billed with RB.
     Repair {
@@ -463,7 +551,7 @@ pub enum Event {
         /// Price of one unit of the part.
         unit_price: Money,
     },
-    /// The beneficiary changed supplier with no break in need (medicare-rules.md §1.3): the
+    /// The beneficiary changed supplier with no break in need (42 CFR 414.230): the
     /// rental-month count continues; each month is billed by the supplier furnishing the item on
     /// its anniversary date (capped rental and oxygen, Medicare only).
     SupplierChange {
@@ -476,7 +564,7 @@ pub enum Event {
         other_supplier: String,
     },
     /// A rented inexpensive/routinely purchased item is bought partway through its rental
-    /// (medicare-rules.md §1.1): rental stops; one NU/UE line at the purchase price less the rent
+    /// (Medicare Benefit Policy Manual ch. 15 §110): rental stops; one NU/UE line at the purchase price less the rent
     /// already paid.
     Purchase {
         /// Date of the purchase: its date of service.
@@ -498,9 +586,19 @@ pub enum Event {
         #[serde(with = "date_format")]
         end: Date,
     },
+    /// The beneficiary's permanent residence moves to another state: not an interruption, so the
+    /// rental-month count goes on (42 CFR 414.230); claims from `date` go to the new state's DME
+    /// MAC.
+    Move {
+        /// First day of residence in the new state.
+        #[serde(with = "date_format")]
+        date: Date,
+        /// The new state's two-letter code.
+        state: String,
+    },
 }
 
-/// Why equipment is replaced (medicare-rules.md §1.4, §1.5). Wear, malfunction or repair never
+/// Why equipment is replaced (42 CFR 414.226; 42 CFR 414.210(f)). Wear, malfunction or repair never
 /// start a new period, so they are not reasons here.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

@@ -13,7 +13,10 @@ use super::plan::{CAPPED_RENTAL_MONTHS, OXYGEN_PAID_MONTHS, Plan, too_large};
 use super::rules::{self, Rule};
 use crate::money::Money;
 
-/// Which of an upgrade's two lines (medicare-rules.md §2 GK row), or an ordinary line.
+/// N1-N3 exist from the April 2023 HCPCS quarterly update; earlier lines cannot carry them.
+pub const OXYGEN_GROUP_MODIFIERS_FROM: Date = time::macros::date!(2023 - 04 - 01);
+
+/// Which of an upgrade's two lines (DME MAC modifier guidance GK row), or an ordinary line.
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub(super) enum Role {
     Ordinary,
@@ -144,6 +147,8 @@ pub(super) fn line(
         },
         utn: month.utn.map(str::to_owned),
         narrative: None,
+        dme_mac: None,
+        filing_deadline: None,
         rules: fired,
     })
 }
@@ -156,13 +161,17 @@ pub(super) fn oxygen_group(
     modifiers: &mut Vec<Modifier>,
     fired: &mut Vec<Rule>,
 ) {
-    modifiers.push(match group {
-        OxygenGroup::One => Modifier::N1,
-        OxygenGroup::Two => Modifier::N2,
-        OxygenGroup::Three => Modifier::N3,
-    });
-    fired.push(rules::OX_GROUP);
-    if ctx.retest_flag_from.is_some_and(|from| date >= from) {
+    if date < OXYGEN_GROUP_MODIFIERS_FROM {
+        fired.push(rules::OX_GROUP_BEFORE);
+    } else {
+        modifiers.push(match group {
+            OxygenGroup::One => Modifier::N1,
+            OxygenGroup::Two => Modifier::N2,
+            OxygenGroup::Three => Modifier::N3,
+        });
+        fired.push(rules::OX_GROUP);
+    }
+    if ctx.retest_gap.is_some_and(|gap| gap.contains(date)) {
         fired.push(rules::OX_RETEST_WINDOW);
     }
 }
@@ -180,7 +189,15 @@ pub(super) fn liability(
     if role == Role::Upgraded {
         coverage::abn_modifier(ctx.input, date, modifiers, fired);
     } else {
-        coverage::documentation_modifier(ctx.input, ctx.pap, month, date, modifiers, fired);
+        coverage::documentation_modifier(
+            ctx.input,
+            ctx.pap,
+            ctx.retest_gap,
+            month,
+            date,
+            modifiers,
+            fired,
+        );
     }
 }
 

@@ -10,10 +10,13 @@
 //! payer kind each applies to.
 
 mod after_cap;
+pub mod appeals;
 pub mod checks;
+pub mod cmn;
 mod coverage;
 pub mod engine;
 pub mod input;
+pub mod jurisdiction;
 mod lines;
 pub mod months;
 mod one_day;
@@ -26,11 +29,13 @@ mod timeline;
 
 pub use engine::schedule;
 pub use input::{
-    Abn, Category, Documentation, Election, Event, Item, LateReevaluation, MonthBand, NightlyUsage,
-    OxygenContents, OxygenFlow, OxygenGroup, OxygenMaintenance, PapTherapy, PayerKind, Portable,
-    PriceKind, PriceOption, Purchase, RentalInput, ReplacementReason, RestOfMonth, Settings,
-    SupplierSide, Upgrade,
+    Abn, BreakInNeedWindow, Category, Cmn, Documentation, Election, Event, Item, LateReevaluation,
+    MonthBand, NightlyUsage, OxygenContents, OxygenFlow, OxygenGroup, OxygenMaintenance,
+    PapTherapy, PayerKind, Portable, PriceKind, PriceOption, Purchase, RentalInput,
+    ReplacementReason, Requalification, RestOfMonth, Settings, SupplierSide, Upgrade,
 };
+pub use jurisdiction::{Jurisdiction, JurisdictionTable};
+pub use lines::OXYGEN_GROUP_MODIFIERS_FROM;
 pub use output::{
     Finding, InputError, Line, Modifier, ModifierKind, OtherModifier, Schedule, Severity,
     SkipReason, SkippedMonth,

@@ -1,9 +1,9 @@
-//! Anniversary rental months (medicare-rules.md §1.2): the one place rental-month dates are computed.
+//! Anniversary rental months (42 CFR 414.229): the one place rental-month dates are computed.
 //!
 //! Rental month n starts on the (n−1)th monthly anniversary of the anchor date and ends the day
 //! before the next anniversary (start Jan 15 → Jan 15–Feb 14, Feb 15–Mar 14, …).
 //!
-//! Starts on day 29–31: UNCONFIRMED in medicare-rules.md (§1.2 edge case, §12 item 2). Durable
+//! Starts on day 29–31: not settled by the published rules (42 CFR 414.229 counts rental months, not their day). Durable
 //! clamps the anniversary to the last day of a shorter month and always counts from the anchor,
 //! never from the previous clamped date, so Jan 31 → Feb 28 (29 in leap years) → Mar 31 → Apr 30.
 

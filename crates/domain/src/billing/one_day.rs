@@ -35,9 +35,9 @@ pub(super) fn one_day(
     out: &mut Schedule,
     not_authorized: &mut NotAuthorized,
 ) -> Result<(), InputError> {
-    let utn = match coverage::prior_authorization(ctx.input, one.date) {
-        PaVerdict::NotCovered(requirement) => {
-            not_authorized.get_or_insert((requirement, one.date));
+    let utn = match coverage::prior_authorization(ctx.input, ctx.prior_auth_list, one.date) {
+        PaVerdict::NotCovered(requirement, last_valid_day) => {
+            not_authorized.get_or_insert((requirement, last_valid_day, one.date));
             out.skipped.push(SkippedMonth {
                 from: one.date,
                 to: one.date,
@@ -76,6 +76,8 @@ pub(super) fn one_day(
             },
             utn: utn.map(str::to_owned),
             narrative: None,
+            dme_mac: None,
+            filing_deadline: None,
             rules: fired,
         }
     };
@@ -90,7 +92,7 @@ pub(super) fn one_day(
     Ok(())
 }
 
-/// An IRP item bought partway through its rental (medicare-rules.md §1.1): one NU/UE line on the
+/// An IRP item bought partway through its rental (Medicare Benefit Policy Manual ch. 15 §110): one NU/UE line on the
 /// purchase date, allowed = purchase price less the rent already paid (never below zero), never
 /// above the charge (the event's, else the purchase price). Called after the rental months, so
 /// the schedule's allowed total is the rent paid.
@@ -150,6 +152,7 @@ pub(super) fn repairs(
         coverage::documentation_modifier(
             ctx.input,
             None,
+            None,
             0,
             repair.date,
             &mut modifiers,
@@ -170,6 +173,8 @@ pub(super) fn repairs(
                 allowed: repair.amount,
                 utn: None,
                 narrative: None,
+                dme_mac: None,
+                filing_deadline: None,
                 rules: fired,
             },
         )?;

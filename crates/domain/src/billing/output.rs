@@ -5,6 +5,7 @@ use serde::{Serialize, Serializer};
 use time::Date;
 
 use super::input::date_format;
+use super::jurisdiction::Jurisdiction;
 use super::pap::PapReview;
 use super::rules::Rule;
 use crate::catalog::ModifierCode;
@@ -112,7 +113,7 @@ impl Serialize for Modifier {
     }
 }
 
-/// Where a modifier must sit on a claim line (medicare-rules.md §2).
+/// Where a modifier must sit on a claim line (DME MAC modifier guidance).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum ModifierKind {
     /// Pricing modifiers go first (RR, NU, UE, KH, KI, KJ; §2.1 ranks KH/KI/KJ with RR; the
@@ -269,9 +270,18 @@ pub struct Line {
     /// The prior authorization's unique tracking number, reported with the line.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub utn: Option<String>,
-    /// Claim narrative the line needs (e.g. the previous supplier after a change of supplier).
+    /// Claim narrative the line needs: a break in billing (BIB) or in need (BIN), a replacement
+    /// after loss, theft or damage, or the previous supplier after a change of supplier.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub narrative: Option<String>,
+    /// Medicare: the DME MAC jurisdiction that receives the claim, from the beneficiary's state of
+    /// residence on the date of service; absent when no residence was given.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub dme_mac: Option<Jurisdiction>,
+    /// Medicare: the last day the MAC may receive the claim, 12 months after the date of service
+    /// (42 CFR 424.44); a rejected submission does not stop this clock.
+    #[serde(with = "date_format::option", skip_serializing_if = "Option::is_none")]
+    pub filing_deadline: Option<Date>,
     /// Rules that decided this line.
     pub rules: Vec<Rule>,
 }
@@ -314,7 +324,7 @@ pub struct SkippedMonth {
 pub struct Finding {
     /// Stable code: the id of the rule behind the finding.
     pub code: &'static str,
-    /// Where medicare-rules.md states the rule.
+    /// The public source that states the rule.
     pub section: &'static str,
     /// Blocking or warning.
     pub severity: Severity,

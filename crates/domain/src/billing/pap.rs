@@ -1,4 +1,4 @@
-//! PAP devices (E0601 CPAP, E0470 bilevel without backup; medicare-rules.md §3): the adherence
+//! PAP devices (E0601 CPAP, E0470 bilevel without backup; LCD L33718): the adherence
 //! calculator over nightly usage and the continued-coverage decision that gates KX from month 4.
 //!
 //! Days are counted from the first date of service (the set-up): day 1 is that date, so day 31
@@ -9,7 +9,7 @@ use std::collections::HashMap;
 use serde::Serialize;
 use time::Date;
 
-use super::input::{LateReevaluation, NightlyUsage, RentalInput, date_format};
+use super::input::{LateReevaluation, NightlyUsage, RentalInput, Requalification, date_format};
 use super::output::{Finding, InputError, Severity};
 use super::plan::{day_of_therapy, too_late};
 use super::rules::{self, Rule};
@@ -128,6 +128,9 @@ pub struct PapReview {
     /// Months 4+ whose date of service is on or after this date may carry KX; `None`: none may.
     #[serde(with = "date_format::option")]
     pub continued_coverage_from: Option<Date>,
+    /// After a failed trial and re-qualification: what the new trial's nightly usage shows.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub new_trial: Option<Adherence>,
     /// The rules behind the decision, cited on every month 4+ line.
     pub rules: Vec<Rule>,
 }
@@ -149,9 +152,14 @@ impl PapReview {
             return None;
         }
         let best = self.adherence.best;
-        let message = if !self.adherence.met {
+        let message = if let Some(new_trial) = self.new_trial {
             format!(
-                "Adherence is not shown: the best 30 days, {} to {}, have {} nights of 4 hours or more; 21 are needed.",
+                "The new trial after re-qualification has not shown adherence and a timely re-evaluation yet: its best 30 days, {} to {}, have {} nights of 4 hours or more.",
+                new_trial.best.from, new_trial.best.to, new_trial.best.nights
+            )
+        } else if !self.adherence.met {
+            format!(
+                "The 12-week trial failed: the best 30 days, {} to {}, have {} nights of 4 hours or more; 21 are needed. Re-qualifying needs a face-to-face re-evaluation finding why it failed, a repeat facility-based (Type I) sleep study, and a new 12-week trial.",
                 best.from, best.to, best.nights
             )
         } else {
@@ -165,7 +173,11 @@ impl PapReview {
                 rules::PAP_CONTINUED_DENIED,
                 Severity::Warning,
                 format!("{message} Rental months 4 and later carry GA or GZ, not KX."),
-                "Get the practitioner's re-evaluation documenting improvement and the adherence download, or a valid ABN before month 4 (GA).",
+                if self.adherence.met {
+                    "Get the practitioner's re-evaluation documenting improvement and the adherence download, or a valid ABN before month 4 (GA)."
+                } else {
+                    "Record the re-qualification (face-to-face date, facility sleep study date, new trial start) and the new trial's nightly usage and re-evaluation; until then a valid ABN makes the months GA."
+                },
             )
             .at("pap"),
         )
@@ -259,6 +271,24 @@ pub(super) fn review(input: &RentalInput) -> Result<Option<PapReview>, InputErro
             None
         }
     };
+    let requalification = input.pap.as_ref().and_then(|pap| pap.requalification);
+    let (continued, new_trial) = match requalification {
+        None => (continued, None),
+        Some(_) if continued.is_some() => {
+            return Err(InputError::new(
+                "pap.requalification",
+                "Re-qualification follows a failed trial; this trial shows adherence and a timely re-evaluation, so leave it out.",
+            ));
+        }
+        Some(requalification) => {
+            fired.push(rules::PAP_REQUALIFY);
+            let (continued, new_trial) = new_trial(requalification, usage)?;
+            (continued, Some(new_trial))
+        }
+    };
+    if continued.is_none() && requalification.is_none() && !adherence.met {
+        fired.push(rules::PAP_REQUALIFY);
+    }
     fired.push(if continued.is_some() {
         rules::PAP_CONTINUED_KX
     } else {
@@ -270,8 +300,52 @@ pub(super) fn review(input: &RentalInput) -> Result<Option<PapReview>, InputErro
         reevaluation_from: from,
         reevaluation_to: to,
         continued_coverage_from: continued,
+        new_trial,
         rules: fired,
     }))
+}
+
+/// The new trial after re-qualification: its own 90 days of nightly usage from its first night,
+/// and its own re-evaluation between its day 31 and day 91, on or after adherence is shown. KX
+/// resumes from that re-evaluation (LCD L33718: billing with KX resumes only once the new trial
+/// succeeds and the re-evaluation is documented).
+fn new_trial(
+    requalification: Requalification,
+    usage: &[NightlyUsage],
+) -> Result<(Option<Date>, Adherence), InputError> {
+    let Requalification {
+        face_to_face_date,
+        facility_sleep_study_date,
+        new_trial_start,
+        reevaluation_date,
+    } = requalification;
+    if facility_sleep_study_date < face_to_face_date {
+        return Err(InputError::new(
+            "pap.requalification.facility_sleep_study_date",
+            "The facility sleep study follows the face-to-face re-evaluation of the failed trial.",
+        ));
+    }
+    if new_trial_start <= facility_sleep_study_date {
+        return Err(InputError::new(
+            "pap.requalification.new_trial_start",
+            "The new trial starts after the facility sleep study.",
+        ));
+    }
+    if reevaluation_date.is_some_and(|date| date < new_trial_start) {
+        return Err(InputError::new(
+            "pap.requalification.reevaluation_date",
+            "The new trial's re-evaluation comes after the new trial starts.",
+        ));
+    }
+    let adherence = adherence(new_trial_start, usage).ok_or_else(too_late)?;
+    let from = day_of_therapy(new_trial_start, REEVALUATION_FIRST_DAY).ok_or_else(too_late)?;
+    let to = day_of_therapy(new_trial_start, REEVALUATION_LAST_DAY).ok_or_else(too_late)?;
+    let shown = adherence.first_met.map(|w| w.to);
+    let continued = match (reevaluation_date, shown) {
+        (Some(date), Some(shown)) if from <= date && date <= to && shown <= date => Some(date),
+        _ => None,
+    };
+    Ok((continued, adherence))
 }
 
 #[cfg(test)]

@@ -12,12 +12,12 @@ use crate::money::{FULL_BASIS_POINTS, Money};
 
 /// Schedules are limited to 10 years so that any input, however odd, stays cheap to evaluate.
 pub(super) const MAX_MONTHS: u32 = 120;
-/// Paid months in a capped-rental period (medicare-rules.md §1.2).
+/// Paid months in a capped-rental period (42 CFR 414.229).
 pub(super) const CAPPED_RENTAL_MONTHS: u32 = 13;
-/// Paid months in an oxygen period (medicare-rules.md §1.4).
+/// Paid months in an oxygen period (42 CFR 414.226).
 pub(super) const OXYGEN_PAID_MONTHS: u32 = 36;
 
-/// What the prescribed oxygen flow does to each month's lines (medicare-rules.md §1.4, §2).
+/// What the prescribed oxygen flow does to each month's lines (42 CFR 414.226; DME MAC modifier guidance).
 #[derive(Clone, Copy)]
 pub(super) struct Flow {
     /// The Q modifier and its rule, if the flow calls for one.
@@ -186,6 +186,17 @@ pub(super) fn plan(input: &RentalInput) -> Result<Plan, InputError> {
             "A retest date applies only to oxygen items.",
         ));
     }
+    if input.documentation.oxygen_retest_order_date.is_some()
+        && input
+            .item
+            .oxygen_group
+            .is_none_or(|group| group == OxygenGroup::One)
+    {
+        return Err(InputError::new(
+            "documentation.oxygen_retest_order_date",
+            "The new order after a retest applies only to oxygen Groups II and III.",
+        ));
+    }
     if item.unit_price.is_some() && category != Category::Supplies {
         return Err(InputError::new(
             "item.unit_price",
@@ -283,7 +294,7 @@ pub(super) fn plan(input: &RentalInput) -> Result<Plan, InputError> {
     }
 }
 
-/// What oxygen pays after the 36 months (medicare-rules.md §1.4): the contents fee of a gaseous or
+/// What oxygen pays after the 36 months (42 CFR 414.226): the contents fee of a gaseous or
 /// liquid system, or, under the MS setting, a concentrator's maintenance fee. MS is for
 /// concentrators, so a system with contents has no maintenance fee.
 fn after_cap(input: &RentalInput) -> Result<(Option<Money>, Option<Money>), InputError> {
@@ -329,7 +340,7 @@ fn after_cap(input: &RentalInput) -> Result<(Option<Money>, Option<Money>), Inpu
 }
 
 /// BR/BU answer the rent/purchase offer for a rented complex rehab power wheelchair only, and
-/// such a rental must give one (medicare-rules.md §2 BP/BR/BU rows, §2.1).
+/// such a rental must give one (DME MAC modifier guidance BP/BR/BU rows, §2.1).
 fn check_election(input: &RentalInput) -> Result<(), InputError> {
     let rented_complex_rehab = input.item.complex_rehab && input.purchase.is_none();
     match (rented_complex_rehab, input.election) {
@@ -409,7 +420,7 @@ fn check_prior_authorization(input: &RentalInput) -> Result<(), InputError> {
     })
 }
 
-/// Prices the prescribed flow (medicare-rules.md §1.4 flow-rate pricing, §2 Q rows). Flows are in
+/// Prices the prescribed flow (42 CFR 414.226 flow-rate pricing, §2 Q rows). Flows are in
 /// tenths of an LPM; when the night flow differs from the rest flow their average decides, compared
 /// exactly through the sum (average < 1 LPM ⇔ sum < 20 tenths).
 fn flow(input: &RentalInput, fee: Money) -> Result<Flow, InputError> {

@@ -1,9 +1,9 @@
-//! Payers other than Medicare (issue 5 item 1): the price option a supplier configured for the
-//! payer and item, month band by month band (product-notes.md "price options"). It is checked
+//! Payers other than Medicare: the price option a supplier configured for the
+//! payer and item, month band by month band (the payer's contract). It is checked
 //! once here; the month loop in [`super::engine`] then bills each month from the band holding it.
 //!
-//! medicare-rules.md says its rules are Medicare's ("Commercial payers and Medicare Advantage
-//! plans have their own rules — do not assume these apply"). So the inputs that only Medicare's
+//! Medicare's rules are Medicare's own (commercial payers and Medicare Advantage plans set their
+//! own rules). So the inputs that only Medicare's
 //! rules read (fee-schedule amounts, ABN, GY, PAP, prior authorization, flow and group modifiers,
 //! new periods, replacements, repairs, upgrades, supplier changes) are refused by name rather than
 //! silently ignored: an input never suggests a rule was applied that was not.
@@ -18,7 +18,7 @@ use crate::catalog::ModifierCode;
 use crate::money::Money;
 use time::Date;
 
-/// A claim line holds at most 4 modifiers (medicare-rules.md §2 placement; the 837P has 4 slots).
+/// A claim line holds at most 4 modifiers (DME MAC modifier guidance placement; the 837P has 4 slots).
 const MAX_MODIFIERS: usize = 4;
 
 /// One checked month band.
@@ -242,6 +242,7 @@ fn modifiers(
             modifiers: parsed.iter().map(|m| m.code().to_owned()).collect(),
             from: context.from,
             rental_month,
+            payer: None,
         };
         if let Some(blocking) = check_line(&line)
             .into_iter()
@@ -272,6 +273,12 @@ fn refuse_medicare_only(input: &RentalInput) -> Result<(), InputError> {
             doc.oxygen_retest_date.is_some(),
         ),
         (
+            "documentation.oxygen_retest_order_date",
+            doc.oxygen_retest_order_date.is_some(),
+        ),
+        ("documentation.cmn", doc.cmn.is_some()),
+        ("residence", input.residence.is_some()),
+        (
             "documentation.prior_authorization",
             doc.prior_authorization.is_some(),
         ),
@@ -299,6 +306,12 @@ fn refuse_medicare_only(input: &RentalInput) -> Result<(), InputError> {
     for (index, event) in input.events.iter().enumerate() {
         match event {
             Event::Return { .. } | Event::Death { .. } | Event::Stay { .. } => {}
+            Event::Move { .. } => {
+                return Err(InputError::new(
+                    format!("events[{index}].kind"),
+                    "A move decides the Medicare DME MAC that receives the claims; other payers are billed the same wherever the beneficiary lives. Leave it out.",
+                ));
+            }
             Event::Resume { new_order, .. } => {
                 if *new_order {
                     return Err(InputError::new(
@@ -362,6 +375,8 @@ pub(super) fn line(
         allowed: band.amount,
         utn: None,
         narrative: None,
+        dme_mac: None,
+        filing_deadline: None,
         rules: fired,
     })
 }
@@ -388,6 +403,8 @@ pub(super) fn purchase(
             allowed: band.amount,
             utn: None,
             narrative: None,
+            dme_mac: None,
+            filing_deadline: None,
             rules: vec![rules::PO_PURCHASE, rules::PO_BAND],
         },
     )

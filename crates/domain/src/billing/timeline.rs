@@ -4,6 +4,7 @@
 use time::Date;
 
 use super::input::{Event, RentalInput, ReplacementReason, SupplierSide};
+use super::jurisdiction::JurisdictionTable;
 use super::months::anniversary;
 use super::output::InputError;
 use super::plan::{Plan, check_hcpcs, non_negative, too_late};
@@ -36,9 +37,13 @@ pub(super) enum StayKind {
 
 /// A checked replacement: the first day of a new period.
 #[derive(Clone, Copy)]
-pub(super) struct Replacement {
+pub(super) struct Replacement<'a> {
     pub date: Date,
     pub reason: ReplacementReason,
+    /// Loss, theft or damage: what happened, when, and the police or fire report.
+    pub what_happened: Option<&'a str>,
+    pub incident_date: Option<Date>,
+    pub report: Option<&'a str>,
 }
 
 /// A checked repair of beneficiary-owned equipment.
@@ -51,7 +56,7 @@ pub(super) struct Repair<'a> {
     pub index: usize,
 }
 
-/// A checked change of supplier (medicare-rules.md §1.3).
+/// A checked change of supplier (42 CFR 414.230).
 pub(super) struct SupplierChange<'a> {
     pub date: Date,
     pub to: SupplierSide,
@@ -59,7 +64,7 @@ pub(super) struct SupplierChange<'a> {
     pub other: &'a str,
 }
 
-/// A checked purchase partway through an IRP rental (medicare-rules.md §1.1).
+/// A checked purchase partway through an IRP rental (Medicare Benefit Policy Manual ch. 15 §110).
 #[derive(Clone, Copy)]
 pub(super) struct MidPurchase {
     pub date: Date,
@@ -74,8 +79,10 @@ pub(super) struct Timeline<'a> {
     pub end_of_need: Option<Date>,
     /// Delivery date and units, sorted by date.
     pub deliveries: Vec<(Date, u32)>,
-    pub replacements: Vec<Replacement>,
+    pub replacements: Vec<Replacement<'a>>,
     pub repairs: Vec<Repair<'a>>,
+    /// Changes of the state of residence, in date order.
+    pub moves: Vec<(Date, &'a str)>,
     pub suppliers: Vec<SupplierChange<'a>>,
     pub purchase: Option<MidPurchase>,
 }
@@ -110,7 +117,8 @@ pub(super) fn timeline(input: &RentalInput, plan: Plan) -> Result<Timeline<'_>, 
     let mut purchase: Option<(usize, MidPurchase)> = None;
     let mut stays: Vec<(usize, Stay)> = Vec::new();
     let mut deliveries: Vec<(Date, usize, u32)> = Vec::new();
-    let mut replacements: Vec<(usize, Replacement)> = Vec::new();
+    let mut replacements: Vec<(usize, Replacement<'_>)> = Vec::new();
+    let mut moves: Vec<(Date, usize, &str)> = Vec::new();
     let mut repairs: Vec<Repair<'_>> = Vec::new();
     // (date, index, event) for returns, resumes and deaths, walked in date order.
     let mut needs: Vec<(Date, usize, &Event)> = Vec::new();
@@ -159,7 +167,13 @@ pub(super) fn timeline(input: &RentalInput, plan: Plan) -> Result<Timeline<'_>, 
                     },
                 ));
             }
-            Event::Replacement { date, reason } => {
+            Event::Replacement {
+                date,
+                reason,
+                what_happened,
+                incident_date,
+                report,
+            } => {
                 if *date <= first {
                     return Err(InputError::new(
                         format!("events[{index}].date"),
@@ -172,11 +186,30 @@ pub(super) fn timeline(input: &RentalInput, plan: Plan) -> Result<Timeline<'_>, 
                         "A replacement starts a new period for rented capped-rental and oxygen equipment only; schedule other replacements as their own rental or purchase.",
                     ));
                 }
+                let what_happened = what_happened.as_deref().map(str::trim);
+                let report = report.as_deref().map(str::trim);
+                if *reason == ReplacementReason::UsefulLifetime
+                    && (what_happened.is_some() || incident_date.is_some() || report.is_some())
+                {
+                    return Err(InputError::new(
+                        format!("events[{index}].what_happened"),
+                        "What happened, its date and a report describe a loss, theft or damage; leave them out of a replacement after the useful lifetime.",
+                    ));
+                }
+                if incident_date.is_some_and(|incident| incident > *date) {
+                    return Err(InputError::new(
+                        format!("events[{index}].incident_date"),
+                        "The loss, theft or damage happens on or before the replacement is furnished.",
+                    ));
+                }
                 replacements.push((
                     index,
                     Replacement {
                         date: *date,
                         reason: *reason,
+                        what_happened: what_happened.filter(|w| !w.is_empty()),
+                        incident_date: *incident_date,
+                        report: report.filter(|r| !r.is_empty()),
                     },
                 ));
             }
@@ -251,6 +284,15 @@ pub(super) fn timeline(input: &RentalInput, plan: Plan) -> Result<Timeline<'_>, 
                         other: other_supplier.trim(),
                     },
                 ));
+            }
+            Event::Move { date, state } => {
+                if *date <= first {
+                    return Err(InputError::new(
+                        format!("events[{index}].date"),
+                        "A move comes after the first date of service; give the state of residence on that date as `residence`.",
+                    ));
+                }
+                moves.push((*date, index, state.trim()));
             }
             Event::Purchase { date, used, charge } => {
                 if !matches!(plan, Plan::Irp { .. }) {
@@ -373,6 +415,7 @@ pub(super) fn timeline(input: &RentalInput, plan: Plan) -> Result<Timeline<'_>, 
     let suppliers = check_suppliers(suppliers, !replacements.is_empty(), end_of_need)?;
     let stays: Vec<Stay> = stays.into_iter().map(|(_, stay)| stay).collect();
     let replacements = check_replacements(input, replacements, &stays, end_of_need)?;
+    let moves = check_moves(input, moves)?;
     Ok(Timeline {
         stays,
         end_of_need,
@@ -382,9 +425,56 @@ pub(super) fn timeline(input: &RentalInput, plan: Plan) -> Result<Timeline<'_>, 
             .collect(),
         replacements,
         repairs,
+        moves,
         suppliers,
         purchase: purchase.map(|(_, p)| p),
     })
+}
+
+/// The residence and its moves in date order, one a day, each to a state the DME MAC table
+/// lists; a move needs the residence it moves from.
+fn check_moves<'a>(
+    input: &'a RentalInput,
+    mut moves: Vec<(Date, usize, &'a str)>,
+) -> Result<Vec<(Date, &'a str)>, InputError> {
+    let table = JurisdictionTable::bundled().map_err(|err| InputError::new("residence", err))?;
+    let known = |field: String, state: &str| {
+        if table.knows(state) {
+            Ok(())
+        } else {
+            Err(InputError::new(
+                field,
+                format!(
+                    "{state:?} is not a state or territory with a DME MAC; use its two-letter postal code, like NY."
+                ),
+            ))
+        }
+    };
+    if let Some(residence) = &input.residence {
+        known("residence".to_owned(), residence.trim())?;
+    }
+    moves.sort_by_key(|(date, index, _)| (*date, *index));
+    let mut previous: Option<Date> = None;
+    for (date, index, state) in &moves {
+        if input.residence.is_none() {
+            return Err(InputError::new(
+                "residence",
+                "A move needs the state of residence on the first date of service.",
+            ));
+        }
+        known(format!("events[{index}].state"), state)?;
+        if previous == Some(*date) {
+            return Err(InputError::new(
+                format!("events[{index}].date"),
+                "Only one move a day.",
+            ));
+        }
+        previous = Some(*date);
+    }
+    Ok(moves
+        .into_iter()
+        .map(|(date, _, state)| (date, state))
+        .collect())
 }
 
 /// Supplier changes in date order, one a day, alternating between this supplier and another,
@@ -431,13 +521,13 @@ fn check_suppliers(
 
 /// Replacements in date order, one a day, none during a stay or after the end of need; one for
 /// the end of the useful lifetime only once the lifetime of the equipment it replaces is over
-/// (medicare-rules.md §1.4, §1.5: 5 years from the date that equipment was furnished).
-fn check_replacements(
+/// (42 CFR 414.226; 42 CFR 414.210(f): 5 years from the date that equipment was furnished).
+fn check_replacements<'a>(
     input: &RentalInput,
-    mut replacements: Vec<(usize, Replacement)>,
+    mut replacements: Vec<(usize, Replacement<'a>)>,
     stays: &[Stay],
     end_of_need: Option<Date>,
-) -> Result<Vec<Replacement>, InputError> {
+) -> Result<Vec<Replacement<'a>>, InputError> {
     replacements.sort_by_key(|(index, r)| (r.date, *index));
     let mut furnished = input.first_date_of_service;
     let mut previous: Option<Date> = None;

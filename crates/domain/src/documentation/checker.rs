@@ -4,7 +4,7 @@
 
 use time::{Date, Duration, macros::date};
 
-use super::code_list::{DocumentationRules, PriorAuthRow};
+use super::code_list::{DocumentationRules, PriorAuthList};
 use super::families::{self, ChecklistItem, ProductFamily, STANDARD_POWER_WHEELCHAIRS, in_ranges};
 use super::input::{DocumentFacts, DocumentKind, LineFacts, OrderFacts, PaStatus, RentOrBuy};
 use super::report::{Finding, Report};
@@ -48,11 +48,19 @@ pub fn check(facts: &OrderFacts, rules: &DocumentationRules, today: Date) -> Rep
         {
             out.push(Finding::new(&req::BED_F2F_WOPD_UNCONFIRMED, Some(index)));
         }
-        if let Some(row) = rules
+        if rules
             .prior_auth
             .prior_auth_program(&line.hcpcs, service_date)
+            .is_some()
         {
-            prior_auth(facts, line, index, row, service_date, &mut out);
+            prior_auth(
+                facts,
+                &rules.prior_auth,
+                line,
+                index,
+                service_date,
+                &mut out,
+            );
         }
         rent_or_buy(line, family, index, &mut out);
         // Each family's checklist is checked once, at its first line.
@@ -90,9 +98,9 @@ fn eligibility(facts: &OrderFacts, service_date: Date, out: &mut Vec<Finding>) {
 /// then non-affirmed (the first such request wins a tie).
 fn prior_auth(
     facts: &OrderFacts,
+    list: &PriorAuthList,
     line: &LineFacts,
     index: usize,
-    row: &PriorAuthRow,
     service_date: Date,
     out: &mut Vec<Finding>,
 ) {
@@ -104,7 +112,7 @@ fn prior_auth(
     };
     let mut best: Option<(u8, &'static req::Requirement)> = None;
     for request in facts.prior_auths.iter().filter(|pa| pa.hcpcs == line.hcpcs) {
-        match request.covers(service_date, row.decision_valid) {
+        match list.covers(request, service_date) {
             Ok(()) => return,
             Err(reason) => {
                 let this = rank(request.status);

@@ -144,20 +144,16 @@ impl<R: ListRow> CodeList<R> {
         };
         let mut header_seen = false;
         let mut rows: Vec<(u64, R)> = Vec::new();
-        let mut fields: Vec<String> = Vec::with_capacity(R::HEADER.len());
+        // Line by line: fields never span lines in these files, which keeps line numbers in
+        // errors exact (the reader's own count skips blank lines).
         for (number, text_line) in (1u64..).zip(text.lines()) {
             let trimmed = text_line.trim();
             if trimmed.is_empty() || trimmed.starts_with('#') {
                 continue;
             }
-            split_fields(trimmed, &mut fields)
-                .map_err(|message| fail(number, "row", message.to_owned()))?;
+            let record = fields_of(trimmed).map_err(|message| fail(number, "row", message))?;
             if !header_seen {
-                if !fields
-                    .iter()
-                    .map(String::as_str)
-                    .eq(R::HEADER.iter().copied())
-                {
+                if !record.iter().eq(R::HEADER.iter().copied()) {
                     return Err(fail(
                         number,
                         "header",
@@ -167,20 +163,20 @@ impl<R: ListRow> CodeList<R> {
                 header_seen = true;
                 continue;
             }
-            if fields.len() != R::HEADER.len() {
+            if record.len() != R::HEADER.len() {
                 return Err(fail(
                     number,
                     "row",
                     format!(
                         "Expected {} fields, found {}.",
                         R::HEADER.len(),
-                        fields.len()
+                        record.len()
                     ),
                 ));
             }
-            let borrowed: Vec<&str> = fields.iter().map(String::as_str).collect();
-            let row = R::from_fields(&borrowed)
-                .map_err(|(field, message)| fail(number, field, message))?;
+            let fields: Vec<&str> = record.iter().collect();
+            let row =
+                R::from_fields(&fields).map_err(|(field, message)| fail(number, field, message))?;
             rows.push((number, row));
         }
         if !header_seen {
@@ -247,45 +243,16 @@ impl PriorAuthList {
     }
 }
 
-/// Splits one CSV line into trimmed fields (RFC 4180 quoting: `"a, b"`, `""` for a quote).
-/// Fields never span lines in these files, which keeps line numbers in errors exact.
-fn split_fields(line: &str, fields: &mut Vec<String>) -> Result<(), &'static str> {
-    fields.clear();
-    let mut chars = line.chars().peekable();
-    loop {
-        let mut field = String::new();
-        while chars.peek().is_some_and(|c| *c == ' ' || *c == '\t') {
-            chars.next();
-        }
-        if chars.peek() == Some(&'"') {
-            chars.next();
-            loop {
-                match chars.next() {
-                    Some('"') if chars.peek() == Some(&'"') => {
-                        chars.next();
-                        field.push('"');
-                    }
-                    Some('"') => break,
-                    Some(c) => field.push(c),
-                    None => return Err("A quoted field is not closed on this line."),
-                }
-            }
-            while chars.peek().is_some_and(|c| *c == ' ' || *c == '\t') {
-                chars.next();
-            }
-            if chars.peek().is_some_and(|c| *c != ',') {
-                return Err("Text follows a closing quote; quote the whole field.");
-            }
-        } else {
-            while let Some(c) = chars.next_if(|c| *c != ',') {
-                field.push(c);
-            }
-        }
-        fields.push(field.trim().to_owned());
-        if chars.next().is_none() {
-            return Ok(());
-        }
-    }
+/// One line's fields, trimmed (RFC 4180 quoting: `"a, b"`, `""` for a quote).
+fn fields_of(line: &str) -> Result<csv::StringRecord, String> {
+    csv::ReaderBuilder::new()
+        .has_headers(false)
+        .trim(csv::Trim::All)
+        .from_reader(line.as_bytes())
+        .records()
+        .next()
+        .unwrap_or_else(|| Ok(csv::StringRecord::new()))
+        .map_err(|err| format!("The line is not valid CSV: {err}."))
 }
 
 fn code_field(text: &str) -> Result<Hcpcs, (&'static str, String)> {
@@ -469,14 +436,13 @@ mod tests {
     }
 
     #[test]
-    fn fields_split_with_quotes() {
-        let mut fields = Vec::new();
-        split_fields(r#"a, "b, c" ,"d ""e""",,f"#, &mut fields).unwrap();
-        assert_eq!(fields, ["a", "b, c", r#"d "e""#, "", "f"]);
-        assert!(split_fields(r#"a,"b"#, &mut fields).is_err());
-        assert!(split_fields(r#"a,"b"c"#, &mut fields).is_err());
-        split_fields("", &mut fields).unwrap();
-        assert_eq!(fields, [""]);
+    fn quoted_fields_and_bad_lines_name_their_line() {
+        let text = "# comment\nhcpcs,effective_from,effective_to,source\n\
+                    E0601,2024-01-01,,\"LCD L33718, \"\"PAP\"\"\"\nE0470,2024-01-01\n";
+        let err = F2fWopdList::parse(text).unwrap_err();
+        assert_eq!((err.line, err.field), (4, "row"), "{err}");
+        let list = F2fWopdList::parse(&text.replace("E0470,2024-01-01\n", "")).unwrap();
+        assert_eq!(list.rows()[0].source, "LCD L33718, \"PAP\"");
     }
 
     #[test]

@@ -100,6 +100,9 @@ pub enum DocumentKind {
     Abn,
     /// Anything else: medical records, trial notes, choice forms.
     Other,
+    /// A signed proof of delivery (written by a completed delivery, or a paper one uploaded).
+    #[serde(rename = "pod")]
+    ProofOfDelivery,
 }
 
 impl DocumentKind {
@@ -112,6 +115,7 @@ impl DocumentKind {
         Self::PaDecision,
         Self::Abn,
         Self::Other,
+        Self::ProofOfDelivery,
     ];
 
     /// The stored name.
@@ -124,6 +128,7 @@ impl DocumentKind {
             Self::PaDecision => "pa_decision",
             Self::Abn => "abn",
             Self::Other => "other",
+            Self::ProofOfDelivery => "pod",
         }
     }
 
@@ -137,6 +142,7 @@ impl DocumentKind {
             Self::PaDecision => "Prior-authorization decision",
             Self::Abn => "ABN",
             Self::Other => "Other",
+            Self::ProofOfDelivery => "Proof of delivery",
         }
     }
 }

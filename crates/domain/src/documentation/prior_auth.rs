@@ -1,14 +1,14 @@
-//! Prior authorization (medicare-rules.md §5.3): whether a recorded request covers a delivery, and
+//! Prior authorization (42 CFR 414.234): whether a recorded request covers a delivery, and
 //! the checks a request must pass before it is stored.
 
 use time::Date;
 
-use super::code_list::ValidFor;
+use super::code_list::{PriorAuthList, ValidFor};
 use super::input::{PaStatus, PriorAuthFacts};
 use super::requirements::{self as req, Requirement};
 use crate::validation::FieldErrors;
 
-/// Characters in a unique tracking number (medicare-rules.md §5.3).
+/// Characters in a unique tracking number (42 CFR 414.234).
 pub const UTN_LENGTH: usize = 14;
 
 impl PriorAuthFacts {
@@ -21,9 +21,10 @@ impl PriorAuthFacts {
         })
     }
 
-    /// Whether this request covers a delivery on `service_date`, or the requirement it leaves
-    /// unmet.
-    pub fn covers(
+    /// Whether this request covers a delivery on `service_date` when decisions last `valid_for`,
+    /// or the requirement it leaves unmet. Callers go through [`PriorAuthList::covers`], which
+    /// takes `valid_for` from the program listing the code.
+    fn covers(
         &self,
         service_date: Date,
         valid_for: Option<ValidFor>,
@@ -92,6 +93,32 @@ impl PriorAuthFacts {
             _ => {}
         }
         errors.finish(|| Some(()))
+    }
+}
+
+impl PriorAuthList {
+    /// The one prior-authorization validity rule, shared by the order checker and the billing
+    /// engine so that an order cleared to ship and its claim agree: an affirmed decision covers a
+    /// delivery from its decision date to the letter's expiry date or, when none is typed, for
+    /// the period of the program that lists the code on that date (CMS Required Prior
+    /// Authorization List programs, 42 CFR 414.234;
+    /// <https://www.cms.gov/research-statistics-data-and-systems/monitoring-programs/medicare-ffs-compliance-programs/dmepos/prior-authorization-process-for-certain-durable-medical-equipment-prosthetic-orthotics-supplies-items>).
+    pub fn covers(
+        &self,
+        pa: &PriorAuthFacts,
+        service_date: Date,
+    ) -> Result<(), &'static Requirement> {
+        pa.covers(service_date, self.decision_valid(pa, service_date))
+    }
+
+    /// The last date of service `pa` covers for a delivery on `service_date`, when it is known.
+    pub fn last_valid_day(&self, pa: &PriorAuthFacts, service_date: Date) -> Option<Date> {
+        pa.last_valid_day(self.decision_valid(pa, service_date))
+    }
+
+    fn decision_valid(&self, pa: &PriorAuthFacts, service_date: Date) -> Option<ValidFor> {
+        self.prior_auth_program(&pa.hcpcs, service_date)
+            .and_then(|row| row.decision_valid)
     }
 }
 

@@ -16,6 +16,9 @@ mod m0008_asset_orders;
 mod m0009_lean_audit_index;
 mod m0010_patient_list_reads;
 mod m0011_billing_episodes;
+pub mod m0012_known_values;
+mod m0013_token_expiry;
+mod m0014_delivery_tickets;
 mod m0015_billing_cycle;
 
 /// Every migration, oldest first.
@@ -36,6 +39,9 @@ impl MigratorTrait for Migrator {
             Box::new(m0009_lean_audit_index::Migration),
             Box::new(m0010_patient_list_reads::Migration),
             Box::new(m0011_billing_episodes::Migration),
+            Box::new(m0012_known_values::Migration),
+            Box::new(m0013_token_expiry::Migration),
+            Box::new(m0014_delivery_tickets::Migration),
             Box::new(m0015_billing_cycle::Migration),
         ]
     }

@@ -1,11 +1,11 @@
 //! `/api/v1/audit`: the audit trail for compliance tools.
 
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::routing::get;
 use axum::{Json, Router};
 use durable_app::audit::{self, EventView};
 
-use super::Page;
+use super::{ApiQuery, Page};
 use crate::AppState;
 use crate::error::{ApiError, ErrorBody};
 use crate::session::ApiActor;
@@ -21,7 +21,7 @@ pub(super) fn routes() -> Router<AppState> {
 pub(super) async fn search(
     State(state): State<AppState>,
     ApiActor(actor): ApiActor,
-    Query(params): Query<AuditParams>,
+    ApiQuery(params): ApiQuery<AuditParams>,
 ) -> Result<Json<Page<EventView>>, ApiError> {
     actor.require(durable_app::Permission::AuditRead)?;
     let events = audit::search(&state.app, &actor, &params.query()?).await?;

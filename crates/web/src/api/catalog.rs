@@ -2,7 +2,7 @@
 
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
-use axum::extract::{DefaultBodyLimit, Path, Query, State};
+use axum::extract::{DefaultBodyLimit, Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -10,7 +10,7 @@ use axum::{Json, Router};
 use durable_app::catalog::{self, HcpcsDetail, HcpcsView, ImportSummary, ProductForm, ProductView};
 use serde::Deserialize;
 
-use super::{ApiJson, Page, offset, parse_id};
+use super::{ApiJson, ApiQuery, Page, parse_id};
 use crate::AppState;
 use crate::error::{ApiError, ErrorBody, json_error};
 use crate::session::ApiActor;
@@ -33,12 +33,15 @@ pub(super) fn routes() -> Router<AppState> {
 
 /// Search parameters.
 #[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub(super) struct SearchParams {
     /// A code prefix ("E02") or words of the description ("hospital bed"); for products, words
     /// of the name, manufacturer or model, or a HCPCS code.
     q: Option<String>,
     /// The `next` value of the previous page.
-    cursor: Option<String>,
+    #[serde(default, deserialize_with = "crate::paging::offset")]
+    #[param(value_type = Option<String>)]
+    cursor: u64,
 }
 
 /// Searches HCPCS codes.
@@ -47,13 +50,13 @@ pub(super) struct SearchParams {
 pub(super) async fn list_hcpcs(
     State(state): State<AppState>,
     ApiActor(actor): ApiActor,
-    Query(params): Query<SearchParams>,
+    ApiQuery(params): ApiQuery<SearchParams>,
 ) -> Result<Json<Page<HcpcsView>>, ApiError> {
     let (items, next) = catalog::search_hcpcs(
         &state.app,
         &actor,
         params.q.as_deref().unwrap_or(""),
-        offset(params.cursor.as_deref())?,
+        params.cursor,
     )
     .await?;
     Ok(Page::new(items, next))
@@ -74,6 +77,7 @@ pub(super) async fn show_hcpcs(
 
 /// Import parameters.
 #[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub(super) struct ImportParams {
     /// The file's name, kept in the import history.
     name: Option<String>,
@@ -86,7 +90,7 @@ pub(super) struct ImportParams {
 pub(super) async fn import_hcpcs(
     State(state): State<AppState>,
     ApiActor(actor): ApiActor,
-    Query(params): Query<ImportParams>,
+    ApiQuery(params): ApiQuery<ImportParams>,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, ApiError> {
     let body = match file_body(body) {
@@ -142,13 +146,13 @@ pub(super) async fn set_category(
 pub(super) async fn list_products(
     State(state): State<AppState>,
     ApiActor(actor): ApiActor,
-    Query(params): Query<SearchParams>,
+    ApiQuery(params): ApiQuery<SearchParams>,
 ) -> Result<Json<Page<ProductView>>, ApiError> {
     let (items, next) = catalog::search_products(
         &state.app,
         &actor,
         params.q.as_deref().unwrap_or(""),
-        offset(params.cursor.as_deref())?,
+        params.cursor,
     )
     .await?;
     Ok(Page::new(items, next))

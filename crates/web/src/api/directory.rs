@@ -1,6 +1,6 @@
 //! `/api/v1/prescribers`, `/api/v1/referral-sources` and `/api/v1/payers`.
 
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -10,7 +10,7 @@ use durable_app::directory::{
 };
 use serde::Deserialize;
 
-use super::{ApiJson, Page, offset, parse_id};
+use super::{ApiJson, ApiQuery, Page, parse_id};
 use crate::AppState;
 use crate::error::{ApiError, ErrorBody};
 use crate::session::ApiActor;
@@ -35,11 +35,14 @@ pub(super) fn routes() -> Router<AppState> {
 
 /// Search parameters.
 #[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub(super) struct ListParams {
     /// Family-name (or source-name) prefix, or an NPI for prescribers.
     q: Option<String>,
     /// The `next` value of the previous page.
-    cursor: Option<String>,
+    #[serde(default, deserialize_with = "crate::paging::offset")]
+    #[param(value_type = Option<String>)]
+    cursor: u64,
 }
 
 /// Searches prescribers.
@@ -48,13 +51,13 @@ pub(super) struct ListParams {
 pub(super) async fn list_prescribers(
     State(state): State<AppState>,
     ApiActor(actor): ApiActor,
-    Query(params): Query<ListParams>,
+    ApiQuery(params): ApiQuery<ListParams>,
 ) -> Result<Json<Page<PrescriberView>>, ApiError> {
     let (items, next) = directory::search_prescribers(
         &state.app,
         &actor,
         params.q.as_deref().unwrap_or(""),
-        offset(params.cursor.as_deref())?,
+        params.cursor,
     )
     .await?;
     Ok(Page::new(items, next))
@@ -109,13 +112,13 @@ pub(super) async fn update_prescriber(
 pub(super) async fn list_sources(
     State(state): State<AppState>,
     ApiActor(actor): ApiActor,
-    Query(params): Query<ListParams>,
+    ApiQuery(params): ApiQuery<ListParams>,
 ) -> Result<Json<Page<ReferralSourceView>>, ApiError> {
     let (items, next) = directory::search_referral_sources(
         &state.app,
         &actor,
         params.q.as_deref().unwrap_or(""),
-        offset(params.cursor.as_deref())?,
+        params.cursor,
     )
     .await?;
     Ok(Page::new(items, next))

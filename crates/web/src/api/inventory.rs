@@ -1,7 +1,7 @@
 //! `/api/v1` inventory: assets and their commands, locations and stock, purchasing and
 //! receiving, recalls, and the serials a patient held.
 
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -14,7 +14,7 @@ use durable_app::inventory::{
 };
 use serde::Deserialize;
 
-use super::{ApiJson, Page, offset, parse_id};
+use super::{ApiJson, ApiQuery, Page, parse_id};
 use crate::AppState;
 use crate::error::{ApiError, ErrorBody};
 use crate::session::ApiActor;
@@ -42,6 +42,7 @@ pub(super) fn routes() -> Router<AppState> {
 
 /// Asset search parameters.
 #[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub(super) struct AssetParams {
     /// A serial (scanned or typed; any separators) or its beginning, or a model or product name.
     q: Option<String>,
@@ -50,7 +51,9 @@ pub(super) struct AssetParams {
     /// Only units at this location (id).
     location: Option<String>,
     /// The `next` value of the previous page.
-    cursor: Option<String>,
+    #[serde(default, deserialize_with = "crate::paging::offset")]
+    #[param(value_type = Option<String>)]
+    cursor: u64,
 }
 
 /// Searches serialized units by serial, model or product, state and location.
@@ -59,20 +62,14 @@ pub(super) struct AssetParams {
 pub(super) async fn search_assets(
     State(state): State<AppState>,
     ApiActor(actor): ApiActor,
-    Query(params): Query<AssetParams>,
+    ApiQuery(params): ApiQuery<AssetParams>,
 ) -> Result<Json<Page<AssetSummary>>, ApiError> {
     let query = AssetQuery {
         q: params.q.unwrap_or_default(),
         state: params.state,
         location: params.location,
     };
-    let (items, next) = inventory::search(
-        &state.app,
-        &actor,
-        &query,
-        offset(params.cursor.as_deref())?,
-    )
-    .await?;
+    let (items, next) = inventory::search(&state.app, &actor, &query, params.cursor).await?;
     Ok(Page::new(items, next))
 }
 
@@ -200,9 +197,12 @@ pub(super) async fn create_vendor(
 
 /// List parameters.
 #[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub(super) struct ListParams {
     /// The `next` value of the previous page.
-    cursor: Option<String>,
+    #[serde(default, deserialize_with = "crate::paging::offset")]
+    #[param(value_type = Option<String>)]
+    cursor: u64,
 }
 
 /// Purchase orders, newest first.
@@ -211,10 +211,9 @@ pub(super) struct ListParams {
 pub(super) async fn list_orders(
     State(state): State<AppState>,
     ApiActor(actor): ApiActor,
-    Query(params): Query<ListParams>,
+    ApiQuery(params): ApiQuery<ListParams>,
 ) -> Result<Json<Page<PurchaseOrderSummary>>, ApiError> {
-    let (items, next) =
-        inventory::purchase_orders(&state.app, &actor, offset(params.cursor.as_deref())?).await?;
+    let (items, next) = inventory::purchase_orders(&state.app, &actor, params.cursor).await?;
     Ok(Page::new(items, next))
 }
 

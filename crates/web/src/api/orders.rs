@@ -2,7 +2,7 @@
 
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
-use axum::extract::{DefaultBodyLimit, Path, Query, State};
+use axum::extract::{DefaultBodyLimit, Path, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -12,7 +12,7 @@ use durable_app::documents::{self, MAX_DOCUMENT_BYTES, UploadForm};
 use durable_app::orders::{self, OrderForm, OrderView, QueueItem};
 use serde::{Deserialize, Serialize};
 
-use super::{ApiJson, Page, offset, parse_id};
+use super::{ApiJson, ApiQuery, Page, parse_id};
 use crate::AppState;
 use crate::error::{ApiError, ErrorBody, json_error};
 use crate::session::ApiActor;
@@ -38,9 +38,12 @@ pub(super) fn routes() -> Router<AppState> {
 
 /// Queue parameters.
 #[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub(super) struct QueueParams {
     /// The `next` value of the previous page.
-    cursor: Option<String>,
+    #[serde(default, deserialize_with = "crate::paging::offset")]
+    #[param(value_type = Option<String>)]
+    cursor: u64,
 }
 
 /// The intake queue: new and held orders, the longest-waiting first, with their blocking reasons.
@@ -49,10 +52,9 @@ pub(super) struct QueueParams {
 pub(super) async fn queue(
     State(state): State<AppState>,
     ApiActor(actor): ApiActor,
-    Query(params): Query<QueueParams>,
+    ApiQuery(params): ApiQuery<QueueParams>,
 ) -> Result<Json<Page<QueueItem>>, ApiError> {
-    let (items, next) =
-        orders::queue(&state.app, &actor, offset(params.cursor.as_deref())?).await?;
+    let (items, next) = orders::queue(&state.app, &actor, params.cursor).await?;
     Ok(Page::new(items, next))
 }
 
@@ -164,7 +166,7 @@ pub(super) async fn upload(
     State(state): State<AppState>,
     ApiActor(actor): ApiActor,
     Path(id): Path<String>,
-    Query(form): Query<UploadForm>,
+    ApiQuery(form): ApiQuery<UploadForm>,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, ApiError> {
     let id = parse_id(&id, "order")?;

@@ -1,6 +1,6 @@
 //! `/api/v1/patients` and `/api/v1/coverages`.
 
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -11,7 +11,7 @@ use durable_app::patients::{self, Created, PatientForm, PatientSummary, PatientV
 use durable_domain::ids::{CoverageId, PatientId};
 use serde::Deserialize;
 
-use super::{ApiJson, Page, offset};
+use super::{ApiJson, ApiQuery, Page};
 use crate::AppState;
 use crate::error::{ApiError, ErrorBody, json_error};
 use crate::session::ApiActor;
@@ -29,11 +29,14 @@ pub(super) fn routes() -> Router<AppState> {
 
 /// Search parameters.
 #[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub(super) struct ListParams {
     /// Name prefix ("smith" or "smith, jo"), date of birth, MBI or phone.
     q: Option<String>,
     /// The `next` value of the previous page.
-    cursor: Option<String>,
+    #[serde(default, deserialize_with = "crate::paging::offset")]
+    #[param(value_type = Option<String>)]
+    cursor: u64,
 }
 
 fn patient_id(text: &str) -> Result<PatientId, ApiError> {
@@ -52,13 +55,13 @@ fn coverage_id(text: &str) -> Result<CoverageId, ApiError> {
 pub(super) async fn list(
     State(state): State<AppState>,
     ApiActor(actor): ApiActor,
-    Query(params): Query<ListParams>,
+    ApiQuery(params): ApiQuery<ListParams>,
 ) -> Result<Json<Page<PatientSummary>>, ApiError> {
     let found = patients::search(
         &state.app,
         &actor,
         params.q.as_deref().unwrap_or(""),
-        offset(params.cursor.as_deref())?,
+        params.cursor,
     )
     .await?;
     Ok(Page::new(found.items, found.next))

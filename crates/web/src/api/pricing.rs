@@ -3,7 +3,7 @@
 
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
-use axum::extract::{DefaultBodyLimit, Path, Query, State};
+use axum::extract::{DefaultBodyLimit, Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -15,7 +15,7 @@ use durable_app::pricing::{
 use serde::Deserialize;
 
 use super::catalog::{HCPCS_FILE_LIMIT, file_body};
-use super::{ApiJson, Page, parse_id};
+use super::{ApiJson, ApiQuery, Page, parse_id};
 use crate::AppState;
 use crate::error::{ApiError, ErrorBody};
 use crate::session::ApiActor;
@@ -40,6 +40,7 @@ pub(super) fn routes() -> Router<AppState> {
 
 /// Filters of the price option list.
 #[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub(super) struct ListParams {
     /// Only this payer's options (its plans' included).
     payer_id: Option<String>,
@@ -53,7 +54,7 @@ pub(super) struct ListParams {
 pub(super) async fn list(
     State(state): State<AppState>,
     ApiActor(actor): ApiActor,
-    Query(params): Query<ListParams>,
+    ApiQuery(params): ApiQuery<ListParams>,
 ) -> Result<Json<Page<PriceOptionView>>, ApiError> {
     let items = pricing::price_options(
         &state.app,
@@ -115,7 +116,7 @@ pub(super) async fn update(
 pub(super) async fn allowed(
     State(state): State<AppState>,
     ApiActor(actor): ApiActor,
-    Query(query): Query<AllowedQuery>,
+    ApiQuery(query): ApiQuery<AllowedQuery>,
 ) -> Result<Json<Allowed>, ApiError> {
     Ok(Json(
         pricing::allowed_amount(&state.app, &actor, &query).await?,
@@ -124,6 +125,7 @@ pub(super) async fn allowed(
 
 /// Fee schedule import parameters.
 #[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub(super) struct FeeScheduleParams {
     /// The file's name, kept in the import history.
     name: Option<String>,
@@ -138,7 +140,7 @@ pub(super) struct FeeScheduleParams {
 pub(super) async fn import_fee_schedule(
     State(state): State<AppState>,
     ApiActor(actor): ApiActor,
-    Query(params): Query<FeeScheduleParams>,
+    ApiQuery(params): ApiQuery<FeeScheduleParams>,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, ApiError> {
     let body = match file_body(body) {
@@ -165,6 +167,7 @@ pub(super) async fn imports(
 
 /// Rural ZIP import parameters.
 #[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub(super) struct RuralZipParams {
     /// The file's name, kept in the audit trail.
     name: Option<String>,
@@ -178,7 +181,7 @@ pub(super) struct RuralZipParams {
 pub(super) async fn import_rural_zips(
     State(state): State<AppState>,
     ApiActor(actor): ApiActor,
-    Query(params): Query<RuralZipParams>,
+    ApiQuery(params): ApiQuery<RuralZipParams>,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, ApiError> {
     let body = match file_body(body) {

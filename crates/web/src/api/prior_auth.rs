@@ -1,6 +1,6 @@
 //! `/api/v1/prior-auths`: prior-authorization requests and their queue.
 
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -8,7 +8,7 @@ use axum::{Json, Router};
 use durable_app::prior_auth::{self, PriorAuthForm, PriorAuthView};
 use serde::Deserialize;
 
-use super::{ApiJson, Page, offset, parse_id};
+use super::{ApiJson, ApiQuery, Page, parse_id};
 use crate::AppState;
 use crate::error::{ApiError, ErrorBody};
 use crate::session::ApiActor;
@@ -21,9 +21,12 @@ pub(super) fn routes() -> Router<AppState> {
 
 /// Queue parameters.
 #[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub(super) struct QueueParams {
     /// The `next` value of the previous page.
-    cursor: Option<String>,
+    #[serde(default, deserialize_with = "crate::paging::offset")]
+    #[param(value_type = Option<String>)]
+    cursor: u64,
 }
 
 /// The queue: requests by status (work to do first), then soonest expiry.
@@ -32,10 +35,9 @@ pub(super) struct QueueParams {
 pub(super) async fn queue(
     State(state): State<AppState>,
     ApiActor(actor): ApiActor,
-    Query(params): Query<QueueParams>,
+    ApiQuery(params): ApiQuery<QueueParams>,
 ) -> Result<Json<Page<PriorAuthView>>, ApiError> {
-    let (items, next) =
-        prior_auth::queue(&state.app, &actor, offset(params.cursor.as_deref())?).await?;
+    let (items, next) = prior_auth::queue(&state.app, &actor, params.cursor).await?;
     Ok(Page::new(items, next))
 }
 

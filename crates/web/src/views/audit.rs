@@ -21,6 +21,7 @@ pub(super) fn routes() -> Router<AppState> {
 
 /// The search form's fields, as typed.
 #[derive(Deserialize, Default, Clone, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(default)]
 pub(crate) struct AuditParams {
     /// A patient id.

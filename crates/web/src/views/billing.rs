@@ -28,8 +28,14 @@ struct Row {
     month: String,
     from: String,
     to: String,
+    hcpcs: String,
     modifiers: String,
+    units: String,
+    charge: String,
     amount: String,
+    /// The DME MAC jurisdiction and the last day to file, for Medicare lines.
+    filing: String,
+    narrative: String,
     rules: Vec<(&'static str, &'static str, &'static str)>,
 }
 
@@ -44,6 +50,15 @@ fn rows(schedule: &Schedule) -> Vec<Row> {
             month: line.rental_month.to_string(),
             from: line.from.to_string(),
             to: line.to.to_string(),
+            hcpcs: line.hcpcs.clone(),
+            units: line.units.to_string(),
+            charge: line.charge.to_string(),
+            filing: match (line.dme_mac, line.filing_deadline) {
+                (Some(mac), Some(date)) => format!("Jurisdiction {}, by {date}", mac.letter()),
+                (None, Some(date)) => format!("By {date}"),
+                _ => String::new(),
+            },
+            narrative: line.narrative.clone().unwrap_or_default(),
             modifiers: line
                 .modifiers
                 .iter()
@@ -58,8 +73,13 @@ fn rows(schedule: &Schedule) -> Vec<Row> {
         month: "—".into(),
         from: skipped.from.to_string(),
         to: skipped.to.to_string(),
+        hcpcs: String::new(),
         modifiers: String::new(),
+        units: String::new(),
+        charge: String::new(),
         amount: "not billed".into(),
+        filing: String::new(),
+        narrative: String::new(),
         rules: rules(&skipped.rules),
     }));
     rows.sort_by(|a, b| a.from.cmp(&b.from));

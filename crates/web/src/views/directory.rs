@@ -42,7 +42,7 @@ pub(super) fn routes() -> Router<AppState> {
 struct ListParams {
     #[serde(default)]
     q: String,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::paging::offset")]
     offset: u64,
 }
 

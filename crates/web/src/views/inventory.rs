@@ -123,7 +123,7 @@ struct AssetParams {
     q: String,
     #[serde(default)]
     state: String,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::paging::offset")]
     offset: u64,
 }
 

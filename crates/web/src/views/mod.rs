@@ -6,6 +6,7 @@ mod billing;
 mod catalog;
 pub(crate) use audit::AuditParams;
 mod auth;
+mod deliveries;
 mod directory;
 mod home;
 mod inventory;
@@ -46,14 +47,20 @@ pub(crate) fn routes() -> Router<AppState> {
         .merge(inventory::routes())
         .merge(settings::routes())
         .merge(jobs::routes())
+        .merge(deliveries::routes())
         .fallback(|| async { (StatusCode::NOT_FOUND, Html("<!doctype html><title>Not found</title><p>There is no such page. <a href=\"/\">Home</a></p>")) })
 }
 
-/// 200 once the database answers.
+/// 200 when the database answers and takes writes; 503 with the reason otherwise (a full disk,
+/// a stopped checkpoint thread), for the administrator's monitoring.
 async fn healthz(axum::extract::State(state): axum::extract::State<AppState>) -> Response {
-    match state.app.store.ping().await {
+    match state.app.store.health().await {
         Ok(()) => (StatusCode::OK, "ok").into_response(),
-        Err(_) => (StatusCode::SERVICE_UNAVAILABLE, "database unavailable").into_response(),
+        Err(reason) => (
+            StatusCode::SERVICE_UNAVAILABLE,
+            format!("degraded: {reason}"),
+        )
+            .into_response(),
     }
 }
 
@@ -92,8 +99,13 @@ pub(crate) struct Layout {
 impl Layout {
     /// The layout for a logged-in page; `section` marks the current navigation item.
     pub(crate) fn new(page: &PageActor, title: impl Into<String>, section: &str) -> Layout {
-        let items: [(&'static str, &'static str, Option<Permission>); 14] = [
+        let items: [(&'static str, &'static str, Option<Permission>); 15] = [
             ("/", "Home", None),
+            (
+                "/stops",
+                "Today's stops",
+                Some(Permission::DeliveryComplete),
+            ),
             ("/patients", "Patients", Some(Permission::PatientRead)),
             ("/orders", "Orders", Some(Permission::OrderRead)),
             ("/prior-auths", "Prior auths", Some(Permission::OrderRead)),
@@ -163,6 +175,7 @@ struct ErrorPage {
     layout: Option<Layout>,
     status: u16,
     message: String,
+    request_id: Option<String>,
 }
 
 /// The page for an app error (see `crate::error` for the policy); a lost session goes to login.
@@ -185,6 +198,7 @@ pub(crate) fn error_page(err: AppError, layout: Option<Layout>) -> Response {
             layout,
             status: status.as_u16(),
             message,
+            request_id: crate::observe::request_id(),
         },
         status,
     )

@@ -55,7 +55,7 @@ struct QueuePage {
 
 #[derive(Deserialize, Default)]
 struct QueueParams {
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::paging::offset")]
     offset: u64,
 }
 

@@ -39,7 +39,7 @@ pub(super) fn routes() -> Router<AppState> {
 struct SearchParams {
     #[serde(default)]
     q: String,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::paging::offset")]
     offset: u64,
 }
 
@@ -78,8 +78,8 @@ async fn search(
         items: found.items,
         next: found.next,
     };
-    // htmx asks for just the results as the user types.
-    if headers.contains_key("hx-request") {
+    // htmx asks for just the results as the user types; restoring history needs the whole page.
+    if headers.contains_key("hx-request") && !headers.contains_key("hx-history-restore-request") {
         return render(&results, StatusCode::OK);
     }
     render(

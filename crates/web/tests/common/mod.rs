@@ -471,7 +471,7 @@ pub fn api(method: &str, path: &str, token: &str, json: Option<&str>) -> Request
 }
 
 pub async fn token(app: &App, role: Role) -> String {
-    auth::issue_token(app, &Actor::operator(), username(role), "test")
+    auth::issue_token(app, &Actor::operator(), username(role), "test", None)
         .await
         .unwrap()
         .secret
