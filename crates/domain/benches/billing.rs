@@ -1,4 +1,4 @@
-//! How fast the billing engine evaluates rental months (issue 5: at least 1,000,000 a second on
+//! How fast the billing engine evaluates rental months (target: at least 1,000,000 a second on
 //! one core). Each iteration schedules whole rentals; the throughput is reported per rental month.
 #![allow(clippy::unwrap_used, clippy::expect_used)] // Benchmark set-up fails loudly on purpose.
 

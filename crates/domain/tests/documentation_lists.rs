@@ -1,6 +1,6 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 //! The F2F/WOPD and prior-authorization code lists: parsing with errors that name the line and
-//! field, and membership by date of service (medicare-rules.md §5.2, §5.3).
+//! field, and membership by date of service (42 CFR 410.38, 42 CFR 414.234).
 
 mod documentation_common;
 
@@ -104,13 +104,17 @@ fn bundled_lists_are_the_files_in_data_rules() {
     // Every row names its source.
     for row in rules().prior_auth.rows() {
         assert!(
-            row.source.contains("medicare-rules.md §5.3"),
+            row.source.contains("42 CFR 414.234") && row.source.contains("https://"),
             "{}",
             row.hcpcs
         );
     }
     for row in rules().f2f_wopd.rows() {
-        assert!(row.source.contains("medicare-rules.md §"), "{}", row.hcpcs);
+        assert!(
+            row.source.contains("42 CFR 410.38") && row.source.contains("https://"),
+            "{}",
+            row.hcpcs
+        );
     }
 }
 

@@ -1,6 +1,6 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
-//! The standard written order, the F2F window and WOPD timing (medicare-rules.md §5.1, §5.2),
-//! including worked example 4 (§11).
+//! The standard written order, the F2F window and WOPD timing (42 CFR 410.38),
+//! including an unsigned order.
 
 mod documentation_common;
 
