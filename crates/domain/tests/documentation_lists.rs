@@ -89,7 +89,7 @@ fn programs_carry_their_decision_validity() {
     );
     assert!(rules().requires_f2f(&code("K0856"), d("2026-06-01")));
     assert!(!rules().requires_f2f(&code("E0601"), d("2026-06-01")));
-    // POV K0812 and group 4 chairs are not on the §5.3 list; nor is a CPAP.
+    // POV K0812 and group 4 chairs are not on the Required Prior Authorization List; nor is a CPAP.
     assert_eq!(program("K0812", "2026-06-01"), None);
     assert_eq!(program("K0868", "2026-06-01"), None);
     assert_eq!(program("E0601", "2026-06-01"), None);
@@ -167,11 +167,11 @@ fn overlapping_periods_of_one_code_are_refused() {
 #[test]
 fn quoted_fields_comments_and_case_are_accepted() {
     let text = format!(
-        "# Required list\n\n{F2F_HEADER}\"e0260\",2024-08-12,,\"§5.2, a source with a comma\"\n# trailing comment\n"
+        "# Required list\n\n{F2F_HEADER}\"e0260\",2024-08-12,,\"42 CFR 410.38, a source with a comma\"\n# trailing comment\n"
     );
     let list = F2fWopdList::parse(&text).unwrap();
     assert_eq!(list.rows().len(), 1);
-    assert_eq!(list.rows()[0].source, "§5.2, a source with a comma");
+    assert_eq!(list.rows()[0].source, "42 CFR 410.38, a source with a comma");
     assert!(list.requires_f2f(&code("E0260"), d("2024-08-12")));
     // A file with the other list's header is refused rather than misread.
     assert_eq!(PriorAuthList::parse(&text).unwrap_err().field, "header");

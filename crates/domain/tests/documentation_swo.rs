@@ -45,7 +45,7 @@ fn worked_example_4_unsigned_order_is_invalid_and_blocks_the_claim() {
         finding.action,
         "Get the treating practitioner's signature on the written order."
     );
-    assert!(finding.section.contains("§5.1"));
+    assert!(finding.section.contains("42 CFR 410.38"));
     assert_eq!(report.readiness(), Readiness::Hold);
     assert_eq!(report.blocking().count(), 1);
 }

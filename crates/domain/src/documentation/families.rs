@@ -170,7 +170,7 @@ const HOSPITAL_BED: &[ChecklistItem] = &[ChecklistItem::new(req::BED_MEDICAL_NEE
 const MANUAL_WHEELCHAIR: &[ChecklistItem] = &[ChecklistItem::new(req::MWC_MOBILITY_NEED, NOTE)];
 
 const POWER_MOBILITY: &[ChecklistItem] = &[
-    // Statutory condition of payment (§5.2): an ABN cannot stand in for it.
+    // Statutory condition of payment (42 CFR 410.38): an ABN cannot stand in for it.
     ChecklistItem {
         abn_may_cover: false,
         ..ChecklistItem::new(req::PMD_F2F_EXAM, &[DocumentKind::F2fNote])

@@ -33,8 +33,8 @@
 //! | `reserved` | `quarantine` | `quarantined` | a reason is given; the reservation is dropped; it was clean |
 //! | `reserved` | `mark_lost` | `lost` | always |
 //! | `delivered` | `return` | `returned` | always (a sold unit taken back too) |
-//! | `delivered` | `mark_lost` | `lost` | always (lost or stolen, §1.5) |
-//! | `delivered` | `transfer_title` | `patient_owned` | on rent, and billing says the 13th continuous month is paid (§1.2) |
+//! | `delivered` | `mark_lost` | `lost` | always (lost or stolen, 42 CFR 414.210(f)) |
+//! | `delivered` | `transfer_title` | `patient_owned` | on rent, and billing says the 13th continuous month is paid (42 CFR 414.229(f)) |
 //! | `returned` | `wipe` | `wiped` | the model keeps patient data |
 //! | `returned` | `clean` | `cleaned` | the model keeps no patient data |
 //! | `returned` | `send_to_repair` | `in_repair` | always |
@@ -192,7 +192,7 @@ pub struct AssetFacts {
     /// each return, before cleaning (DMEPOS accreditation quality standards).
     pub has_memory: bool,
     /// The billing engine says this rental paid its 13th continuous month, so title passes to
-    /// the patient (§1.2). The engine owns that count; the machine only obeys it.
+    /// the patient (42 CFR 414.229(f)). The engine owns that count; the machine only obeys it.
     pub title_transfer_due: bool,
 }
 
