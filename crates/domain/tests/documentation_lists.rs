@@ -171,7 +171,10 @@ fn quoted_fields_comments_and_case_are_accepted() {
     );
     let list = F2fWopdList::parse(&text).unwrap();
     assert_eq!(list.rows().len(), 1);
-    assert_eq!(list.rows()[0].source, "42 CFR 410.38, a source with a comma");
+    assert_eq!(
+        list.rows()[0].source,
+        "42 CFR 410.38, a source with a comma"
+    );
     assert!(list.requires_f2f(&code("E0260"), d("2024-08-12")));
     // A file with the other list's header is refused rather than misread.
     assert_eq!(PriorAuthList::parse(&text).unwrap_err().field, "header");

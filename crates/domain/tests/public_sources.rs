@@ -23,14 +23,16 @@ const NOT_YET_CLEANED: &[&str] = &[
     "crates/domain/src/documentation/checker.rs",
 ];
 
-/// File names nobody outside the project can open. Split with `concat!` so this file does not
-/// cite them itself.
+/// File names nobody outside the project can open.
 const PRIVATE_FILES: &[&str] = &[
-    concat!("medicare-rules", ".md"),
-    concat!("product-notes", ".md"),
-    concat!("..", "/shared"),
-    concat!("shared", "/data"),
+    "medicare-rules.md",
+    "product-notes.md",
+    "../shared",
+    "shared/data",
 ];
+
+/// This file, whose patterns and examples are the very strings it looks for.
+const THIS_FILE: &str = "crates/domain/tests/public_sources.rs";
 
 /// Words before "issue" that make it the verb ("cannot issue 1 unit"), not a tracker citation.
 const VERB_MARKERS: &[&str] = &["cannot", "can", "to", "will", "may", "must", "not"];
@@ -90,12 +92,14 @@ fn offending_line(line: &str) -> bool {
 
 #[test]
 fn recognises_private_citations_and_leaves_plain_words_alone() {
-    assert!(offending_line(concat!("see medicare-rules", ".md §5.3")));
-    assert!(offending_line(concat!("copies of ..", "/shared/data/hcpcs")));
+    assert!(offending_line("see medicare-rules.md §5.3"));
+    assert!(offending_line("copies of ../shared/data/hcpcs"));
     assert!(offending_line("Inventory (issue 4): location kinds"));
     assert!(offending_line("## Foundation (Issue #2)"));
     assert!(offending_line("as asked in #12 item 3"));
-    assert!(!offending_line("Only 0 on hand: cannot issue 1. Count the shelf."));
+    assert!(!offending_line(
+        "Only 0 on hand: cannot issue 1. Count the shelf."
+    ));
     assert!(!offending_line("42 CFR 414.234 (prior authorization)"));
     assert!(!offending_line("reissue 3 labels; #3 items"));
 }
@@ -114,9 +118,10 @@ fn code_docs_and_data_cite_only_public_sources() {
             .unwrap()
             .to_string_lossy()
             .replace('\\', "/");
-        if NOT_YET_CLEANED
-            .iter()
-            .any(|prefix| relative.starts_with(prefix))
+        if relative == THIS_FILE
+            || NOT_YET_CLEANED
+                .iter()
+                .any(|prefix| relative.starts_with(prefix))
         {
             continue;
         }
