@@ -1,4 +1,4 @@
-//! How fast the documentation checker evaluates an order (issue 3: under 50 µs per order, so the
+//! How fast the documentation checker evaluates an order (target: under 50 µs per order, so the
 //! live checklist on the order page costs nothing). Each iteration checks one whole order.
 #![allow(clippy::unwrap_used, clippy::expect_used)] // Benchmark set-up fails loudly on purpose.
 

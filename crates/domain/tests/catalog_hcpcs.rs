@@ -12,8 +12,8 @@ use durable_domain::catalog::{
 use proptest::prelude::*;
 use time::macros::date;
 
-/// A CMS file kept in the repository's data/hcpcs (copies of ../shared/data/hcpcs, so a clone
-/// anywhere can run the tests).
+/// A CMS file kept in the repository's data/hcpcs (kept in the repository so a clone anywhere
+/// can run the tests).
 fn shared_file(name: &str) -> Vec<u8> {
     let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
         .join("../../data/hcpcs")

@@ -1,6 +1,6 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
-//! Policy checklists per product family (medicare-rules.md §1.2, §1.4, §2, §3, §4), ABNs
-//! (§6.2), eligibility (issue 3 item 9), and the CPAP journey of issue 3's "Done when".
+//! Policy checklists per product family (the PAP, oxygen, hospital bed, wheelchair and power
+//! mobility LCDs), ABNs, eligibility, and a CPAP order from intake to Ready.
 
 mod documentation_common;
 
@@ -29,7 +29,11 @@ fn cpap_missing_signature_and_sleep_study_gives_exactly_those_two_reasons() {
     assert_eq!(report.findings[1].line, Some(0));
     assert_eq!(
         report.findings[1].section,
-        "medicare-rules.md §3 (initial coverage B)"
+        "LCD L33718 Positive Airway Pressure Devices (initial coverage B)"
+    );
+    assert_eq!(
+        report.findings[1].link,
+        "https://www.cms.gov/medicare-coverage-database/view/lcd.aspx?lcdid=33718"
     );
 
     // Intake uploads the signed order and the sleep study and marks the study.
@@ -224,8 +228,17 @@ fn power_mobility_checklist() {
 fn every_family_lists_its_checklist_with_sources() {
     for family in ProductFamily::ALL {
         for item in family.checklist() {
+            let section = item.requirement.section;
             assert!(
-                item.requirement.section.starts_with("medicare-rules.md §"),
+                ["LCD L", "NCD ", "42 CFR ", "Social Security Act "]
+                    .iter()
+                    .any(|public| section.starts_with(public)),
+                "{}: {section}",
+                item.requirement.id
+            );
+            assert!(
+                item.requirement.link.starts_with("https://www.cms.gov/")
+                    || item.requirement.link.starts_with("https://www.ecfr.gov/"),
                 "{}",
                 item.requirement.id
             );

@@ -1,6 +1,6 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 //! The F2F/WOPD and prior-authorization code lists: parsing with errors that name the line and
-//! field, and membership by date of service (medicare-rules.md §5.2, §5.3).
+//! field, and membership by date of service (42 CFR 410.38, 42 CFR 414.234).
 
 mod documentation_common;
 
@@ -89,7 +89,7 @@ fn programs_carry_their_decision_validity() {
     );
     assert!(rules().requires_f2f(&code("K0856"), d("2026-06-01")));
     assert!(!rules().requires_f2f(&code("E0601"), d("2026-06-01")));
-    // POV K0812 and group 4 chairs are not on the §5.3 list; nor is a CPAP.
+    // POV K0812 and group 4 chairs are not on the Required Prior Authorization List; nor is a CPAP.
     assert_eq!(program("K0812", "2026-06-01"), None);
     assert_eq!(program("K0868", "2026-06-01"), None);
     assert_eq!(program("E0601", "2026-06-01"), None);
@@ -104,13 +104,17 @@ fn bundled_lists_are_the_files_in_data_rules() {
     // Every row names its source.
     for row in rules().prior_auth.rows() {
         assert!(
-            row.source.contains("medicare-rules.md §5.3"),
+            row.source.contains("42 CFR 414.234") && row.source.contains("https://"),
             "{}",
             row.hcpcs
         );
     }
     for row in rules().f2f_wopd.rows() {
-        assert!(row.source.contains("medicare-rules.md §"), "{}", row.hcpcs);
+        assert!(
+            row.source.contains("42 CFR 410.38") && row.source.contains("https://"),
+            "{}",
+            row.hcpcs
+        );
     }
 }
 
@@ -163,11 +167,14 @@ fn overlapping_periods_of_one_code_are_refused() {
 #[test]
 fn quoted_fields_comments_and_case_are_accepted() {
     let text = format!(
-        "# Required list\n\n{F2F_HEADER}\"e0260\",2024-08-12,,\"§5.2, a source with a comma\"\n# trailing comment\n"
+        "# Required list\n\n{F2F_HEADER}\"e0260\",2024-08-12,,\"42 CFR 410.38, a source with a comma\"\n# trailing comment\n"
     );
     let list = F2fWopdList::parse(&text).unwrap();
     assert_eq!(list.rows().len(), 1);
-    assert_eq!(list.rows()[0].source, "§5.2, a source with a comma");
+    assert_eq!(
+        list.rows()[0].source,
+        "42 CFR 410.38, a source with a comma"
+    );
     assert!(list.requires_f2f(&code("E0260"), d("2024-08-12")));
     // A file with the other list's header is refused rather than misread.
     assert_eq!(PriorAuthList::parse(&text).unwrap_err().field, "header");

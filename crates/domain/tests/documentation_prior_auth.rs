@@ -1,6 +1,6 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 //! Prior authorization on the order: a listed line needs an affirmed, unexpired decision with a
-//! UTN, decided by the delivery date (medicare-rules.md §5.3); and request validation.
+//! UTN, decided by the delivery date (42 CFR 414.234); and request validation.
 
 mod documentation_common;
 

@@ -33,8 +33,8 @@ fn every_requirement_is_documented_with_its_sentence_severity_and_source() {
             Severity::Warning => "warning",
         };
         let expected = format!(
-            "{prefix} {} | {severity} | {} |",
-            requirement.action, requirement.section
+            "{prefix} {} | {severity} | [{}]({}) |",
+            requirement.action, requirement.section, requirement.link
         );
         assert_eq!(
             row, expected,

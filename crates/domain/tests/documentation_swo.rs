@@ -1,6 +1,6 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
-//! The standard written order, the F2F window and WOPD timing (medicare-rules.md §5.1, §5.2),
-//! including worked example 4 (§11).
+//! The standard written order, the F2F window and WOPD timing (42 CFR 410.38),
+//! including an unsigned order.
 
 mod documentation_common;
 
@@ -45,7 +45,7 @@ fn worked_example_4_unsigned_order_is_invalid_and_blocks_the_claim() {
         finding.action,
         "Get the treating practitioner's signature on the written order."
     );
-    assert!(finding.section.contains("§5.1"));
+    assert!(finding.section.contains("42 CFR 410.38"));
     assert_eq!(report.readiness(), Readiness::Hold);
     assert_eq!(report.blocking().count(), 1);
 }

@@ -1,5 +1,5 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
-//! Property tests of issue 4's "Done when": the asset state machine never reaches an illegal
+//! Property tests: the asset state machine never reaches an illegal
 //! state from any sequence of commands, and on-hand always equals the sum of the stock ledger.
 
 use std::collections::BTreeMap;

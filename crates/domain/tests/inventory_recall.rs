@@ -1,5 +1,5 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
-//! Recall matching (issue 4 item 7): which units a campaign affects, as table tests, and the
+//! Recall matching: which units a campaign affects, as table tests, and the
 //! in-memory selection agreeing with unit-by-unit matching.
 
 use durable_domain::inventory::{

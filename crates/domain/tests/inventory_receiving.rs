@@ -1,5 +1,5 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
-//! Receiving checks (issue 4 item 5 and "Done when"): over-receipt needs an override, duplicate
+//! Receiving checks: over-receipt needs an override, duplicate
 //! serials per manufacturer and negative quantities are refused, each error on its field.
 
 use durable_domain::ids::{LocationId, ProductId};

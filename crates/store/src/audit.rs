@@ -1,4 +1,4 @@
-//! The append-only, hash-chained audit trail (HIPAA audit controls, medicare-rules.md §8.1).
+//! The append-only, hash-chained audit trail (HIPAA audit controls, 45 CFR 164.312(b)).
 //!
 //! Each event's hash covers its own fields, the patients it names and the previous event's hash,
 //! so altering, inserting or deleting any row breaks the chain from that row on. The single

@@ -1,5 +1,5 @@
 //! The Medicare DMEPOS payment category of a HCPCS code, which decides how it is paid
-//! (rented, capped, bought) — medicare-rules.md §1.1: drive billing from this, not hand lists.
+//! (rented, capped, bought) — 42 CFR 414.220–414.229 and the DMEPOS fee schedule: drive billing from this, not hand lists.
 //!
 //! Two CMS files name the category, each with its own codes:
 //! - the HCPCS file's pricing indicator (HCPCS record layout, "Pricing Indicator Code": 31 frequently
@@ -155,7 +155,7 @@ impl PaymentCategory {
     /// The billing engine's category for items paid this way, where the engine models it.
     ///
     /// Ostomy/urological items and surgical dressings are bought per unit and delivery like
-    /// supplies (medicare-rules.md §1.1 "Supplies / accessories"), so the engine's supplies rules
+    /// supplies (42 CFR 414.220, inexpensive or routinely purchased items), so the engine's supplies rules
     /// fit them. TENS units have been purchase items under the inexpensive/routinely purchased
     /// rules since 2011 (Claims Processing Manual ch. 20 §30.1.2, listed under §30.1). The rest
     /// (prosthetics/orthotics, PEN, lymphedema, customized, carrier priced, therapeutic shoes)

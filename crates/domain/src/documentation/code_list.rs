@@ -46,7 +46,7 @@ impl Effective {
     }
 }
 
-/// How long an affirmed prior-authorization decision stays valid (medicare-rules.md §5.3).
+/// How long an affirmed prior-authorization decision stays valid (42 CFR 414.234).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ValidFor {

@@ -1,17 +1,16 @@
 //! Product families and their policy checklists: which documents each kind of equipment needs
-//! before it may ship, with the section of medicare-rules.md that asks for it.
+//! before it may ship, with the public source that asks for it.
 //!
 //! The family comes from the line's HCPCS code. The ranges below follow the code descriptions in
-//! the CMS 2019 HCPCS file (`../shared/data/hcpcs/hcpcs2019_level2.csv`) and the sections that
-//! name the codes:
+//! the CMS 2019 HCPCS Level II file and the public sources that name the codes:
 //!
 //! | family | codes | why |
 //! |---|---|---|
-//! | PAP | E0601, E0470 | the two devices §3 covers (E0471/E0472 have backup rates: another LCD) |
-//! | oxygen | E0424–E0440, E1390–E1392, E1405–E1406, K0738 | oxygen *equipment* (stationary, portable, concentrators, transfill); §4.2 names seven of them. Contents (E0441–E0444, E0447) are monthly supplies and get no checklist |
+//! | PAP | E0601, E0470 | the two devices LCD L33718 covers (E0471/E0472 have backup rates: another LCD) |
+//! | oxygen | E0424–E0440, E1390–E1392, E1405–E1406, K0738 | oxygen *equipment* (stationary, portable, concentrators, transfill); the 2026 Required F2F/WOPD List names seven of them. Contents (E0441–E0444, E0447) are monthly supplies and get no checklist |
 //! | hospital bed | E0250–E0270, E0290–E0297, E0301–E0304, E0328–E0329 | every "Hospital bed, …" code; mattresses, rails and cribs are not beds |
 //! | manual wheelchair | K0001–K0009, E1161 | the manual wheelchair bases and the adult tilt-in-space chair |
-//! | power mobility | K0800–K0899 | power-operated vehicles (K0800–K0812), power wheelchairs (K0813–K0898) and K0899: the statute's power mobility devices (§5.2) |
+//! | power mobility | K0800–K0899 | power-operated vehicles (K0800–K0812), power wheelchairs (K0813–K0898) and K0899: the power mobility devices of Social Security Act §1834(a)(1)(E)(iv) |
 //!
 //! Other codes (supplies, accessories, walkers …) have no family checklist; the written-order,
 //! F2F/WOPD, prior-authorization and eligibility rules still apply to them.
@@ -49,17 +48,17 @@ pub fn in_ranges(ranges: &[CodeRange], code: &Hcpcs) -> bool {
     ranges.iter().any(|range| range.contains(code))
 }
 
-/// Complex rehab power wheelchairs, which may be bought up front (medicare-rules.md §1.2).
+/// Complex rehab power wheelchairs, which may be bought up front (42 CFR 414.229).
 pub const COMPLEX_REHAB_POWER_WHEELCHAIRS: &[CodeRange] = &[
     CodeRange::new("K0835", "K0843"),
     CodeRange::new("K0848", "K0864"),
 ];
 
 /// Group 1 and Group 2 power wheelchairs without power options: standard, so rental-only
-/// (medicare-rules.md §1.2). Groups 4 and 5 are left to the LCD, which §1.2 does not settle.
+/// (42 CFR 414.229). Groups 4 and 5 are left to LCD L33789, which that section does not settle.
 pub const STANDARD_POWER_WHEELCHAIRS: &[CodeRange] = &[CodeRange::new("K0813", "K0831")];
 
-/// Only the bilevel device needs a CPAP trial first (medicare-rules.md §3).
+/// Only the bilevel device needs a CPAP trial first (LCD L33718).
 const BILEVEL_WITHOUT_BACKUP: &[CodeRange] = &[CodeRange::new("E0470", "E0470")];
 
 /// A kind of equipment with its own policy checklist.
@@ -111,7 +110,7 @@ pub struct ChecklistItem {
     /// Document kinds that may be marked as satisfying it.
     pub accepts: &'static [DocumentKind],
     /// A coverage criterion: with a signed ABN on file the line may ship and bill GA, so the item
-    /// becomes a warning (medicare-rules.md §6.2). Conditions of payment (orders, F2F) never are.
+    /// becomes a warning (Medicare Claims Processing Manual (Pub. 100-04) ch. 30 §50). Conditions of payment (orders, F2F) never are.
     pub abn_may_cover: bool,
     /// Codes it applies to; empty = every code of the family.
     pub only_for: &'static [CodeRange],
@@ -171,7 +170,7 @@ const HOSPITAL_BED: &[ChecklistItem] = &[ChecklistItem::new(req::BED_MEDICAL_NEE
 const MANUAL_WHEELCHAIR: &[ChecklistItem] = &[ChecklistItem::new(req::MWC_MOBILITY_NEED, NOTE)];
 
 const POWER_MOBILITY: &[ChecklistItem] = &[
-    // Statutory condition of payment (§5.2): an ABN cannot stand in for it.
+    // Statutory condition of payment (42 CFR 410.38): an ABN cannot stand in for it.
     ChecklistItem {
         abn_may_cover: false,
         ..ChecklistItem::new(req::PMD_F2F_EXAM, &[DocumentKind::F2fNote])

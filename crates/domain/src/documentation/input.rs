@@ -72,7 +72,7 @@ pub struct LineFacts {
     pub description: String,
 }
 
-/// Whether a line is rented or bought (a pricing choice per payer and HCPCS, product-notes.md).
+/// Whether a line is rented or bought (a pricing choice per payer and HCPCS).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum RentOrBuy {
@@ -82,7 +82,7 @@ pub enum RentOrBuy {
     Purchase,
 }
 
-/// The kinds of document an order can hold (issue 3 item 10).
+/// The kinds of document an order can hold.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum DocumentKind {
@@ -164,7 +164,7 @@ pub struct DocumentFacts {
     pub satisfies: Vec<String>,
 }
 
-/// Status of a prior-authorization request (issue 3 item 7).
+/// Status of a prior-authorization request.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum PaStatus {

@@ -1,4 +1,4 @@
-//! Documentation rules (issue 3 items 5, 6, 7 and 9): what an order needs on file before it may
+//! Documentation rules: what an order needs on file before it may
 //! ship, checked by one pure function.
 //!
 //! - [`code_list`]: the Required F2F/WOPD and Required Prior Authorization lists, data with

@@ -15,12 +15,14 @@ pub struct Finding {
     pub action: &'static str,
     /// Blocking or warning for this order (an ABN turns some blocking items into warnings).
     pub severity: Severity,
-    /// Where the rule comes from.
+    /// The public source that states the rule.
     pub section: &'static str,
+    /// Where a person can read that source.
+    pub link: &'static str,
     /// The order line it concerns (index into `OrderFacts::lines`); `None` = the whole order.
     pub line: Option<usize>,
     /// A signed ABN on file turned this blocking coverage item into a warning: the line may ship
-    /// and bills with GA (medicare-rules.md §6.2).
+    /// and bills with GA (Medicare Claims Processing Manual (Pub. 100-04) ch. 30 §50).
     pub abn_on_file: bool,
 }
 
@@ -32,6 +34,7 @@ impl Finding {
             action: requirement.action,
             severity: requirement.severity,
             section: requirement.section,
+            link: requirement.link,
             line,
             abn_on_file: false,
         }

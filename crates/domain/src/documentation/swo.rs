@@ -1,5 +1,5 @@
-//! The standard written order (medicare-rules.md §5.1): its six elements and its timing, and the
-//! face-to-face encounter that listed items need before it (§5.2).
+//! The standard written order (42 CFR 410.38): its six elements and its timing, and the
+//! face-to-face encounter that listed items need before it (same section).
 
 use time::Date;
 
@@ -9,7 +9,7 @@ use super::report::Finding;
 use super::requirements::{self as req, Requirement};
 use crate::billing::months::anniversary;
 
-/// The months within which the F2F encounter must precede the order (medicare-rules.md §5.2).
+/// The months within which the F2F encounter must precede the order (42 CFR 410.38).
 const F2F_WINDOW_MONTHS: u32 = 6;
 
 /// Elements 1, 2, 5 and 6, and the order date against the date of service.

@@ -1,13 +1,13 @@
-//! The life of one serialized unit (issue 4 item 3): a pure state machine. [`apply`] takes the
+//! The life of one serialized unit: a pure state machine. [`apply`] takes the
 //! unit's state, the facts about its model and billing, and a command, and returns the move or a
 //! [`Refusal`]. Custody history, locations and who did it are the application's to record.
 //!
 //! A unit goes round one loop: available (clean, inspected) → reserved for a patient's order →
 //! delivered (on rent or sold) → returned (dirty) → patient data wiped (only models that keep
 //! patient data; the others skip it) → cleaned → inspected and passed → available again
-//! (medicare-rules.md §10: wipe before cleaning, clean and function-check before each patient
+//! (DMEPOS accreditation quality standards, 42 CFR 424.57(c)(22): wipe before cleaning, clean and function-check before each patient
 //! use). Off the loop it can be in repair, quarantined, lost, retired (terminal) or owned by the
-//! patient after a capped rental's title transfer (§1.2; terminal for the supplier's stock).
+//! patient after a capped rental's title transfer (42 CFR 414.229(f); terminal for the supplier's stock).
 //!
 //! Every way back to available ends in cleaning and a passed inspection, so a dirty,
 //! repaired, quarantined or found unit can never be reserved before a person has checked it.
@@ -33,8 +33,8 @@
 //! | `reserved` | `quarantine` | `quarantined` | a reason is given; the reservation is dropped; it was clean |
 //! | `reserved` | `mark_lost` | `lost` | always |
 //! | `delivered` | `return` | `returned` | always (a sold unit taken back too) |
-//! | `delivered` | `mark_lost` | `lost` | always (lost or stolen, §1.5) |
-//! | `delivered` | `transfer_title` | `patient_owned` | on rent, and billing says the 13th continuous month is paid (§1.2) |
+//! | `delivered` | `mark_lost` | `lost` | always (lost or stolen, 42 CFR 414.210(f)) |
+//! | `delivered` | `transfer_title` | `patient_owned` | on rent, and billing says the 13th continuous month is paid (42 CFR 414.229(f)) |
 //! | `returned` | `wipe` | `wiped` | the model keeps patient data |
 //! | `returned` | `clean` | `cleaned` | the model keeps no patient data |
 //! | `returned` | `send_to_repair` | `in_repair` | always |
@@ -108,7 +108,7 @@ pub enum AssetState {
     Lost,
     /// Out of service for good.
     Retired,
-    /// The patient's property after a capped rental's title transfer (medicare-rules.md §1.2).
+    /// The patient's property after a capped rental's title transfer (42 CFR 414.229(f)).
     PatientOwned {
         /// The owner.
         patient: PatientId,
@@ -189,10 +189,10 @@ pub enum AssetCommand {
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct AssetFacts {
     /// The model stores patient data (PAP therapy memory, oximeter logs): it must be wiped after
-    /// each return, before cleaning (medicare-rules.md §10).
+    /// each return, before cleaning (DMEPOS accreditation quality standards).
     pub has_memory: bool,
     /// The billing engine says this rental paid its 13th continuous month, so title passes to
-    /// the patient (§1.2). The engine owns that count; the machine only obeys it.
+    /// the patient (42 CFR 414.229(f)). The engine owns that count; the machine only obeys it.
     pub title_transfer_due: bool,
 }
 

@@ -1,4 +1,4 @@
-//! The barcode on an asset label (issue 4 item 8): the serial as a Code 128 symbol, in module
+//! The barcode on an asset label: the serial as a Code 128 symbol, in module
 //! units, for the PDF or SVG writer to draw at whatever size the label stock needs.
 //!
 //! The encoding is the `code128` crate's (ISO/IEC 15417, picking the shortest mix of code sets,

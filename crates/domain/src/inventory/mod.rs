@@ -1,4 +1,4 @@
-//! Inventory and serialized equipment (issue 4): the pure rules the warehouse, the technicians
+//! Inventory and serialized equipment: the pure rules the warehouse, the technicians
 //! and the recall desk share. Tables, pages and the API build on these; nothing here does I/O.
 //!
 //! - [`asset`]: a serialized unit's life as a state machine ([`apply`]); its transition table is

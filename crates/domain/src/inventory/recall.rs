@@ -1,5 +1,5 @@
-//! Which units a recall campaign affects (issue 4 item 7; medicare-rules.md §10, recall
-//! traceability).
+//! Which units a recall campaign affects (recall traceability, which the DMEPOS accreditation
+//! quality standards ask for).
 //!
 //! A campaign names a manufacturer, optionally one model, and what it covers: every unit of the
 //! model, serial ranges, an explicit serial list, manufacturer lots, or any mix (a unit matches

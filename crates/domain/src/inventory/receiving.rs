@@ -1,4 +1,4 @@
-//! Checks on receiving a purchase order (issue 4 item 5 and "Done when"): partial receipts are
+//! Checks on receiving a purchase order: partial receipts are
 //! fine, receiving more than ordered needs an override with a reason, quantities are never
 //! negative, serialized products need one serial per unit, and a serial already on file for the
 //! same manufacturer is refused. Every problem comes back at once, tied to its field, and

@@ -1,4 +1,4 @@
-//! The suggested-order list (issue 4 items 2 and 5): stock lines below their reorder point.
+//! The suggested-order list: stock lines below their reorder point.
 //!
 //! **Rule.** A product at a location is suggested when its position (on hand plus still on open
 //! purchase orders) is below the reorder point. Counting what is on order keeps a product that is

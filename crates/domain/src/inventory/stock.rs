@@ -1,4 +1,4 @@
-//! Stock that is counted, not serialized (issue 4 item 2): movements form an append-only ledger
+//! Stock that is counted, not serialized: movements form an append-only ledger
 //! and on-hand is derived by folding it, never stored on its own.
 //!
 //! Each movement becomes one or more [`Posting`]s: a signed quantity for one (location, product,

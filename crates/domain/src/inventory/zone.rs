@@ -1,7 +1,7 @@
-//! Where a unit stands inside a location (issue 4 item 1). Every warehouse, branch and vehicle
+//! Where a unit stands inside a location. Every warehouse, branch and vehicle
 //! has the same four zones, and a unit's zone follows from its state, so it is never set by hand
 //! and can never disagree with it: a dirty unit shelved in the clean zone is exactly the mistake
-//! accreditation surveyors look for (medicare-rules.md §10, clean and dirty kept apart).
+//! accreditation surveyors look for (DMEPOS accreditation quality standards: clean and dirty kept apart).
 
 use serde::{Deserialize, Serialize};
 

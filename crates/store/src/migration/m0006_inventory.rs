@@ -1,4 +1,4 @@
-//! Inventory (issue 4): location kinds, stock kept as an append-only ledger, serialized assets
+//! Inventory: location kinds, stock kept as an append-only ledger, serialized assets
 //! with their recall keys and append-only custody, vendors and purchase orders, cleaning and
 //! inspection records, and recall campaigns with a follow-up row per affected unit.
 //!

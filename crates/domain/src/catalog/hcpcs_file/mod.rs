@@ -1,6 +1,6 @@
 //! Reads the CMS HCPCS Level II file in either layout Durable accepts: CMS's fixed-width annual
 //! text file (`HCPC20xx_CONTR_ANWEB.txt`) or the CSV layout of
-//! `shared/data/hcpcs/hcpcs2019_level2.csv`. The layout is detected from the first line.
+//! `data/hcpcs/hcpcs2019_level2.csv`. The layout is detected from the first line.
 
 mod csv_layout;
 mod fixed_width;
