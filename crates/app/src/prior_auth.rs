@@ -1,4 +1,4 @@
-//! Prior authorization (medicare-rules.md §5.3): requests per patient, payer and HCPCS, rental or
+//! Prior authorization (42 CFR 414.234): requests per patient, payer and HCPCS, rental or
 //! purchase, with the UTN, status and decision and expiry dates, worked from a queue sorted by
 //! status and expiry. A line whose code is on the Required Prior Authorization List needs an
 //! affirmed, unexpired request; saving a request checks the patient's held orders again.

@@ -1,4 +1,4 @@
-//! Recall at scale (issue 4): over a data set of 1,000,000 custody events the recall lists exactly
+//! Recall at scale: over a data set of 1,000,000 custody events the recall lists exactly
 //! the patients who ever held an affected unit, and the benchmark figure is the time of that one
 //! query. Ignored by default because building the data takes a while in a debug build:
 //!

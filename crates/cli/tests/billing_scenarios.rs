@@ -1,7 +1,6 @@
 //! The billing scenarios of crates/domain/tests/scenarios/*.json run through the built binary:
 //! `durable billing simulate FILE --json` must print the schedule each scenario expects, and
-//! refuse the bad inputs naming the field (issue 5: "the same scenarios run through `durable
-//! billing simulate --json`").
+//! refuse the bad inputs naming the field, exactly as the engine does in-process.
 #![allow(clippy::unwrap_used, clippy::expect_used)] // Tests fail loudly on purpose.
 
 #[path = "../../domain/tests/scenarios/compare.rs"]

@@ -1,4 +1,4 @@
-//! Table tests for the billing rules engine: the worked examples of medicare-rules.md §11 and
+//! Table tests for the billing rules engine: the worked examples (capped rental, oxygen, CPAP) and
 //! scenarios derived from §1–§6, each naming the rule it proves. More scenarios, as data, are
 //! in tests/scenarios/ (run by billing_scenarios.rs).
 
@@ -48,7 +48,7 @@ fn froms(schedule: &Schedule) -> Vec<Date> {
     schedule.lines.iter().map(|l| l.from).collect()
 }
 
-/// medicare-rules.md §11 example 1: capped rental, continuous use (E0260 from 2026-01-15).
+/// Worked example 1: capped rental, continuous use (E0260 from 2026-01-15).
 #[test]
 fn worked_example_1_capped_rental_continuous_use() {
     let s = run(bed("2026-01-15", "2027-12-31", json!([])));
@@ -72,7 +72,7 @@ fn worked_example_1_capped_rental_continuous_use() {
     assert!(fired(&s.lines[12].rules).contains(&"CR-TITLE-TRANSFER"));
 }
 
-/// medicare-rules.md §11 example 2: oxygen concentrator lifecycle (E1390, Group I, from 2026-03-10).
+/// Worked example 2: oxygen concentrator lifecycle (E1390, Group I, from 2026-03-10).
 #[test]
 fn worked_example_2_oxygen_lifecycle() {
     let s = run(json!({
@@ -879,7 +879,7 @@ fn bad_oxygen_flow_names_the_field() {
     assert_eq!(error(not_oxygen).field, "item.oxygen_flow");
 }
 
-/// medicare-rules.md §11 example 3: CPAP adherence success (E0601 set up 2026-02-01; ≥ 4 h on 22
+/// Worked example 3: CPAP adherence success (E0601 set up 2026-02-01; ≥ 4 h on 22
 /// of 30 nights in 2026-02-05 … 2026-03-06; re-evaluation 2026-04-20, within day 31 = 2026-03-03
 /// and day 91 = 2026-05-02): month 4 (2026-05-01) is `RR KJ KX` (PAP-ADHERENCE, PAP-REEVAL,
 /// PAP-CONTINUED-KX).

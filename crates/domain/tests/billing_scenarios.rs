@@ -64,6 +64,6 @@ fn every_scenario_gives_its_expected_schedule() {
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
-    // Issue 5: the worked examples and at least 25 more scenarios.
+    // The worked examples and at least 25 more scenarios.
     assert!(all.len() >= 27, "only {} scenarios", all.len());
 }

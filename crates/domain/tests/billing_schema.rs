@@ -1,5 +1,5 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
-//! docs/billing-input.schema.json describes `RentalInput` exactly (issue 5 item 1): every
+//! docs/billing-input.schema.json describes `RentalInput` exactly: every
 //! scenario input and docs/examples/*.json validates against it, so does everything serde writes
 //! back for them, the schema names no field serde does not write, and both refuse the same
 //! unknown fields. A field added to the types without the schema (or the other way round), or an

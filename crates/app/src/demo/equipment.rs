@@ -6,7 +6,7 @@
 //! today, so every custody event is a move the machine allows: rented to a patient, returned,
 //! wiped when the model keeps patient data, cleaned, inspected, now and then repaired, lost or
 //! quarantined, retired when old, and, for capped rentals that reach the 13th month, owned by the
-//! patient (medicare-rules.md §1.2). The fleet's history predates Durable: a rental that ended
+//! patient (42 CFR 414.229). The fleet's history predates Durable: a rental that ended
 //! before today keeps its patient but no order (the previous system's orders are not carried
 //! over), while every unit that is with or reserved for a patient today gets a real order,
 //! delivered or scheduled, so the order and billing pages see it.

@@ -364,7 +364,7 @@ pub(crate) async fn store_move(
 }
 
 /// The cleaning, wipe or inspection record a command leaves on the unit as `moved` left it, if
-/// the command is one of those (kept for accreditation surveys, medicare-rules.md §10).
+/// the command is one of those (kept for accreditation surveys: the DMEPOS quality standards, 42 CFR 424.57(c)(22)).
 pub(crate) fn care_record(
     command: &AssetCommand,
     row: &Asset,

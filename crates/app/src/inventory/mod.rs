@@ -1,4 +1,4 @@
-//! Inventory and serialized equipment (issue 4): locations and their stock, assets through
+//! Inventory and serialized equipment: locations and their stock, assets through
 //! their life, purchasing and receiving, recalls and labels. The rules are the domain's
 //! (`durable_domain::inventory`); this layer loads, checks permissions, stores and audits.
 //!

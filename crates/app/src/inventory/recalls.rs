@@ -1,4 +1,4 @@
-//! Recall campaigns (issue 4 item 7): the domain's `Campaign` picks the affected units by their
+//! Recall campaigns: the domain's `Campaign` picks the affected units by their
 //! stored keys; opening a campaign quarantines every affected unit on the shelves through the
 //! state machine and writes one follow-up row per unit; the campaign page lists every patient
 //! who holds or ever held an affected unit, named (with phones) only for roles that read patient

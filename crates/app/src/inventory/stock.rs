@@ -277,7 +277,7 @@ pub struct ProductSettingsForm {
     /// `lot_and_expiry`.
     pub lot_tracking: String,
     /// `true` when the model stores patient data, so a returned unit must be wiped before
-    /// cleaning (medicare-rules.md §10); `false` or absent otherwise (a page's unticked box).
+    /// cleaning (DMEPOS quality standards, 42 CFR 424.57(c)(22)); `false` or absent otherwise (a page's unticked box).
     pub keeps_patient_data: Option<String>,
 }
 

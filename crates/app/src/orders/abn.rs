@@ -1,4 +1,4 @@
-//! Advance Beneficiary Notices (CMS-R-131, medicare-rules.md §6.2) signed for order lines: the
+//! Advance Beneficiary Notices (CMS-R-131; Medicare Claims Processing Manual, Pub. 100-04, ch. 30 §50) signed for order lines: the
 //! specific reason Medicare may deny the item, the option the beneficiary chose and the date they
 //! signed. An ABN with option 1 or 2 lets a line whose coverage documentation is missing ship and
 //! bill with GA; option 3 means the beneficiary does not want the item.

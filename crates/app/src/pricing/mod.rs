@@ -1,4 +1,4 @@
-//! Pricing (issue 3 item 3): price options per payer or plan and HCPCS code, the CMS DMEPOS fee
+//! Pricing: price options per payer or plan and HCPCS code, the CMS DMEPOS fee
 //! schedule, and the allowed amount that follows from them. A saved price option is the
 //! domain's [`PriceOption`], the very input the billing engine bills from, checked by the
 //! engine's own rules ([`validate_price_option`]) before it is stored.

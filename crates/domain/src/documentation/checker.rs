@@ -11,13 +11,13 @@ use super::report::{Finding, Report};
 use super::requirements::{self as req, Severity};
 use super::swo;
 
-/// Three hospital-bed codes joined the F2F/WOPD list on this date, but which ones is UNCONFIRMED
-/// (medicare-rules.md §5.2, §12 item 6), so they are not in `data/rules/f2f_wopd.csv`. Until they
+/// Three hospital-bed codes joined the F2F/WOPD list (42 CFR 410.38) on this date, but which ones
+/// could not be confirmed from the published list, so they are not in `data/rules/f2f_wopd.csv`. Until they
 /// are, bed orders delivered from this date that would fail the F2F/WOPD rules get a warning.
 const BED_F2F_WOPD_ADDITION: Date = date!(2024 - 08 - 12);
 
-/// The outpatient "test within 30 days" habit of supplier checklists (medicare-rules.md §4.2,
-/// UNCONFIRMED), so only a warning.
+/// The outpatient "test within 30 days" habit of supplier checklists; LCD L33797 does not state
+/// it, so only a warning.
 const OXYGEN_TEST_MAX_AGE_DAYS: i64 = 30;
 
 /// Checks one order. `today` (the supplier's date, from the `Clock`) stands in for the date of
