@@ -22,20 +22,38 @@ enum Cleanup {
 
 /// A fresh database on every backend under test: SQLite, then PostgreSQL when configured.
 pub async fn every_backend() -> Vec<TestDb> {
-    let mut dbs = vec![sqlite().await];
+    every_backend_at(None).await
+}
+
+/// Like [`every_backend`], but migrated only through the first `migrations` migrations when
+/// given (for tests of a migration on the data before it).
+pub async fn every_backend_at(migrations: Option<u32>) -> Vec<TestDb> {
+    let mut dbs = vec![sqlite_at(migrations).await];
     if let Ok(url) = std::env::var("DURABLE_TEST_DATABASE_URL") {
-        dbs.push(postgres(&url).await);
+        dbs.push(postgres_at(&url, migrations).await);
     }
     dbs
 }
 
+/// Migrates `store` fully, or through the first `migrations` migrations.
+#[allow(clippy::expect_used)]
+async fn migrate(store: &Store, migrations: Option<u32>) {
+    <crate::migration::Migrator as sea_orm_migration::MigratorTrait>::up(store.conn(), migrations)
+        .await
+        .expect("migrate the test database");
+}
+
 /// A fresh SQLite database in a temporary directory.
-#[allow(clippy::expect_used)] // Test support: a failure here is a broken test machine.
 pub async fn sqlite() -> TestDb {
+    sqlite_at(None).await
+}
+
+#[allow(clippy::expect_used)] // Test support: a failure here is a broken test machine.
+async fn sqlite_at(migrations: Option<u32>) -> TestDb {
     let dir = tempfile::tempdir().expect("temporary directory");
     let url = format!("sqlite://{}/test.sqlite", dir.path().display());
     let store = Store::open(&url).await.expect("open SQLite");
-    store.migrate().await.expect("migrate SQLite");
+    migrate(&store, migrations).await;
     TestDb {
         store,
         url,
@@ -44,8 +62,12 @@ pub async fn sqlite() -> TestDb {
 }
 
 /// A fresh PostgreSQL database created on the server at `admin_url`.
-#[allow(clippy::expect_used)]
 pub async fn postgres(admin_url: &str) -> TestDb {
+    postgres_at(admin_url, None).await
+}
+
+#[allow(clippy::expect_used)]
+async fn postgres_at(admin_url: &str, migrations: Option<u32>) -> TestDb {
     let name = format!("durable_test_{}", uuid::Uuid::new_v4().simple());
     let admin = Database::connect(admin_url)
         .await
@@ -57,7 +79,7 @@ pub async fn postgres(admin_url: &str) -> TestDb {
     admin.close().await.expect("close admin connection");
     let url = with_database(admin_url, &name);
     let store = Store::open(&url).await.expect("open PostgreSQL");
-    store.migrate().await.expect("migrate PostgreSQL");
+    migrate(&store, migrations).await;
     TestDb {
         store,
         url,

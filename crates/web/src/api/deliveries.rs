@@ -135,6 +135,7 @@ pub(super) async fn fail(
 
 /// The day of a technician's stops.
 #[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub(super) struct StopParams {
     /// The day (YYYY-MM-DD); today when left out.
     day: Option<String>,
