@@ -242,7 +242,7 @@ async fn demo_fills_an_empty_database_with_valid_data_on_every_backend() {
             "{label}: the load event lists no patients"
         );
 
-        // Orders in every status, several held for different reasons.
+        // Orders in every status the application reaches, several held for different reasons.
         let mut statuses = BTreeSet::new();
         let mut hold_reasons = BTreeSet::new();
         for status in durable_domain::orders::OrderStatus::ALL.map(|s| s.as_str()) {
@@ -266,11 +266,14 @@ async fn demo_fills_an_empty_database_with_valid_data_on_every_backend() {
                 }
             }
         }
-        assert_eq!(
-            statuses.len(),
-            durable_domain::orders::OrderStatus::ALL.len(),
-            "{label}: orders in {statuses:?}"
-        );
+        // Every status the application reaches; an order whose delivery is planned stays Ready
+        // (its ticket holds the schedule), so the demo's own orders are never "scheduled".
+        let reached: BTreeSet<&str> = durable_domain::orders::OrderStatus::ALL
+            .map(|s| s.as_str())
+            .into_iter()
+            .filter(|status| *status != "scheduled")
+            .collect();
+        assert_eq!(statuses, reached, "{label}: orders in {statuses:?}");
         assert!(
             hold_reasons.len() >= 2,
             "{label}: held for {hold_reasons:?}"

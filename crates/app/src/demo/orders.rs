@@ -176,8 +176,10 @@ enum Stage {
     Released,
     /// Cancelled by the patient.
     Cancelled,
-    /// Scheduled for delivery.
-    Scheduled,
+    /// Held, released and waiting for its delivery ticket: Ready, one of each kind of item in
+    /// turn, so every serialized model has a Ready order to reserve a unit for. (An order whose
+    /// delivery is planned stays Ready; its ticket holds the schedule.)
+    AwaitingDelivery,
     /// Delivered.
     Delivered,
 }
@@ -244,13 +246,17 @@ pub(super) async fn load(app: &App, patients_loaded: u64) -> AppResult<()> {
         Stage::Complete,
         Stage::Released,
         Stage::Cancelled,
-        Stage::Scheduled,
+        Stage::AwaitingDelivery,
         Stage::Delivered,
         Stage::New,
     ];
     for (i, person) in people.iter().enumerate() {
         let stage = STAGES[i % STAGES.len()];
-        let (model, rental, diagnosis) = ITEMS[rng.random_range(0..ITEMS.len())];
+        let drawn = ITEMS[rng.random_range(0..ITEMS.len())];
+        let (model, rental, diagnosis) = match stage {
+            Stage::AwaitingDelivery => ITEMS[(i / STAGES.len()) % ITEMS.len()],
+            _ => drawn,
+        };
         let product = models
             .iter()
             .find(|(m, _)| *m == model)
@@ -369,7 +375,7 @@ async fn record_eligibility(
 async fn settle(app: &App, actor: &Actor, id: OrderId, stage: Stage) -> AppResult<()> {
     match stage {
         Stage::Unsigned | Stage::MissingDocuments | Stage::Complete => Ok(()),
-        Stage::Released => {
+        Stage::Released | Stage::AwaitingDelivery => {
             let status = order_store::order(app.store.conn(), id.as_uuid())
                 .await?
                 .map(|o| o.order.status);
@@ -388,7 +394,6 @@ async fn settle(app: &App, actor: &Actor, id: OrderId, stage: Stage) -> AppResul
             orders::cancel(app, actor, id, "Demo: the patient chose another supplier.").await
         }
         Stage::New => orders::demo_set_status(app, actor, id, OrderStatus::New).await,
-        Stage::Scheduled => orders::demo_set_status(app, actor, id, OrderStatus::Scheduled).await,
         Stage::Delivered => orders::demo_set_status(app, actor, id, OrderStatus::Delivered).await,
     }
 }
