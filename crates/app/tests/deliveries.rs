@@ -9,7 +9,6 @@ use durable_app::catalog::{self, ProductForm};
 use durable_app::deliveries::{
     self, CompletionForm, FailureForm, ItemScan, ScheduleForm, TicketForm,
 };
-use durable_app::directory::{self, PrescriberForm};
 use durable_app::inventory::{
     self, AssetCommandForm, MovementForm, PurchaseOrderForm, PurchaseOrderLineForm, ReceiptForm,
     ReceiptLineForm, VendorForm,
@@ -101,23 +100,7 @@ async fn world(db: &TestDb) -> World {
     .unwrap() else {
         panic!("fresh database");
     };
-    let prescriber = directory::add_prescriber(
-        &app,
-        &actor(Role::Intake),
-        &PrescriberForm {
-            npi: "1234567893".into(),
-            given_name: "Ada".into(),
-            family_name: "Lovelace".into(),
-            line1: "1 Clinic Way".into(),
-            city: "Dayton".into(),
-            state: "OH".into(),
-            postal_code: "45402".into(),
-            ..PrescriberForm::default()
-        },
-    )
-    .await
-    .unwrap()
-    .to_string();
+    let prescriber = common::prescriber(&app).await.to_string();
     let tech_id = auth::add_user(
         &app,
         &admin,
@@ -721,6 +704,27 @@ async fn failed_attempts_reschedule_and_roles_are_kept_apart() {
                 .unwrap_err();
             assert!(matches!(err, AppError::Forbidden(_)), "{role:?}");
         }
+        // Another technician neither reads nor works a stop assigned to someone else.
+        let other = Actor {
+            user_id: Some(durable_domain::ids::UserId::from_uuid(Uuid::now_v7())),
+            ..actor(Role::Technician)
+        };
+        let err = deliveries::ticket(&w.app, &other, ticket)
+            .await
+            .unwrap_err();
+        assert!(matches!(err, AppError::Conflict(_)), "{err:?}");
+        let err = deliveries::fail(
+            &w.app,
+            &other,
+            ticket,
+            &FailureForm {
+                reason: "Not my stop.".into(),
+                new_date: None,
+            },
+        )
+        .await
+        .unwrap_err();
+        assert!(matches!(err, AppError::Conflict(_)), "{err:?}");
 
         // Nobody home: a reason is required; the new day keeps the technician.
         let err = deliveries::fail(&w.app, &w.tech, ticket, &FailureForm::default())

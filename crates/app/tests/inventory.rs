@@ -4,7 +4,6 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)] // Tests fail loudly on purpose.
 
 use durable_app::catalog::{self, ProductForm};
-use durable_app::directory::{self, PrescriberForm};
 use durable_app::inventory::{
     self, AssetCommandForm, AssetQuery, MovementForm, PurchaseOrderForm, PurchaseOrderLineForm,
     RangeForm, RecallForm, ReceiptForm, ReceiptLineForm, ReorderRuleForm, VendorForm,
@@ -165,22 +164,7 @@ async fn world(db: &TestDb) -> World {
     .await
     .unwrap();
     let patient = patient(&app, "Rivera", "(614) 555-0101").await;
-    let prescriber = directory::add_prescriber(
-        &app,
-        &actor(Role::Intake),
-        &PrescriberForm {
-            npi: "1234567893".into(),
-            given_name: "Ada".into(),
-            family_name: "Lovelace".into(),
-            line1: "1 Clinic Way".into(),
-            city: "Dayton".into(),
-            state: "OH".into(),
-            postal_code: "45402".into(),
-            ..PrescriberForm::default()
-        },
-    )
-    .await
-    .unwrap();
+    let prescriber = common::prescriber(&app).await;
     let order = order_for(&app, patient, &prescriber.to_string()).await;
     World {
         app,

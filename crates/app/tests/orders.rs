@@ -40,22 +40,7 @@ async fn setup(db: &TestDb) -> (App, String, String) {
     else {
         panic!("fresh database")
     };
-    let prescriber = directory::add_prescriber(
-        &app,
-        &intake,
-        &PrescriberForm {
-            npi: "1234567893".into(),
-            given_name: "Ada".into(),
-            family_name: "Lovelace".into(),
-            line1: "1 Clinic Way".into(),
-            city: "Dayton".into(),
-            state: "OH".into(),
-            postal_code: "45402".into(),
-            ..PrescriberForm::default()
-        },
-    )
-    .await
-    .unwrap();
+    let prescriber = common::prescriber(&app).await;
     (app, patient.to_string(), prescriber.to_string())
 }
 

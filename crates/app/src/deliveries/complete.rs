@@ -180,13 +180,7 @@ pub async fn complete(
         }
         _ => {}
     }
-    if let (Some(user), Some(assigned)) = (actor.user_id, ticket.technician_id)
-        && user.as_uuid() != assigned
-    {
-        return Err(AppError::Conflict(
-            "This stop is assigned to another technician.".into(),
-        ));
-    }
+    super::ensure_assigned(actor, ticket.technician_id)?;
     let order = ready_order(db, ticket.order_id).await?;
     let method = Method::parse(&ticket.method)
         .ok_or_else(|| AppError::Internal(format!("ticket {} method", ticket.id)))?;
@@ -497,13 +491,7 @@ pub async fn fail(
             "This delivery is {seen}: only a scheduled delivery can fail at the door."
         )));
     }
-    if let (Some(user), Some(assigned)) = (actor.user_id, record.ticket.technician_id)
-        && user.as_uuid() != assigned
-    {
-        return Err(AppError::Conflict(
-            "This stop is assigned to another technician.".into(),
-        ));
-    }
+    super::ensure_assigned(actor, record.ticket.technician_id)?;
     let technician_id = new_date.and(record.ticket.technician_id);
     let stop_position = match new_date.zip(technician_id) {
         Some((day, tech)) => Some(super::next_stop(db, day, tech).await?),

@@ -178,6 +178,17 @@ async fn save(db: &impl Db, row: Ticket, seen_status: &str, event: TicketEvent) 
     Ok(())
 }
 
+/// A stop assigned to a technician is that technician's alone to work and to read (minimum
+/// necessary); an unassigned one is open to any permitted user.
+pub(crate) fn ensure_assigned(actor: &Actor, assigned: Option<Uuid>) -> AppResult<()> {
+    match (actor.user_id, assigned) {
+        (Some(user), Some(assigned)) if user.as_uuid() != assigned => Err(AppError::Conflict(
+            "This stop is assigned to another technician.".into(),
+        )),
+        _ => Ok(()),
+    }
+}
+
 /// The Ready order a ticket may be planned or worked for, or why not.
 pub(crate) async fn ready_order(db: &impl Db, id: Uuid) -> AppResult<order_store::OrderRecord> {
     let order = order_store::order(db, id)

@@ -11,6 +11,8 @@ use serde::Serialize;
 use time::{Date, OffsetDateTime};
 use uuid::Uuid;
 
+use durable_domain::role::Role;
+
 use crate::audit::{Audit, record_read};
 use crate::{Actor, App, AppError, AppResult, Permission};
 
@@ -244,6 +246,9 @@ pub async fn ticket(app: &App, actor: &Actor, id: DeliveryTicketId) -> AppResult
     let record = store::ticket(tx.conn(), id.as_uuid())
         .await?
         .ok_or(AppError::NotFound("delivery"))?;
+    if actor.role == Role::Technician {
+        super::ensure_assigned(actor, record.ticket.technician_id)?;
+    }
     let view = view_of(tx.conn(), record).await?;
     drop(tx);
     record_read(

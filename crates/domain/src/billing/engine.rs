@@ -209,7 +209,7 @@ fn claim_destination(
             .find(|(date, _)| *date <= line.from)
             .map(|(_, state)| *state)
             .or(residence);
-        line.dme_mac = state.and_then(|state| table.on(state, line.from));
+        line.dme_mac = state.and_then(|state| table.jurisdiction_on(state, line.from));
     }
     for (date, _) in moves {
         if let Some(line) = lines.iter_mut().find(|line| line.from >= *date) {

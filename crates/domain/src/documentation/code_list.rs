@@ -1,8 +1,9 @@
-//! The regulation-driven code lists (Required F2F/WOPD, Required Prior Authorization) as data with
-//! effective dates, parsed from the CSV files in `data/rules/` (their layout is in that folder's
+//! The regulation-driven lists (Required F2F/WOPD, Required Prior Authorization, and any other
+//! table keyed by a code with effective dates, such as the DME MAC jurisdictions) as data, parsed from the CSV files in `data/rules/` (their layout is in that folder's
 //! README.md). The bundled copies make a fresh install work; an importer may parse newer files with
 //! the same functions and hand the result to the checker instead.
 
+use std::fmt::Display;
 use std::marker::PhantomData;
 use std::sync::LazyLock;
 
@@ -20,7 +21,7 @@ const BUNDLED_PRIOR_AUTH: &str = include_str!("../../../../data/rules/prior_auth
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, thiserror::Error)]
 #[error("{list} line {line}, {field}: {message}")]
 pub struct CodeListError {
-    /// `f2f_wopd` or `prior_auth`.
+    /// The list's name, such as `f2f_wopd` or `prior_auth`.
     pub list: &'static str,
     /// 1-based line number in the file.
     pub line: u64,
@@ -111,8 +112,10 @@ pub trait ListRow: Sized {
     const LIST: &'static str;
     /// The exact header the file must carry.
     const HEADER: &'static [&'static str];
-    /// The row's code.
-    fn hcpcs(&self) -> &Hcpcs;
+    /// What a row is about (a HCPCS code, a state): one row per key and period.
+    type Key: Ord + Display + ?Sized;
+    /// The row's key.
+    fn key(&self) -> &Self::Key;
     /// The row's period.
     fn effective(&self) -> Effective;
     /// Builds a row from fields in `HEADER` order, or names the bad column.
@@ -188,7 +191,7 @@ impl<R: ListRow> CodeList<R> {
         }
         // Open starts sort first (None < Some), so overlaps are always between neighbours.
         rows.sort_by(|(_, a), (_, b)| {
-            (a.hcpcs(), a.effective().from).cmp(&(b.hcpcs(), b.effective().from))
+            (a.key(), a.effective().from).cmp(&(b.key(), b.effective().from))
         });
         for pair in rows.windows(2) {
             let ((_, earlier), (line, later)) = (&pair[0], &pair[1]);
@@ -196,13 +199,13 @@ impl<R: ListRow> CodeList<R> {
                 (Some(to), Some(from)) => to < from,
                 _ => false,
             };
-            if earlier.hcpcs() == later.hcpcs() && !disjoint {
+            if earlier.key() == later.key() && !disjoint {
                 return Err(fail(
                     *line,
                     "effective_from",
                     format!(
                         "{} already has a row in force on these dates; periods of one code must not overlap.",
-                        later.hcpcs()
+                        later.key()
                     ),
                 ));
             }
@@ -213,18 +216,27 @@ impl<R: ListRow> CodeList<R> {
         })
     }
 
-    /// Every row, sorted by code and start date.
+    /// Every row, sorted by key and start date.
     pub fn rows(&self) -> &[R] {
         &self.rows
     }
 
-    /// The row listing `hcpcs` on the date of service `date`, if any.
-    pub fn on(&self, hcpcs: &Hcpcs, date: Date) -> Option<&R> {
-        let start = self.rows.partition_point(|row| row.hcpcs() < hcpcs);
+    /// The rows of `key`, in date order.
+    fn rows_of<'a, 'k>(&'a self, key: &'k R::Key) -> impl Iterator<Item = &'a R> + use<'a, 'k, R> {
+        let start = self.rows.partition_point(|row| row.key() < key);
         self.rows[start..]
             .iter()
-            .take_while(|row| row.hcpcs() == hcpcs)
-            .find(|row| row.effective().contains(date))
+            .take_while(move |row| row.key() == key)
+    }
+
+    /// The row listing `key` on the date of service `date`, if any.
+    pub fn on(&self, key: &R::Key, date: Date) -> Option<&R> {
+        self.rows_of(key).find(|row| row.effective().contains(date))
+    }
+
+    /// Whether the list has `key` on any date.
+    pub fn knows(&self, key: &R::Key) -> bool {
+        self.rows_of(key).next().is_some()
     }
 }
 
@@ -266,7 +278,7 @@ fn date_field(field: &'static str, text: &str) -> Result<Option<Date>, (&'static
     parse_date(text).map(Some).map_err(|err| (field, err.0))
 }
 
-fn effective_fields(from: &str, to: &str) -> Result<Effective, (&'static str, String)> {
+pub(crate) fn effective_fields(from: &str, to: &str) -> Result<Effective, (&'static str, String)> {
     let effective = Effective {
         from: date_field("effective_from", from)?,
         to: date_field("effective_to", to)?,
@@ -282,7 +294,10 @@ fn effective_fields(from: &str, to: &str) -> Result<Effective, (&'static str, St
     Ok(effective)
 }
 
-fn required_field(field: &'static str, text: &str) -> Result<String, (&'static str, String)> {
+pub(crate) fn required_field(
+    field: &'static str,
+    text: &str,
+) -> Result<String, (&'static str, String)> {
     if text.is_empty() {
         Err((field, format!("{field} is required.")))
     } else {
@@ -294,7 +309,9 @@ impl ListRow for F2fWopdRow {
     const LIST: &'static str = "f2f_wopd";
     const HEADER: &'static [&'static str] = &["hcpcs", "effective_from", "effective_to", "source"];
 
-    fn hcpcs(&self) -> &Hcpcs {
+    type Key = Hcpcs;
+
+    fn key(&self) -> &Hcpcs {
         &self.hcpcs
     }
 
@@ -325,7 +342,9 @@ impl ListRow for PriorAuthRow {
         "source",
     ];
 
-    fn hcpcs(&self) -> &Hcpcs {
+    type Key = Hcpcs;
+
+    fn key(&self) -> &Hcpcs {
         &self.hcpcs
     }
 
